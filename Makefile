@@ -1,0 +1,37 @@
+# The two quickstart commands: `make demo` and `make test`. Each does its own set-up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test lint bench db-start db-stop clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+	@if [ -z "$$MONGO_URI" ]; then $(BIN)/newsscraper db install >/dev/null; fi
+
+## offline demo: local FerretDB + replica of the site, crawled into the database
+demo: setup
+	$(BIN)/newsscraper demo
+
+## the test suite against a real server (local FerretDB unless MONGO_URI is set)
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check newsscraper tests benchmarks
+	$(BIN)/mypy newsscraper
+
+db-start: setup
+	$(BIN)/newsscraper db start
+
+db-stop:
+	$(BIN)/newsscraper db stop
+
+clean:
+	rm -rf $(VENV) .tools var .pytest_cache

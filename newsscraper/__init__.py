@@ -1,0 +1,3 @@
+"""newsscraper: a scheduled Scrapy pipeline that keeps a MongoDB copy of The Moscow Times."""
+
+__version__ = "0.1.0"

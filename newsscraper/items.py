@@ -1,0 +1,139 @@
+"""Typed items: the contract between page parsers, pipelines, MongoDB and consumers.
+
+Field names are part of the public contract (the `parse` command, the replica's truth
+records, the stored documents). Renaming one is a breaking change for consumers.
+
+Datetimes are timezone-aware; in JSON they are UTC with a ``Z`` suffix
+(see :func:`to_jsonable`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+SITE = "moscowtimes"
+
+ARTICLE_TYPES = ("default", "opinion", "live", "gallery", "video", "podcast")
+DISCOVERY_CHANNELS = ("listing", "rss", "sitemap", "related", "seed")
+
+
+@dataclass
+class Image:
+    """A featured image as shown above the article body."""
+
+    url: str
+    """Absolute image URL as published (the ``article_1360`` preset on the real site)."""
+    caption: str | None = None
+    """Caption text, exactly as published; ``None`` when the page shows none."""
+    credits: str | None = None
+    """Photographer / agency credit line; ``None`` when the page shows none."""
+
+
+@dataclass
+class RelatedLink:
+    """An inline related-article block inside the body ("Related article: ...")."""
+
+    url: str
+    """The href as published. On the real site it is slug-only and dated with the
+    render date (no ``-aID``): follow it and de-duplicate after the redirect."""
+    title: str
+    """The linked article's headline as shown in the block."""
+
+
+@dataclass
+class LivePost:
+    """One post of a live blog, served as JSON from ``/live/{article_id}/{from}``."""
+
+    post_id: int
+    """The post's numeric id in the site's CMS."""
+    published_at: datetime
+    """When the post was published, timezone-aware."""
+    body: str
+    """Visible paragraphs of the post's html blocks, joined by a blank line."""
+    related: list[RelatedLink] = field(default_factory=list)
+    """Related-article blocks inside the post, in order."""
+
+
+@dataclass
+class Article:
+    """One Moscow Times article, as a reader sees it.
+
+    Produced by :mod:`newsscraper.sites.moscowtimes` page parsers, filled in with crawl
+    provenance by the spider, normalised by the pipelines and stored in MongoDB under
+    ``_id = "moscowtimes:<article_id>"``.
+    """
+
+    article_id: int
+    """Numeric id from the canonical URL's ``-a{ID}`` suffix: the de-duplication key."""
+    url: str
+    """Canonical article URL (``link[rel=canonical]``)."""
+    title: str
+    """Headline exactly as published (entities decoded)."""
+    site: str = SITE
+    """Publisher key; always ``"moscowtimes"`` here."""
+    subtitle: str | None = None
+    """The dek under the headline (``h2``); ``None`` when the page's ``h2`` is empty."""
+    lead: str | None = None
+    """The intro paragraph (``div.article__intro`` / live-blog summary intro), or ``None``."""
+    authors: list[str] = field(default_factory=list)
+    """Author names in byline order. The organisation "The Moscow Times" is not a person
+    and is only listed when the byline itself names it."""
+    published_at: datetime | None = None
+    """Publication time, timezone-aware (UTC after cleaning)."""
+    published_at_raw: str | None = None
+    """The publication time exactly as the page states it (``article:published_time``)."""
+    modified_at: datetime | None = None
+    """Last modification time, timezone-aware (UTC after cleaning)."""
+    modified_at_raw: str | None = None
+    """The modification time exactly as the page states it (``article:modified_time``)."""
+    section: str | None = None
+    """Reader-facing section label from the breadcrumb ("News", "Opinion", "Business",
+    "Ukraine War", ...), never the buggy ``article:section`` meta."""
+    tags: list[str] = field(default_factory=list)
+    """Tags as displayed under "Read more about:", in display order, without duplicates."""
+    type: str = "default"
+    """One of ``default``, ``opinion``, ``live``, ``gallery``, ``video``, ``podcast``."""
+    body: str = ""
+    """Visible paragraphs in order (html, header and quote blocks), joined by a blank line.
+    Never related-article blocks, captions, embeds, promos, banners or donation text."""
+    related: list[RelatedLink] = field(default_factory=list)
+    """Inline related-article blocks, in body order."""
+    read_more: list[str] = field(default_factory=list)
+    """Article URLs of the "Read more" cluster below the article, in order."""
+    image: Image | None = None
+    """The featured image, or ``None`` (video pages never show one)."""
+    language: str = "en"
+    """ISO 639-1 language of the text."""
+    live_posts: list[LivePost] = field(default_factory=list)
+    """Live blogs only: their posts in ascending time order (empty until fetched)."""
+    partial: bool = False
+    """True when the page could only be partly understood; see ``parse_errors``."""
+    parse_errors: list[str] = field(default_factory=list)
+    """Short machine-readable reasons for a partial parse (``"no_json_ld"``, ...)."""
+    discovered_via: str | None = None
+    """How the crawl found the article: ``listing``, ``rss``, ``sitemap``, ``related`` or
+    ``seed``. Set by the spider, not by page parsers."""
+    discovered_from: str | None = None
+    """The URL of the page (listing, feed, sitemap or article) that linked to it."""
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn items (dataclasses), datetimes and containers into plain JSON values.
+
+    Datetimes become ISO 8601 in UTC with a ``Z`` suffix, the form consumers and the
+    replica's truth records use.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be serialised")
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value

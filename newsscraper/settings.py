@@ -1,0 +1,37 @@
+"""Scrapy settings for newsscraper.
+
+Only what differs from Scrapy's defaults, grouped by the component that reads it.
+Secrets (MONGO_URI with a password) come from the environment and are read when the
+component is built, never here.
+"""
+
+BOT_NAME = "newsscraper"
+SPIDER_MODULES = ["newsscraper.spiders"]
+NEWSPIDER_MODULE = "newsscraper.spiders"
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# --- politeness on the real site -------------------------------------------------
+NEWSSCRAPER_CONTACT = "newsscraper operators (set NEWSSCRAPER_CONTACT)"
+USER_AGENT = "newsscraper/0.1 (+https://github.com/newsscraper; news archive bot)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+# --- storage ---------------------------------------------------------------------
+# MONGO_URI: unset -> the embedded local FerretDB (`newsscraper db start`).
+MONGO_DATABASE = "newsscraper"
+MONGO_ARTICLES_COLLECTION = "articles"
+MONGO_VERSIONS_COLLECTION = "article_versions"
+MONGO_RUNS_COLLECTION = "runs"
+NEWSSCRAPER_DATA_DIR = "var"

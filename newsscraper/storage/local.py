@@ -1,0 +1,261 @@
+"""The embedded default database: one local FerretDB (SQLite backend) per data dir.
+
+No MongoDB server can be installed from the package registries this project relies on,
+so the local default store is FerretDB v1.24.2, which speaks the MongoDB wire protocol.
+When ``MONGO_URI`` is set, nothing here is used: the project talks to that server.
+
+FerretDB is built from its Go module: ``go install
+github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2`` produces a binary that panics at
+start-up ("Invalid build/version/version.txt file content") because the module archive
+lacks the generated ``build/version/version.txt``. So we fetch the same module with
+``go mod download``, write that one file and ``go build`` it into the tools folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
+FERRETDB_VERSION = "v1.24.2"
+DEFAULT_PORT = 27027
+DEFAULT_DATA_DIR = "var/db"
+DEFAULT_TOOLS_DIR = ".tools"
+
+NO_WAY_MESSAGE = (
+    "No database available: MONGO_URI is not set and FerretDB cannot be built because Go "
+    "is not installed.\nWays out: point MONGO_URI at a MongoDB server "
+    "(export MONGO_URI=mongodb://host:27017), install Go 1.24+ so FerretDB "
+    f"{FERRETDB_VERSION} can be built, or run `mongod` locally and set MONGO_URI."
+)
+
+
+class DatabaseError(RuntimeError):
+    """A problem managing the local database, with a message meant for an operator."""
+
+
+def _project_root() -> Path:
+    return Path(os.environ.get("NEWSSCRAPER_HOME", os.getcwd()))
+
+
+def tools_dir() -> Path:
+    return Path(os.environ.get("NEWSSCRAPER_TOOLS_DIR", _project_root() / DEFAULT_TOOLS_DIR))
+
+
+def find_ferretdb() -> Path | None:
+    """The ``ferretdb`` binary on PATH or in the project tools folder, if any."""
+    local = tools_dir() / "bin" / "ferretdb"
+    if local.is_file() and os.access(local, os.X_OK):
+        return local
+    on_path = shutil.which("ferretdb")
+    return Path(on_path) if on_path else None
+
+
+def install_ferretdb(log=print) -> Path:
+    """Build FerretDB into the tools folder with Go; return the binary's path."""
+    existing = find_ferretdb()
+    if existing:
+        return existing
+    go = shutil.which("go")
+    if not go:
+        raise DatabaseError(NO_WAY_MESSAGE)
+    target = tools_dir() / "bin" / "ferretdb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    log(f"building FerretDB {FERRETDB_VERSION} into {target} (one-off, about a minute)")
+    try:
+        out = subprocess.run(
+            [go, "mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"],
+            check=True, capture_output=True, text=True,
+        )
+        module_dir = Path(json.loads(out.stdout)["Dir"])
+        with tempfile.TemporaryDirectory(prefix="ferretdb-src-") as tmp:
+            src = Path(tmp) / "src"
+            shutil.copytree(module_dir, src)
+            for p in src.rglob("*"):
+                p.chmod(p.stat().st_mode | 0o200)
+            (src / "build" / "version" / "version.txt").write_text(FERRETDB_VERSION + "\n")
+            subprocess.run(
+                [go, "build", "-trimpath", "-o", str(target), "./cmd/ferretdb"],
+                cwd=src, check=True, capture_output=True, text=True,
+            )
+    except subprocess.CalledProcessError as exc:
+        raise DatabaseError(
+            f"building FerretDB failed ({' '.join(exc.cmd)}):\n{exc.stderr.strip()}"
+        ) from exc
+    return target
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.3)
+        return s.connect_ex((host, port)) == 0
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie child (ours, not yet reaped) is not alive for our purposes
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def ping(uri: str, timeout_ms: int = 1000) -> bool:
+    """True when a MongoDB-protocol server at ``uri`` answers ``ping``."""
+    from pymongo import MongoClient
+    from pymongo.errors import PyMongoError
+
+    client: MongoClient = MongoClient(
+        uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+    )
+    try:
+        client.admin.command("ping")
+        return True
+    except PyMongoError:
+        return False
+    finally:
+        client.close()
+
+
+# Servers started by this process, kept so they are reaped (not left as zombies or
+# reported as "still running" when the Popen object is collected).
+_CHILDREN: dict[int, subprocess.Popen] = {}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LocalDatabase:
+    """One FerretDB instance listening on 127.0.0.1, its data and state under ``data_dir``."""
+
+    data_dir: Path
+    port: int = DEFAULT_PORT
+    host: str = "127.0.0.1"
+
+    @classmethod
+    def from_env(cls) -> LocalDatabase:
+        """Data dir and port from ``NEWSSCRAPER_DB_DIR`` / ``NEWSSCRAPER_DB_PORT``."""
+        data_dir = Path(os.environ.get("NEWSSCRAPER_DB_DIR", _project_root() / DEFAULT_DATA_DIR))
+        port = int(os.environ.get("NEWSSCRAPER_DB_PORT", DEFAULT_PORT))
+        return cls(data_dir=data_dir, port=port)
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://{self.host}:{self.port}/"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "ferretdb.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "ferretdb.log"
+
+    def pid(self) -> int | None:
+        try:
+            return int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def running(self) -> bool:
+        pid = self.pid()
+        return pid is not None and _pid_alive(pid) and ping(self.uri)
+
+    def start(self, timeout: float = 30.0, log=print) -> str:
+        """Start the instance if it is not running; return a one-line status message."""
+        pid = self.pid()
+        if pid is not None:
+            if _pid_alive(pid):
+                if ping(self.uri):
+                    return f"FerretDB already running (pid {pid}) at {self.uri}"
+                raise DatabaseError(
+                    f"pid {pid} from {self.pid_file} is alive but does not answer on "
+                    f"{self.uri}; stop it (`newsscraper db stop`) or remove the pid file"
+                )
+            log(f"removing stale pid file {self.pid_file} (pid {pid} is gone)")
+            self.pid_file.unlink(missing_ok=True)
+        if _port_open(self.host, self.port):
+            raise DatabaseError(
+                f"port {self.port} on {self.host} is already in use by another process; "
+                "set NEWSSCRAPER_DB_PORT to a free port or stop that process"
+            )
+        binary = install_ferretdb(log=log)
+        (self.data_dir / "data").mkdir(parents=True, exist_ok=True)
+        (self.data_dir / "state").mkdir(parents=True, exist_ok=True)
+        with open(self.log_file, "ab") as logf:
+            proc = subprocess.Popen(
+                [
+                    str(binary),
+                    "--handler=sqlite",
+                    f"--sqlite-url=file:{(self.data_dir / 'data').resolve()}/",
+                    f"--state-dir={(self.data_dir / 'state').resolve()}",
+                    f"--listen-addr={self.host}:{self.port}",
+                    "--telemetry=disable",
+                    "--debug-addr=-",
+                    "--log-level=warn",
+                ],
+                stdout=logf, stderr=logf, stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+        _CHILDREN[proc.pid] = proc
+        self.pid_file.write_text(f"{proc.pid}\n")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                _CHILDREN.pop(proc.pid, None)
+                self.pid_file.unlink(missing_ok=True)
+                tail = self.log_file.read_text(errors="replace")[-2000:]
+                raise DatabaseError(f"FerretDB exited with code {proc.returncode}:\n{tail}")
+            if ping(self.uri, timeout_ms=300):
+                return f"FerretDB started (pid {proc.pid}) at {self.uri}, data in {self.data_dir}"
+            time.sleep(0.1)
+        self.stop()
+        raise DatabaseError(f"FerretDB did not answer ping on {self.uri} within {timeout:.0f}s")
+
+    def stop(self, timeout: float = 10.0) -> str:
+        pid = self.pid()
+        if pid is None:
+            return "FerretDB is not running (no pid file)"
+        if not _pid_alive(pid):
+            self.pid_file.unlink(missing_ok=True)
+            return f"FerretDB is not running; removed stale pid file (pid {pid})"
+        os.kill(pid, signal.SIGTERM)
+        child = _CHILDREN.pop(pid, None)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and _pid_alive(pid):
+            if child is not None:
+                child.poll()
+            time.sleep(0.05)
+        if _pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        if child is not None:
+            child.wait()
+        self.pid_file.unlink(missing_ok=True)
+        return f"FerretDB stopped (pid {pid})"
+
+    def status(self) -> tuple[bool, str]:
+        pid = self.pid()
+        if pid is None:
+            return False, f"FerretDB not running (data dir {self.data_dir})"
+        if not _pid_alive(pid):
+            return False, f"FerretDB not running; stale pid file {self.pid_file} (pid {pid})"
+        if not ping(self.uri):
+            return False, f"FerretDB pid {pid} is alive but does not answer on {self.uri}"
+        return True, f"FerretDB running (pid {pid}) at {self.uri}, data in {self.data_dir}"

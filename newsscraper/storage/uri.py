@@ -1,0 +1,37 @@
+"""Which MongoDB server to talk to, and how to print its URI without the password."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+from newsscraper.storage.local import LocalDatabase
+
+
+def mongo_uri(settings: Any = None) -> str:
+    """The server URI: the ``MONGO_URI`` setting, else the ``MONGO_URI`` environment
+    variable, else the embedded local FerretDB's URI.
+
+    Read at component construction, never at import time, so secrets stay out of
+    settings modules.
+    """
+    value = settings.get("MONGO_URI") if settings is not None else None
+    return value or os.environ.get("MONGO_URI") or LocalDatabase.from_env().uri
+
+
+def uses_local_database(settings: Any = None) -> bool:
+    value = settings.get("MONGO_URI") if settings is not None else None
+    return not (value or os.environ.get("MONGO_URI"))
+
+
+def redact(uri: str) -> str:
+    """``mongodb://user:secret@host`` -> ``mongodb://user:***@host``; for logs and records."""
+    scheme, sep, rest = uri.partition("://")
+    if not sep:
+        return uri
+    creds, at, hosts = rest.rpartition("@")
+    if not at:
+        return uri
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{hosts}"

@@ -1,0 +1,59 @@
+"""Shared fixtures: a real MongoDB-protocol server for every test that needs one.
+
+The server is ``NEWSSCRAPER_TEST_MONGO_URI`` (or ``MONGO_URI``) when set; otherwise a
+session-scoped FerretDB on a free loopback port with a temporary data dir. Each test
+gets a database of its own, dropped afterwards. There is no fake store anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from pymongo import MongoClient
+
+from newsscraper.storage.local import LocalDatabase, free_port
+
+
+@pytest.fixture(scope="session")
+def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URI of a running server for the whole test session."""
+    uri = os.environ.get("NEWSSCRAPER_TEST_MONGO_URI") or os.environ.get("MONGO_URI")
+    if uri:
+        yield uri
+        return
+    db = LocalDatabase(data_dir=tmp_path_factory.mktemp("ferretdb"), port=free_port())
+    db.start(log=lambda _m: None)
+    try:
+        yield db.uri
+    finally:
+        db.stop()
+
+
+@pytest.fixture
+def mongo_uri(mongo_server: str) -> str:
+    return mongo_server
+
+
+@pytest.fixture
+def mongo_db_name(mongo_server: str) -> Iterator[str]:
+    """A unique database name; the database is dropped after the test."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    yield name
+    client: MongoClient = MongoClient(mongo_server, serverSelectionTimeoutMS=5000)
+    try:
+        client.drop_database(name)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def mongo_db(mongo_server: str, mongo_db_name: str):
+    """A synchronous handle on the test's own database (for assertions)."""
+    client: MongoClient = MongoClient(mongo_server, serverSelectionTimeoutMS=5000)
+    try:
+        yield client[mongo_db_name]
+    finally:
+        client.close()
