@@ -16,6 +16,8 @@ from pymongo import MongoClient
 
 from newsscraper.storage.local import LocalDatabase, free_port
 
+pytest_plugins = ["tests.fixtures_replica"]
+
 
 @pytest.fixture(scope="session")
 def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

@@ -1,0 +1,410 @@
+"""Deterministic generator of a synthetic Moscow Times: the content model of the replica.
+
+The model holds what the site's CMS would hold (articles with their blocks, authors,
+tags, dates); :mod:`newsscraper.replica.render` turns it into pages in the real markup
+and :mod:`newsscraper.replica.truth` into the records a perfect extractor would return.
+The same ``(articles, seed, epoch)`` always gives the same model.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+
+MSK = timezone(timedelta(hours=3))
+
+# section key -> (listing path, breadcrumb label, breadcrumb path, rss feed or None)
+SECTIONS: dict[str, tuple[str, str, str, str | None]] = {
+    "news": ("news", "News", "news", "news"),
+    "opinion": ("opinion", "Opinion", "opinion", "opinion"),
+    "business": ("business", "Business", "business", None),  # no /rss/business on the site
+    "meanwhile": ("meanwhile", "Meanwhile in Russia", "meanwhile", "meanwhile"),
+    "city": ("arts-and-life", "Arts & Life", "arts-and-life", "arts-and-life"),
+    "climate": ("climate", "Climate", "climate", None),
+    "diaspora": ("diaspora", "The New Diaspora", "diaspora", None),
+    "indepth": ("features", "Features", "in-depth", "in-depth"),
+    "ukraine_war": ("ukraine-war", "Ukraine War", "ukraine-war", None),
+    # the template's own typo: the breadcrumb reads "section.ecture_series"
+    "lecture_series": ("lectures", "section.ecture_series", "lecture-series", None),
+}
+SECTION_WEIGHTS = {
+    "news": 40, "opinion": 12, "business": 8, "meanwhile": 5, "city": 6, "climate": 4,
+    "diaspora": 4, "indepth": 6, "ukraine_war": 12, "lecture_series": 3,
+}
+TYPE_WEIGHTS = {"default": 80, "live": 4, "gallery": 5, "video": 6, "podcast": 5}
+
+AUTHORS = [
+    ("Jake Cordell", "jake-cordell"), ("Anna Rogova", "anna-rogova"),
+    ("Daria Talanova", "daria-talanova"), ("Ксения Ларина", "kseniya-larina"),
+    ("Mack O’Brien", "mack-obrien"), ("Leyla Latypova", "leyla-latypova"),
+    ("Sergei Guriev", "sergei-guriev"), ("Елена Смирнова", "elena-smirnova"),
+    ("Pjotr Sauer", "pjotr-sauer"), ("Ivan Nechepurenko", "ivan-nechepurenko"),
+    ("The Moscow Times", "the-moscow-times"),
+]
+TAGS = [
+    "Vladimir Putin", "Kremlin", "War in Ukraine", "Economy", "Oil & Gas", "Sanctions",
+    "Kharkiv", "Drones", "Culture", "Climate change", "Belgorod", "Elections", "Central Bank",
+    "Siberia", "Navalny", "Moscow", "St. Petersburg", "Human rights", "Мобилизация", "Energy",
+]
+WORDS = (
+    "kremlin region officials said ministry report strike border economy ruble oil gas "
+    "sanctions court protest governor election budget refinery drone village troops "
+    "market inflation bank exports winter summit activists journalist prison trial "
+    "decree parliament deputies regional factory workers pension prices wheat grain "
+    "pipeline airport railway bridge festival museum theater novel director exhibition"
+).split()
+TITLE_WORDS = (
+    "Russia Kremlin Moscow Ukraine Drone Strike Refinery Sanctions Oil Gas Ruble Court "
+    "Governor Election Protest Budget Border Region Officials Say Warns Plans Faces New "
+    "Winter Prices Exports Bank Summit Activist Journalist Trial Decree Deputies Factory"
+).split()
+
+
+@dataclass
+class Author:
+    name: str
+    slug: str
+
+
+@dataclass
+class Tag:
+    title: str
+    slug: str
+
+
+@dataclass
+class ImageSpec:
+    file: str
+    caption: str | None
+    credits: str | None
+
+
+@dataclass
+class Block:
+    """One body block; ``kind`` is the site's block type (html, header, quote, ...)."""
+
+    kind: str
+    paragraphs: list[tuple[str, str]] = field(default_factory=list)  # (tag, text) for html
+    text: str = ""  # header / quote / aside / embed / link title
+    cite: str = ""
+    related_id: int | None = None  # article blocks
+    image: ImageSpec | None = None
+    images: list[ImageSpec] = field(default_factory=list)
+    url: str = ""  # link blocks
+
+
+@dataclass
+class LivePostSpec:
+    post_id: int
+    time: datetime
+    paragraphs: list[str]
+    related_id: int | None = None
+    image: ImageSpec | None = None
+    embed: bool = False
+
+
+@dataclass
+class ArticleSpec:
+    id: int
+    slug: str
+    title: str
+    section: str
+    type: str
+    published: datetime
+    created: datetime
+    modified: datetime
+    authors: list[Author]
+    tags: list[Tag]
+    subtitle: str = ""
+    intro: str = ""
+    image: ImageSpec | None = None
+    blocks: list[Block] = field(default_factory=list)
+    live_posts: list[LivePostSpec] = field(default_factory=list)
+    video_id: str = ""
+    read_more: list[int] = field(default_factory=list)
+    removed: int = 0  # 404 or 410 when removed in this epoch
+
+    @property
+    def path(self) -> str:
+        d = self.published.astimezone(MSK)
+        return f"/{d:%Y/%m/%d}/{self.slug}-a{self.id}"
+
+    @property
+    def is_opinion(self) -> bool:
+        return self.section == "opinion" and self.type == "default"
+
+
+@dataclass
+class SiteModel:
+    """Everything the replica serves, for one epoch of one seed."""
+
+    seed: int
+    epoch: int
+    now: datetime  # the render date/time ("today" at cache time)
+    articles: list[ArticleSpec]
+    changes: dict[str, list[int]] = field(default_factory=dict)  # new / edited / removed ids
+
+    def __post_init__(self) -> None:
+        self.by_id = {a.id: a for a in self.articles}
+        self.by_slug = {a.slug: a for a in self.articles}
+
+    @property
+    def live_articles(self) -> list[ArticleSpec]:
+        return [a for a in self.articles if not a.removed]
+
+
+def slugify(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower().replace("’", "").replace("'", "")).strip("-")
+
+
+class _Writer:
+    """Sentences and headlines from a seeded RNG, with the site's typographic habits."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def sentence(self) -> str:
+        r = self.rng
+        words = [r.choice(WORDS) for _ in range(r.randint(8, 20))]
+        s = " ".join(words)
+        s = s[0].upper() + s[1:]
+        roll = r.random()
+        if roll < 0.15:
+            s = f"“{s},” {r.choice(['he', 'she', 'a spokesman'])} said"
+        elif roll < 0.22:
+            s += f" in {r.choice(['Belgorod', 'Kharkiv', 'Novosibirsk', 'Казань'])}"
+        elif roll < 0.27:
+            s += " & partners"
+        elif roll < 0.30:
+            s += f" since {r.randint(1991, 2023)}"
+        return s + "."
+
+    def paragraph(self) -> str:
+        return " ".join(self.sentence() for _ in range(self.rng.randint(1, 4)))
+
+    def headline(self) -> str:
+        r = self.rng
+        words = [r.choice(TITLE_WORDS) for _ in range(r.randint(5, 10))]
+        if r.random() < 0.12:
+            words.insert(2, "&")
+        if r.random() < 0.15:
+            words[0] = words[0] + "’s"
+        if r.random() < 0.1:
+            words.insert(1, "'No Plans'")
+        return " ".join(words)
+
+
+def _image(r: random.Random, name: str, with_caption: bool = True) -> ImageSpec:
+    file = f"{r.randrange(256):02x}/{name}.jpg"
+    if not with_caption:
+        return ImageSpec(file, None, None)
+    return ImageSpec(file, f"{name.replace('-', ' ').capitalize()} in the city.",
+                     r.choice(["Sergei Karpukhin / TASS", "Mikhail Metzel / AFP", "Social media"]))
+
+
+def _body(r: random.Random, w: _Writer, aid: int, related_pool: list[int]) -> list[Block]:
+    blocks: list[Block] = []
+    n = r.randint(3, 9)
+    for i in range(n):
+        roll = r.random()
+        if i == 0 or roll < 0.45:
+            paras: list[tuple[str, str]] = [("p", w.paragraph()) for _ in range(r.randint(1, 4))]
+            extra = r.random()
+            if extra < 0.1:
+                paras.append(("li", w.sentence()))
+                paras.append(("li", w.sentence()))
+            elif extra < 0.18:
+                paras.append(("blockquote", w.sentence()))
+            elif extra < 0.24:
+                paras.insert(0, ("h3", w.headline()))
+            blocks.append(Block("html", paragraphs=paras))
+        elif roll < 0.52:
+            blocks.append(Block("header", text=r.choice(["Editors' Note", "What happens next",
+                                                          "Background", "Reaction"])))
+        elif roll < 0.59:
+            blocks.append(Block("quote", text=w.sentence(),
+                                cite=r.choice(["", "Vladimir Putin", "Alexei Navalny"])))
+        elif roll < 0.66:
+            blocks.append(Block("image", image=_image(r, f"inline-{aid}-{i}")))
+        elif roll < 0.70:
+            blocks.append(Block("images", images=[_image(r, f"slide-{aid}-{i}-{k}")
+                                                  for k in range(3)]))
+        elif roll < 0.75:
+            blocks.append(Block("embed", text=w.sentence()))
+        elif roll < 0.79:
+            blocks.append(Block("link", text=w.headline(), url="https://example.org/report"))
+        elif roll < 0.82:
+            blocks.append(Block("newsletter"))
+        elif roll < 0.86:
+            blocks.append(Block("aside", text=w.sentence()))
+        elif related_pool:
+            blocks.append(Block("article", related_id=r.choice(related_pool)))
+        else:
+            blocks.append(Block("html", paragraphs=[("p", w.paragraph())]))
+    if not any(b.kind == "html" for b in blocks):
+        blocks.insert(0, Block("html", paragraphs=[("p", w.paragraph())]))
+    return blocks
+
+
+def _load_a85152() -> dict:
+    text = resources.files("newsscraper.replica").joinpath("data/a85152.json").read_text("utf-8")
+    return json.loads(text)
+
+
+RELATED_TARGET_SLUG = "ukrainian-drone-attacks-on-russia-kill-2-set-oil-refinery-ablaze"
+
+
+def generate_site(articles: int = 300, seed: int = 1, epoch: int = 1) -> SiteModel:
+    """A deterministic site of ``articles`` articles (plus the real a85152) for ``epoch``.
+
+    Epoch 2 is epoch 1 a week later: some articles edited, some new, some removed.
+    """
+    if articles < 10:
+        raise ValueError("the replica needs at least 10 articles")
+    r = random.Random(seed)
+    w = _Writer(r)
+    now = datetime(2025, 11, 2, 12, 0, tzinfo=MSK)
+    start = now - timedelta(days=120)
+    step = (now - start) / articles
+    specs: list[ArticleSpec] = []
+    used_slugs: set[str] = set()
+    first_id = 90000
+    for i in range(articles):
+        aid = first_id + i * 3 + r.randint(0, 2)
+        published = (start + step * i + timedelta(minutes=r.randint(0, 30))).replace(
+            second=0, microsecond=0)
+        specs.append(_make_article(r, w, aid, published, [s.id for s in specs[-40:]], used_slugs))
+    # the real article and the article its inline related block points at
+    specs.insert(0, _related_target(r, w))
+    specs.insert(1, _a85152())
+    _wire_read_more(r, specs)
+    model = SiteModel(seed=seed, epoch=1, now=now, articles=specs)
+    if epoch == 1:
+        return model
+    if epoch != 2:
+        raise ValueError("epochs 1 and 2 exist")
+    return _epoch2(model, random.Random(seed * 1000 + 2), w)
+
+
+def _make_article(r: random.Random, w: _Writer, aid: int, published: datetime,
+                  related_pool: list[int], used_slugs: set[str]) -> ArticleSpec:
+    section = r.choices(list(SECTION_WEIGHTS), weights=list(SECTION_WEIGHTS.values()))[0]
+    kind = r.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
+    if section == "opinion":
+        kind = "default"
+    title = w.headline()
+    slug = slugify(title)
+    while slug in used_slugs:
+        slug += "-" + str(r.randint(2, 9))
+    used_slugs.add(slug)
+    n_auth = r.choices([0, 1, 2, 3], weights=[15, 60, 18, 7])[0]
+    if section == "opinion":
+        n_auth = max(1, n_auth)
+    authors = [Author(*a) for a in r.sample(AUTHORS[:-1], n_auth)]
+    tags = [Tag(t, slugify(t) or f"tag-{k}") for k, t in enumerate(r.sample(TAGS, r.randint(0, 4)))]
+    edited_late = r.random() < 0.3
+    modified = published + (timedelta(minutes=r.randint(11, 600)) if edited_late
+                            else timedelta(minutes=r.randint(0, 9)))
+    spec = ArticleSpec(
+        id=aid, slug=slug, title=title, section=section, type=kind, published=published,
+        created=published - timedelta(minutes=r.randint(5, 90)), modified=modified,
+        authors=authors, tags=tags,
+        subtitle=w.sentence().rstrip(".") if r.random() < 0.6 else "",
+        intro=w.paragraph() if r.random() < 0.3 else "",
+        image=None if r.random() < 0.15 else _image(r, f"featured-{aid}", r.random() < 0.9),
+        blocks=_body(r, w, aid, related_pool),
+    )
+    if kind == "video":
+        spec.video_id = f"yt{aid:08d}"
+    if kind == "live":
+        spec.blocks = [Block("html", paragraphs=[("p", w.paragraph())])]
+        spec.intro = w.paragraph()
+        t0 = published
+        for k in range(r.randint(2, 6)):
+            t0 += timedelta(minutes=r.randint(5, 90))
+            spec.live_posts.append(LivePostSpec(
+                post_id=aid * 100 + k, time=t0,
+                paragraphs=[w.paragraph() for _ in range(r.randint(1, 2))],
+                related_id=r.choice(related_pool) if related_pool and r.random() < 0.3 else None,
+                image=_image(r, f"live-{aid}-{k}") if r.random() < 0.3 else None,
+                embed=r.random() < 0.2,
+            ))
+    return spec
+
+
+def _related_target(r: random.Random, w: _Writer) -> ArticleSpec:
+    published = datetime(2024, 5, 17, 10, 12, tzinfo=MSK)
+    return ArticleSpec(
+        id=85139, slug=RELATED_TARGET_SLUG,
+        title="Ukrainian Drone Attacks on Russia Kill 2, Set Oil Refinery Ablaze",
+        section="ukraine_war", type="default", published=published,
+        created=published - timedelta(minutes=20), modified=published,
+        authors=[], tags=[Tag("Drones", "drones"), Tag("Belgorod", "belgorod")],
+        image=_image(r, "refinery-fire"),
+        blocks=[Block("html", paragraphs=[("p", w.paragraph()) for _ in range(3)])],
+    )
+
+
+def _a85152() -> ArticleSpec:
+    d = _load_a85152()
+    blocks = []
+    for b in d["blocks"]:
+        if b["type"] == "html":
+            blocks.append(Block("html", paragraphs=[("p", p) for p in b["paragraphs"]]))
+        else:
+            blocks.append(Block("article", related_id=85139))
+    img = d["image"]
+    return ArticleSpec(
+        id=d["id"], slug=d["slug"], title=d["title"], section=d["section"], type=d["type"],
+        published=datetime.fromisoformat(d["published"]),
+        created=datetime.fromisoformat(d["created"]),
+        modified=datetime.fromisoformat(d["modified"]),
+        authors=[Author(*a) for a in d["authors"]], tags=[Tag(*t) for t in d["tags"]],
+        image=ImageSpec(img["file"], img["caption"], img["credits"]), blocks=blocks,
+    )
+
+
+def _wire_read_more(r: random.Random, specs: list[ArticleSpec]) -> None:
+    ids = [s.id for s in specs]
+    for s in specs:
+        pool = [i for i in ids if i != s.id]
+        s.read_more = r.sample(pool, min(4, len(pool)))
+
+
+def _epoch2(base: SiteModel, r: random.Random, w: _Writer) -> SiteModel:
+    now = base.now + timedelta(days=7)
+    specs = [replace(a, blocks=list(a.blocks), tags=list(a.tags)) for a in base.articles]
+    candidates = [s for s in specs if s.id not in (85152, 85139)]
+    n = len(candidates)
+    chosen = r.sample(candidates, max(3, n // 10))
+    edited = chosen[: max(1, len(chosen) // 2)]
+    removed = chosen[len(edited):]
+    for k, s in enumerate(edited):
+        s.modified = now - timedelta(hours=k + 1)
+        if k % 2:
+            s.title = s.title + " (Updated)"
+        else:
+            s.blocks = [*s.blocks, Block("html", paragraphs=[("p", w.paragraph())])]
+    for k, s in enumerate(removed):
+        s.removed = 410 if k % 2 else 404
+    new: list[ArticleSpec] = []
+    used = {s.slug for s in specs}
+    last_id = max(s.id for s in specs)
+    for k in range(max(3, n // 20)):
+        published = (base.now + timedelta(hours=6 + k * (150 // max(3, n // 20)))).replace(
+            second=0, microsecond=0)
+        pool = [s.id for s in specs[-30:] if not s.removed]
+        new.append(_make_article(r, w, last_id + 10 + k * 3, published, pool, used))
+    specs.extend(new)
+    live_ids = [s.id for s in specs if not s.removed]
+    for s in new:
+        s.read_more = r.sample([i for i in live_ids if i != s.id], 4)
+    return SiteModel(
+        seed=base.seed, epoch=2, now=now, articles=specs,
+        changes={"new": sorted(s.id for s in new), "edited": sorted(s.id for s in edited),
+                 "removed": sorted(s.id for s in removed)},
+    )
