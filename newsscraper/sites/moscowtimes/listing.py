@@ -1,0 +1,59 @@
+"""Listing pages, "View more" fragments, tag and author pages: which articles they list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from parsel import Selector
+from w3lib.url import safe_url_string
+
+from newsscraper.sites.moscowtimes.text import decode_html
+
+
+class ListingSelectors:
+    """Selectors of article/index.php, more.php, author/item.php (June 2024)."""
+
+    MAIN = "section.cluster--section-articles"
+    AUTHOR_CLUSTER = "section.cluster"
+    CARD_LINKS = ("a.article-excerpt-lead__link::attr(href), "
+                  ".article-excerpt-default a.article-excerpt-default__link::attr(href)")
+    MORE = "div[y-use=More]"
+
+
+@dataclass
+class Listing:
+    """Article URLs of a listing in page order, and its "View more" pagination if any."""
+
+    urls: list[str]
+    more_template: str | None = None  # e.g. https://.../news/{{offset}}
+    more_start: int | None = None
+    more_step: int | None = None
+
+
+def parse_listing_page(html: str | bytes, url: str) -> Listing:
+    if isinstance(html, bytes):
+        html = decode_html(html)[0]
+    if not html.strip():
+        return Listing([])  # a "View more" fragment past the end
+    sel = Selector(text=html)
+    scope = sel.css(ListingSelectors.MAIN) or sel.css(ListingSelectors.AUTHOR_CLUSTER)
+    if not scope and "<html" in html[:2000].lower():
+        return Listing([])
+    root = scope[0] if scope else sel
+    urls = list(dict.fromkeys(safe_url_string(urljoin(url, h.strip()))
+                              for h in root.css(ListingSelectors.CARD_LINKS).getall()))
+    more = root.css(ListingSelectors.MORE)
+    if more:
+        m = more[0].attrib
+        try:
+            return Listing(urls, urljoin(url, m["data-url"]), int(m.get("data-start", 0)),
+                           int(m.get("data-step", 18)))
+        except (KeyError, ValueError):
+            pass
+    return Listing(urls)
+
+
+def parse_listing(html: str | bytes, url: str) -> list[str]:
+    """Article URLs of a section/tag/author page or a "View more" fragment, in order."""
+    return parse_listing_page(html, url).urls

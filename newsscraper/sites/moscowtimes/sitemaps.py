@@ -1,0 +1,80 @@
+"""Sitemaps on the static origin: the monthly index, monthly files, news sitemaps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml import etree
+
+_MONTH = re.compile(r"/(\d{4})-(\d{1,2})\.xml$")
+
+
+@dataclass
+class SitemapEntry:
+    loc: str
+    lastmod: datetime | None = None
+    year_month: tuple[int, int] | None = None  # monthly files: (2024, 5) from 2024-5.xml
+    title: str | None = None  # news sitemaps
+    published_at: datetime | None = None  # news sitemaps
+
+
+@dataclass
+class Sitemap:
+    kind: str  # "index" or "urlset"
+    entries: list[SitemapEntry] = field(default_factory=list)
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def parse_sitemap(body: bytes, url: str) -> Sitemap:
+    """Parse any of the site's sitemaps. News sitemaps write titles without XML escaping
+    (a raw ``&``), so parsing recovers instead of failing; an index is returned sorted by
+    the parsed year and month, newest first (the file order is not chronological)."""
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    root = etree.fromstring(body.replace(b" & ", b" &amp; "), parser=parser)
+    if root is None:
+        return Sitemap("urlset")
+    kind = "index" if _local(root.tag) == "sitemapindex" else "urlset"
+    entries = []
+    for node in root:
+        if _local(node.tag) not in ("sitemap", "url"):
+            continue
+        fields = {}
+        for child in node.iter():
+            name = _local(child.tag)
+            if name in ("loc", "lastmod", "publication_date", "title") and child.text:
+                fields[name] = child.text.strip()
+        if "loc" not in fields:
+            continue
+        m = _MONTH.search(fields["loc"])
+        entries.append(SitemapEntry(
+            loc=fields["loc"], lastmod=_time(fields.get("lastmod")),
+            year_month=(int(m.group(1)), int(m.group(2))) if m else None,
+            title=fields.get("title"), published_at=_time(fields.get("publication_date")),
+        ))
+    if kind == "index" and entries and all(e.year_month for e in entries):
+        entries.sort(key=lambda e: e.year_month or (0, 0), reverse=True)
+    return Sitemap(kind, entries)
+
+
+def parse_robots_sitemaps(text: str) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt, in order."""
+    out = []
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "sitemap" and value.strip():
+            out.append(value.strip())
+    return out

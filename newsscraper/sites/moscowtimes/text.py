@@ -1,0 +1,44 @@
+"""Small text helpers shared by the page parsers."""
+
+from __future__ import annotations
+
+import re
+
+from parsel import Selector, SelectorList
+from w3lib.encoding import html_to_unicode
+
+_WS = re.compile(r"\s+")
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of whitespace (template tabs and newlines) into one space."""
+    return _WS.sub(" ", text).strip()
+
+
+def text_of(sel: Selector | SelectorList) -> str:
+    """The visible text of the first element, whitespace collapsed; '' when absent."""
+    if isinstance(sel, SelectorList):
+        if not sel:
+            return ""
+        sel = sel[0]
+    return collapse("".join(sel.xpath(".//text()[not(ancestor::script or ancestor::style)]")
+                            .getall()))
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, bool]:
+    """Decode a page as a browser would (BOM, HTTP header, ``<meta charset>``, sniffing).
+
+    Returns the text and whether the bytes were valid in the encoding chosen. A page that
+    declares one encoding but is written in another decodes with replacement characters
+    and ``False``, unless it is valid UTF-8, the usual truth behind a wrong declaration.
+    """
+    encoding, text = html_to_unicode(content_type, body)
+    try:
+        body.decode(encoding)
+        return text, True
+    except (UnicodeDecodeError, LookupError):
+        pass
+    try:
+        return body.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return text, False

@@ -1,0 +1,40 @@
+"""The site's URL shapes: article ids, article URLs, links not to follow."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# /{YYYY}/{MM}/{DD}/{slug}-a{ID}; the date and slug are not checked by the server
+ARTICLE_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([a-z0-9-]+)-a(\d+)/?$")
+# slug-only links of inline related blocks: dated with the render date, no id
+SLUG_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([a-z0-9-]+)/?$")
+# the 2016-2018 site, redirected by their trailing numeric id
+LEGACY_PATH = re.compile(r"^/(?:articles|news|photogalleries)/[a-z0-9-]*?-(\d+)/?$")
+SKIP_PATH = re.compile(r"(/pdf/?$)|^/all/|^/preview/|^/search|/amp/?$")
+
+
+def article_id_from_url(url: str) -> int | None:
+    """The numeric id of an article URL (also legacy ones); ``None`` for slug-only URLs."""
+    path = urlsplit(url).path
+    m = ARTICLE_PATH.match(path)
+    if m:
+        return int(m.group(5))
+    m = LEGACY_PATH.match(path)
+    return int(m.group(1)) if m else None
+
+
+def is_article_url(url: str) -> bool:
+    return bool(ARTICLE_PATH.match(urlsplit(url).path))
+
+
+def is_slug_only_url(url: str) -> bool:
+    path = urlsplit(url).path
+    return bool(SLUG_PATH.match(path)) and not ARTICLE_PATH.match(path)
+
+
+def is_skipped_url(url: str) -> bool:
+    """Links never to follow: PDFs, infinite-scroll fragments, previews, search, AMP,
+    tracking-tagged URLs."""
+    parts = urlsplit(url)
+    return bool(SKIP_PATH.search(parts.path)) or "utm_" in parts.query
