@@ -118,6 +118,16 @@ class Article:
     ``seed``. Set by the spider, not by page parsers."""
     discovered_from: str | None = None
     """The URL of the page (listing, feed, sitemap or article) that linked to it."""
+    content_hash: str | None = None
+    """SHA-256 of the reader-visible content (set by the de-duplication pipeline); a
+    change means a new revision. Excludes render artefacts such as the render-dated
+    slug URLs of related links, and crawl provenance."""
+    body_hash: str | None = None
+    """SHA-256 of the normalised body alone, to find the same text under another id."""
+    duplicate_of: str | None = None
+    """``_id`` of a stored article with exactly the same body, when there is one."""
+    near_duplicate_of: str | None = None
+    """``_id`` of an article whose body is nearly the same (MinHash), when there is one."""
 
 
 def to_jsonable(value: Any) -> Any:

@@ -35,3 +35,22 @@ MONGO_ARTICLES_COLLECTION = "articles"
 MONGO_VERSIONS_COLLECTION = "article_versions"
 MONGO_RUNS_COLLECTION = "runs"
 NEWSSCRAPER_DATA_DIR = "var"
+MONGO_AUTOSTART = True  # start the local FerretDB when MONGO_URI is unset
+MONGO_TIMEOUT_MS = 5000
+STORE_BATCH_SIZE = 200
+STORE_BATCH_SECONDS = 5.0
+STORE_RETRY_SECONDS = 60.0  # then spill to NEWSSCRAPER_DATA_DIR/spill and fail the run
+
+ITEM_PIPELINES = {
+    "newsscraper.pipelines.clean.CleanPipeline": 100,
+    "newsscraper.pipelines.validate.ValidatePipeline": 200,
+    "newsscraper.pipelines.dedupe.DedupePipeline": 300,
+    "newsscraper.pipelines.store.MongoStorePipeline": 900,
+}
+DEDUPE_NEAR_THRESHOLD = 0.9
+
+EXTENSIONS = {
+    "newsscraper.extensions.runs.RunRecorder": 500,
+}
+# our `crawl` exits non-zero when a run fails (e.g. the database stayed down)
+COMMANDS_MODULE = "newsscraper.scrapy_commands"

@@ -1,0 +1,114 @@
+"""Normalisation that keeps text exactly as published, minus invisible debris."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from datetime import datetime, timezone
+
+from w3lib.url import canonicalize_url as w3_canonicalize
+from w3lib.url import url_query_cleaner
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK = re.compile(r"\n\s*\n")
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
+_AUTHOR_SPLIT = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
+TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|yclid|mc_cid|mc_eid|_ga|from)$")
+
+# donation / newsletter appeals that must never stand in a body (site doc, section 8)
+PROMO_PREFIXES = (
+    "A Message from The Moscow Times", "Dear readers,", "Support The Moscow Times",
+    "… we have a small favor to ask", "... we have a small favor to ask",
+    "Sign up for our free weekly newsletter", "Our weekly newsletter contains",
+)
+
+
+def clean_text(value: str | None) -> str | None:
+    """One line of text: entities decoded, NFC, zero-width and control characters
+    removed, runs of spaces collapsed, trimmed. ``None`` and blank give ``None``."""
+    if value is None:
+        return None
+    if _ENTITY.search(value):
+        value = html.unescape(value)
+    value = unicodedata.normalize("NFC", value).translate(_ZERO_WIDTH)
+    value = _CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = _SPACES.sub(" ", value.replace("\n", " ")).strip()
+    return value or None
+
+
+def clean_body(value: str | None) -> str:
+    """Paragraphs (separated by blank lines) cleaned one by one; promo leftovers
+    dropped; joined by one blank line."""
+    if not value:
+        return ""
+    paragraphs = []
+    for raw in _BLANK.split(value.replace("\r\n", "\n")):
+        text = clean_text(raw)
+        if text and not text.startswith(PROMO_PREFIXES):
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)
+
+
+def to_utc(value: datetime | str | None) -> datetime | None:
+    """An aware datetime in UTC; ISO strings are parsed; naive values are refused
+    (``None``) because their zone is unknown."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        return None
+    return value.astimezone(timezone.utc)
+
+
+def split_authors(names: list[str] | str | None) -> list[str]:
+    """"A, B and C" or ["A and B"] -> ["A", "B", "C"]: trimmed, in order, no repeats."""
+    if not names:
+        return []
+    if isinstance(names, str):
+        names = [names]
+    out: list[str] = []
+    for chunk in names:
+        text = clean_text(chunk) or ""
+        if text.lower().startswith("by "):
+            text = text[3:]
+        for name in _AUTHOR_SPLIT.split(text):
+            name = name.strip(" ,.")
+            if name and name not in out:
+                out.append(name)
+    return out
+
+
+def dedupe_tags(tags: list[str] | None) -> list[str]:
+    """Tags cleaned and de-duplicated case-insensitively, first display form kept."""
+    seen: set[str] = set()
+    out = []
+    for tag in tags or []:
+        text = clean_text(tag)
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            out.append(text)
+    return out
+
+
+def canonicalize_url(url: str | None) -> str | None:
+    """Scheme and host lower-cased, tracking parameters and fragment removed, query
+    sorted (w3lib); the path is kept as published."""
+    if not url:
+        return None
+    url = url.strip()
+    cleaned = url_query_cleaner(url, [p for p in _query_keys(url) if TRACKING.match(p)],
+                                remove=True, keep_fragments=False)
+    return w3_canonicalize(cleaned, keep_fragments=False)
+
+
+def _query_keys(url: str) -> list[str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    return [k for k, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)]

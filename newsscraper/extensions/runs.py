@@ -1,0 +1,94 @@
+"""RunRecorder: one document per crawl in ``runs``, for operators and consumers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from datetime import datetime, timezone
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from newsscraper.storage.mongo import ArticleStore
+from newsscraper.storage.uri import mongo_uri
+
+logger = logging.getLogger(__name__)
+
+# finish reasons that mean the run failed (and `scrapy crawl` exits non-zero)
+FAILURE_REASONS = {"mongo_unavailable", "shutdown", "cancelled", "closespider_errorcount"}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class RunRecorder:
+    """Writes a run record at spider open (status ``running``) and close (status
+    ``finished`` or ``failed``, finish reason, arguments, counts, duration).
+
+    Settings: ``RUNS_ENABLED`` (True), ``MONGO_*`` as the store. The record never holds
+    the database password.
+    """
+
+    def __init__(self, crawler) -> None:
+        if not crawler.settings.getbool("RUNS_ENABLED", True) or \
+                not crawler.settings.getbool("STORE_ENABLED", True):
+            raise NotConfigured("run records are off")
+        self.crawler = crawler
+        self.run_id = f"{_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+        self.started = _now()
+        crawler.signals.connect(self.spider_opened, signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _store(self) -> ArticleStore:
+        return ArticleStore.from_settings(self.crawler.settings, mongo_uri(self.crawler.settings))
+
+    def _arguments(self, spider) -> dict:
+        return {k: str(v) for k, v in getattr(spider, "arguments", {}).items()}
+
+    async def spider_opened(self, spider) -> None:
+        self.crawler.stats.set_value("run/id", self.run_id)
+        store = self._store()
+        try:
+            await store.start_run({"_id": self.run_id, "spider": spider.name,
+                                   "started_at": self.started, "status": "running",
+                                   "arguments": self._arguments(spider), "host": os.uname().nodename})
+        except Exception as exc:  # noqa: BLE001 - a missing record must not stop a crawl
+            logger.warning("could not write the run record: %s", type(exc).__name__)
+            self.crawler.stats.inc_value("runs/errors")
+        finally:
+            await store.close()
+
+    async def spider_closed(self, spider, reason: str) -> None:
+        stats = self.crawler.stats.get_stats()
+        ended = _now()
+        dropped = {k.split("/", 2)[2]: v for k, v in stats.items()
+                   if k.startswith("validate/dropped/")}
+        failed = reason in FAILURE_REASONS or bool(stats.get("mongo/spilled"))
+        record = {
+            "ended_at": ended, "status": "failed" if failed else "finished",
+            "finish_reason": reason, "arguments": self._arguments(spider),
+            "duration_seconds": (ended - self.started).total_seconds(),
+            "counts": {
+                "new": stats.get("mongo/new", 0), "updated": stats.get("mongo/updated", 0),
+                "unchanged": stats.get("mongo/unchanged", 0),
+                "dropped": dropped, "dropped_same_id": stats.get("dedupe/dropped_same_id", 0),
+                "spilled": stats.get("mongo/spilled", 0),
+                "errors": stats.get("log_count/ERROR", 0),
+                "requests": stats.get("downloader/request_count", 0),
+                "items": stats.get("item_scraped_count", 0),
+            },
+        }
+        store = self._store()
+        try:
+            await store.finish_run(self.run_id, record)
+        except Exception as exc:  # noqa: BLE001
+            logger.warning("could not finish the run record %s: %s", self.run_id,
+                           type(exc).__name__)
+        finally:
+            await store.close()

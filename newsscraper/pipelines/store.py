@@ -1,0 +1,163 @@
+"""MongoStorePipeline: batched, idempotent, versioned storage that loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import NotConfigured
+
+from newsscraper.items import to_jsonable
+from newsscraper.storage.local import DatabaseError, LocalDatabase
+from newsscraper.storage.mongo import ArticleStore, FlushResult, retrying
+from newsscraper.storage.spill import SpillFile
+from newsscraper.storage.uri import mongo_uri, redact, uses_local_database
+
+logger = logging.getLogger(__name__)
+
+FAILURE_REASON = "mongo_unavailable"
+
+
+class MongoStorePipeline:
+    """Stores articles in MongoDB in batches (``STORE_BATCH_SIZE`` items or
+    ``STORE_BATCH_SECONDS``, flushed on close), creating consumer indexes at open.
+
+    New articles get ``version`` 1 and ``first_seen_at``; changed ones a new version
+    with the old one copied to ``article_versions``; unchanged ones only a new
+    ``last_seen_at``. When the server is unreachable, writes retry with backoff for up to
+    ``STORE_RETRY_SECONDS``; then the batch and every later item go to a JSON Lines spill
+    file under ``NEWSSCRAPER_DATA_DIR/spill`` and the spider closes with the reason
+    ``mongo_unavailable`` (a non-zero exit of ``scrapy crawl``). The next run replays
+    spill files before crawling.
+
+    Settings: ``MONGO_URI`` (else the environment, else the local FerretDB, started when
+    ``MONGO_AUTOSTART``), ``MONGO_DATABASE``, ``MONGO_*_COLLECTION``, ``STORE_ENABLED``.
+    Stats: ``mongo/new``, ``mongo/updated``, ``mongo/unchanged``, ``mongo/duplicates``,
+    ``mongo/retries``, ``mongo/spilled``, ``mongo/replayed``, ``mongo/errors``.
+    """
+
+    def __init__(self, crawler) -> None:
+        s = crawler.settings
+        if not s.getbool("STORE_ENABLED", True):
+            raise NotConfigured("STORE_ENABLED is off")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.settings = s
+        self.uri = mongo_uri(s)
+        self.autostart = s.getbool("MONGO_AUTOSTART", True) and uses_local_database(s)
+        self.batch_size = s.getint("STORE_BATCH_SIZE", 200)
+        self.batch_seconds = s.getfloat("STORE_BATCH_SECONDS", 5.0)
+        self.retry_seconds = s.getfloat("STORE_RETRY_SECONDS", 60.0)
+        self.spill = SpillFile(Path(s.get("NEWSSCRAPER_DATA_DIR", "var")) / "spill")
+        self.store: ArticleStore | None = None
+        self.buffer: list[dict] = []
+        self.last_flush = 0.0
+        self.down = False
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def open_spider(self) -> None:
+        if self.autostart:
+            db = LocalDatabase.from_env()
+            try:
+                message = await asyncio.get_running_loop().run_in_executor(
+                    None, lambda: db.start(log=logger.info))
+                logger.info(message)
+            except DatabaseError as exc:
+                logger.error("local database could not start: %s", exc)
+        logger.info("storing articles in %s, database %s", redact(self.uri),
+                    self.settings.get("MONGO_DATABASE"))
+        self.store = ArticleStore.from_settings(self.settings, self.uri)
+        self.last_flush = asyncio.get_running_loop().time()
+        try:
+            await retrying(self.store.ensure_indexes, attempts_until=self._deadline(),
+                           what="index creation", stats=self.stats)
+            await self._replay()
+        except Exception as exc:  # noqa: BLE001 - any server failure here means "down"
+            self._went_down(exc)
+
+    async def process_item(self, item):
+        record = to_jsonable(item)
+        if self.down:
+            self._spill([record])
+            return item
+        self.buffer.append(record)
+        loop = asyncio.get_running_loop()
+        if len(self.buffer) >= self.batch_size or loop.time() - self.last_flush >= self.batch_seconds:
+            await self.flush()
+        return item
+
+    async def flush(self) -> None:
+        async with self._lock:
+            batch, self.buffer = self.buffer, []
+            self.last_flush = asyncio.get_running_loop().time()
+            if not batch:
+                return
+            if self.down or self.store is None:
+                self._spill(batch)
+                return
+            try:
+                result = await retrying(lambda: self.store.write(batch),
+                                        attempts_until=self._deadline(), what="article batch",
+                                        stats=self.stats)
+            except Exception as exc:  # noqa: BLE001 - keep the items whatever went wrong
+                self._went_down(exc)
+                self._spill(batch)
+                return
+            self._count(result)
+
+    async def close_spider(self) -> None:
+        await self.flush()
+        if self.store is not None:
+            await self.store.close()
+
+    # -- helpers ----------------------------------------------------------------------
+    def _deadline(self) -> float:
+        return asyncio.get_running_loop().time() + self.retry_seconds
+
+    def _count(self, r: FlushResult) -> None:
+        for name, value in (("new", r.new), ("updated", r.updated), ("unchanged", r.unchanged),
+                            ("duplicates", r.duplicates_marked)):
+            if value:
+                self.stats.inc_value(f"mongo/{name}", value)
+
+    def _spill(self, records: list[dict]) -> None:
+        path = self.spill.append([{"kind": "article", "item": r} for r in records])
+        self.stats.inc_value("mongo/spilled", len(records))
+        logger.error("MongoDB unavailable: %d item(s) kept in %s for the next run",
+                     len(records), path)
+
+    def _went_down(self, exc: Exception) -> None:
+        self.stats.inc_value("mongo/errors")
+        if self.down:
+            return
+        self.down = True
+        logger.error("MongoDB at %s unreachable for %.0fs (%s); spilling items and closing "
+                     "the spider", redact(self.uri), self.retry_seconds, type(exc).__name__)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            asyncio.ensure_future(engine.close_spider_async(reason=FAILURE_REASON))
+
+    async def _replay(self) -> None:
+        assert self.store is not None
+        for path in self.spill.pending():
+            records = [r["item"] for r in SpillFile.read(path) if r.get("kind") == "article"]
+            for i in range(0, len(records), self.batch_size):
+                chunk = records[i:i + self.batch_size]
+                result = await retrying(lambda c=chunk: self.store.write(c),
+                                        attempts_until=self._deadline(), what="spill replay",
+                                        stats=self.stats)
+                self._count(result)
+            self.stats.inc_value("mongo/replayed", len(records))
+            logger.info("replayed %d spilled item(s) from %s", len(records), path)
+            path.unlink()
+
+
+def item_id(item) -> str:
+    a = ItemAdapter(item)
+    return f"{a.get('site', 'moscowtimes')}:{a.get('article_id')}"
