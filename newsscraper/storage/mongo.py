@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
 from newsscraper.items import to_jsonable
@@ -65,6 +65,7 @@ class ArticleStore:
         self.versions = db[versions]
         self.runs = db[runs]
         self.body_hashes = db[body_hashes]
+        self.state = db["crawl_state"]
 
     @classmethod
     def from_settings(cls, settings, uri: str) -> ArticleStore:
@@ -191,6 +192,22 @@ class ArticleStore:
             except BulkWriteError as exc:
                 if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
                     raise
+
+    # -- crawl state (what the spider remembers between runs) -------------------------
+    async def get_state(self, keys: list[str]) -> dict[str, Any]:
+        """Values remembered under ``keys`` (e.g. a sitemap's last ``lastmod``). Keys are
+        ``_id``s, never field names: FerretDB refuses field names containing ``.``."""
+        if not keys:
+            return {}
+        return {d["_id"]: d.get("value") async for d in
+                self.state.find({"_id": {"$in": list(dict.fromkeys(keys))}})}
+
+    async def set_state(self, values: dict[str, Any]) -> None:
+        # UpdateOne+$set, not ReplaceOne: FerretDB's reply to an upserting ReplaceOne in
+        # a bulk write lacks nModified, which pymongo needs (KeyError)
+        if values:
+            await self.state.bulk_write([UpdateOne({"_id": k}, {"$set": {"value": v}}, upsert=True)
+                                         for k, v in values.items()], ordered=False)
 
     # -- run records ----------------------------------------------------------------
     async def start_run(self, run: dict[str, Any]) -> None:
