@@ -1,0 +1,42 @@
+"""Run ``scrapy crawl moscowtimes`` in a subprocess against a replica and a real server.
+
+A crawl runs in its own process because a Twisted reactor cannot restart inside one
+pytest process; the replica runs in this process, in a thread.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from newsscraper.profiles import REPLICA, as_args
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_crawl(server, mongo_uri: str, database: str, data_dir: Path, *args: str,
+              timeout: float = 300) -> subprocess.CompletedProcess:
+    env = dict(os.environ, MONGO_URI=mongo_uri, PYTHONWARNINGS="ignore")
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "moscowtimes",
+           "-a", f"base_url={server.base_url}", "-a", f"static_url={server.static_url}",
+           "-s", f"MONGO_DATABASE={database}", "-s", f"NEWSSCRAPER_DATA_DIR={data_dir}",
+           "-s", "LOG_LEVEL=INFO", *as_args(REPLICA), *args]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def last_run(db) -> dict:
+    return next(db.runs.find().sort("started_at", -1).limit(1))
+
+
+def normalise(value, server) -> object:
+    """Replace a replica's origins by placeholders so two servers' records compare."""
+    if isinstance(value, str):
+        return value.replace(server.base_url, "WWW").replace(server.static_url, "STATIC")
+    if isinstance(value, list):
+        return [normalise(v, server) for v in value]
+    if isinstance(value, dict):
+        return {k: normalise(v, server) for k, v in value.items()}
+    return value
