@@ -41,6 +41,9 @@ class RelatedLink:
     render date (no ``-aID``): follow it and de-duplicate after the redirect."""
     title: str
     """The linked article's headline as shown in the block."""
+    position: int | None = None
+    """How many body paragraphs precede the block: where "Related article:" stands when
+    the article is laid out as text. ``None`` where unknown (live posts)."""
 
 
 @dataclass

@@ -58,7 +58,7 @@ class RunRecorder:
             await store.start_run({"_id": self.run_id, "spider": spider.name,
                                    "started_at": self.started, "status": "running",
                                    "arguments": self._arguments(spider), "host": os.uname().nodename})
-        except Exception as exc:  # noqa: BLE001 - a missing record must not stop a crawl
+        except Exception as exc:
             logger.warning("could not write the run record: %s", type(exc).__name__)
             self.crawler.stats.inc_value("runs/errors")
         finally:
@@ -87,7 +87,7 @@ class RunRecorder:
         store = self._store()
         try:
             await store.finish_run(self.run_id, record)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             logger.warning("could not finish the run record %s: %s", self.run_id,
                            type(exc).__name__)
         finally:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
-from newsscraper.cleaning import canonicalize_url, clean_body, clean_text, dedupe_tags, \
-    split_authors, to_utc
+from newsscraper.cleaning import (
+    canonicalize_url,
+    clean_body,
+    clean_text,
+    dedupe_tags,
+    split_authors,
+    to_utc,
+)
 
 
 class CleanPipeline:

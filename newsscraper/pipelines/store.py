@@ -78,7 +78,7 @@ class MongoStorePipeline:
             await retrying(self.store.ensure_indexes, attempts_until=self._deadline(),
                            what="index creation", stats=self.stats)
             await self._replay()
-        except Exception as exc:  # noqa: BLE001 - any server failure here means "down"
+        except Exception as exc:
             self._went_down(exc)
 
     async def process_item(self, item):
@@ -105,7 +105,7 @@ class MongoStorePipeline:
                 result = await retrying(lambda: self.store.write(batch),
                                         attempts_until=self._deadline(), what="article batch",
                                         stats=self.stats)
-            except Exception as exc:  # noqa: BLE001 - keep the items whatever went wrong
+            except Exception as exc:
                 self._went_down(exc)
                 self._spill(batch)
                 return

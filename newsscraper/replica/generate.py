@@ -32,36 +32,145 @@ SECTIONS: dict[str, tuple[str, str, str, str | None]] = {
     "lecture_series": ("lectures", "section.ecture_series", "lecture-series", None),
 }
 SECTION_WEIGHTS = {
-    "news": 40, "opinion": 12, "business": 8, "meanwhile": 5, "city": 6, "climate": 4,
-    "diaspora": 4, "indepth": 6, "ukraine_war": 12, "lecture_series": 3,
+    "news": 40,
+    "opinion": 12,
+    "business": 8,
+    "meanwhile": 5,
+    "city": 6,
+    "climate": 4,
+    "diaspora": 4,
+    "indepth": 6,
+    "ukraine_war": 12,
+    "lecture_series": 3,
 }
 TYPE_WEIGHTS = {"default": 80, "live": 4, "gallery": 5, "video": 6, "podcast": 5}
 
 AUTHORS = [
-    ("Jake Cordell", "jake-cordell"), ("Anna Rogova", "anna-rogova"),
-    ("Daria Talanova", "daria-talanova"), ("Ксения Ларина", "kseniya-larina"),
-    ("Mack O’Brien", "mack-obrien"), ("Leyla Latypova", "leyla-latypova"),
-    ("Sergei Guriev", "sergei-guriev"), ("Елена Смирнова", "elena-smirnova"),
-    ("Pjotr Sauer", "pjotr-sauer"), ("Ivan Nechepurenko", "ivan-nechepurenko"),
+    ("Jake Cordell", "jake-cordell"),
+    ("Anna Rogova", "anna-rogova"),
+    ("Daria Talanova", "daria-talanova"),
+    ("Ксения Ларина", "kseniya-larina"),
+    ("Mack O’Brien", "mack-obrien"),
+    ("Leyla Latypova", "leyla-latypova"),
+    ("Sergei Guriev", "sergei-guriev"),
+    ("Елена Смирнова", "elena-smirnova"),
+    ("Pjotr Sauer", "pjotr-sauer"),
+    ("Ivan Nechepurenko", "ivan-nechepurenko"),
     ("The Moscow Times", "the-moscow-times"),
 ]
 TAGS = [
-    "Vladimir Putin", "Kremlin", "War in Ukraine", "Economy", "Oil & Gas", "Sanctions",
-    "Kharkiv", "Drones", "Culture", "Climate change", "Belgorod", "Elections", "Central Bank",
-    "Siberia", "Navalny", "Moscow", "St. Petersburg", "Human rights", "Мобилизация", "Energy",
+    "Vladimir Putin",
+    "Kremlin",
+    "War in Ukraine",
+    "Economy",
+    "Oil & Gas",
+    "Sanctions",
+    "Kharkiv",
+    "Drones",
+    "Culture",
+    "Climate change",
+    "Belgorod",
+    "Elections",
+    "Central Bank",
+    "Siberia",
+    "Navalny",
+    "Moscow",
+    "St. Petersburg",
+    "Human rights",
+    "Мобилизация",
+    "Energy",
 ]
-WORDS = (
-    "kremlin region officials said ministry report strike border economy ruble oil gas "
-    "sanctions court protest governor election budget refinery drone village troops "
-    "market inflation bank exports winter summit activists journalist prison trial "
-    "decree parliament deputies regional factory workers pension prices wheat grain "
-    "pipeline airport railway bridge festival museum theater novel director exhibition"
-).split()
-TITLE_WORDS = (
-    "Russia Kremlin Moscow Ukraine Drone Strike Refinery Sanctions Oil Gas Ruble Court "
-    "Governor Election Protest Budget Border Region Officials Say Warns Plans Faces New "
-    "Winter Prices Exports Bank Summit Activist Journalist Trial Decree Deputies Factory"
-).split()
+WORDS = [
+    "kremlin",
+    "region",
+    "officials",
+    "said",
+    "ministry",
+    "report",
+    "strike",
+    "border",
+    "economy",
+    "ruble",
+    "oil",
+    "gas",
+    "sanctions",
+    "court",
+    "protest",
+    "governor",
+    "election",
+    "budget",
+    "refinery",
+    "drone",
+    "village",
+    "troops",
+    "market",
+    "inflation",
+    "bank",
+    "exports",
+    "winter",
+    "summit",
+    "activists",
+    "journalist",
+    "prison",
+    "trial",
+    "decree",
+    "parliament",
+    "deputies",
+    "regional",
+    "factory",
+    "workers",
+    "pension",
+    "prices",
+    "wheat",
+    "grain",
+    "pipeline",
+    "airport",
+    "railway",
+    "bridge",
+    "festival",
+    "museum",
+    "theater",
+    "novel",
+    "director",
+    "exhibition",
+]
+TITLE_WORDS = [
+    "Russia",
+    "Kremlin",
+    "Moscow",
+    "Ukraine",
+    "Drone",
+    "Strike",
+    "Refinery",
+    "Sanctions",
+    "Oil",
+    "Gas",
+    "Ruble",
+    "Court",
+    "Governor",
+    "Election",
+    "Protest",
+    "Budget",
+    "Border",
+    "Region",
+    "Officials",
+    "Say",
+    "Warns",
+    "Plans",
+    "Faces",
+    "New",
+    "Winter",
+    "Prices",
+    "Exports",
+    "Bank",
+    "Summit",
+    "Activist",
+    "Journalist",
+    "Trial",
+    "Decree",
+    "Deputies",
+    "Factory",
+]
 
 
 @dataclass
@@ -202,8 +311,11 @@ def _image(r: random.Random, name: str, with_caption: bool = True) -> ImageSpec:
     file = f"{r.randrange(256):02x}/{name}.jpg"
     if not with_caption:
         return ImageSpec(file, None, None)
-    return ImageSpec(file, f"{name.replace('-', ' ').capitalize()} in the city.",
-                     r.choice(["Sergei Karpukhin / TASS", "Mikhail Metzel / AFP", "Social media"]))
+    return ImageSpec(
+        file,
+        f"{name.replace('-', ' ').capitalize()} in the city.",
+        r.choice(["Sergei Karpukhin / TASS", "Mikhail Metzel / AFP", "Social media"]),
+    )
 
 
 def _body(r: random.Random, w: _Writer, aid: int, related_pool: list[int]) -> list[Block]:
@@ -223,16 +335,26 @@ def _body(r: random.Random, w: _Writer, aid: int, related_pool: list[int]) -> li
                 paras.insert(0, ("h3", w.headline()))
             blocks.append(Block("html", paragraphs=paras))
         elif roll < 0.52:
-            blocks.append(Block("header", text=r.choice(["Editors' Note", "What happens next",
-                                                          "Background", "Reaction"])))
+            blocks.append(
+                Block(
+                    "header",
+                    text=r.choice(["Editors' Note", "What happens next", "Background", "Reaction"]),
+                )
+            )
         elif roll < 0.59:
-            blocks.append(Block("quote", text=w.sentence(),
-                                cite=r.choice(["", "Vladimir Putin", "Alexei Navalny"])))
+            blocks.append(
+                Block(
+                    "quote",
+                    text=w.sentence(),
+                    cite=r.choice(["", "Vladimir Putin", "Alexei Navalny"]),
+                )
+            )
         elif roll < 0.66:
             blocks.append(Block("image", image=_image(r, f"inline-{aid}-{i}")))
         elif roll < 0.70:
-            blocks.append(Block("images", images=[_image(r, f"slide-{aid}-{i}-{k}")
-                                                  for k in range(3)]))
+            blocks.append(
+                Block("images", images=[_image(r, f"slide-{aid}-{i}-{k}") for k in range(3)])
+            )
         elif roll < 0.75:
             blocks.append(Block("embed", text=w.sentence()))
         elif roll < 0.79:
@@ -276,7 +398,8 @@ def generate_site(articles: int = 300, seed: int = 1, epoch: int = 1) -> SiteMod
     for i in range(articles):
         aid = first_id + i * 3 + r.randint(0, 2)
         published = (start + step * i + timedelta(minutes=r.randint(0, 30))).replace(
-            second=0, microsecond=0)
+            second=0, microsecond=0
+        )
         specs.append(_make_article(r, w, aid, published, [s.id for s in specs[-40:]], used_slugs))
     # the real article and the article its inline related block points at
     specs.insert(0, _related_target(r, w))
@@ -290,8 +413,14 @@ def generate_site(articles: int = 300, seed: int = 1, epoch: int = 1) -> SiteMod
     return _epoch2(model, random.Random(seed * 1000 + 2), w)
 
 
-def _make_article(r: random.Random, w: _Writer, aid: int, published: datetime,
-                  related_pool: list[int], used_slugs: set[str]) -> ArticleSpec:
+def _make_article(
+    r: random.Random,
+    w: _Writer,
+    aid: int,
+    published: datetime,
+    related_pool: list[int],
+    used_slugs: set[str],
+) -> ArticleSpec:
     section = r.choices(list(SECTION_WEIGHTS), weights=list(SECTION_WEIGHTS.values()))[0]
     kind = r.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
     if section == "opinion":
@@ -307,12 +436,20 @@ def _make_article(r: random.Random, w: _Writer, aid: int, published: datetime,
     authors = [Author(*a) for a in r.sample(AUTHORS[:-1], n_auth)]
     tags = [Tag(t, slugify(t) or f"tag-{k}") for k, t in enumerate(r.sample(TAGS, r.randint(0, 4)))]
     edited_late = r.random() < 0.3
-    modified = published + (timedelta(minutes=r.randint(11, 600)) if edited_late
-                            else timedelta(minutes=r.randint(0, 9)))
+    modified = published + (
+        timedelta(minutes=r.randint(11, 600)) if edited_late else timedelta(minutes=r.randint(0, 9))
+    )
     spec = ArticleSpec(
-        id=aid, slug=slug, title=title, section=section, type=kind, published=published,
-        created=published - timedelta(minutes=r.randint(5, 90)), modified=modified,
-        authors=authors, tags=tags,
+        id=aid,
+        slug=slug,
+        title=title,
+        section=section,
+        type=kind,
+        published=published,
+        created=published - timedelta(minutes=r.randint(5, 90)),
+        modified=modified,
+        authors=authors,
+        tags=tags,
         subtitle=w.sentence().rstrip(".") if r.random() < 0.6 else "",
         intro=w.paragraph() if r.random() < 0.3 else "",
         image=None if r.random() < 0.15 else _image(r, f"featured-{aid}", r.random() < 0.9),
@@ -326,24 +463,34 @@ def _make_article(r: random.Random, w: _Writer, aid: int, published: datetime,
         t0 = published
         for k in range(r.randint(2, 6)):
             t0 += timedelta(minutes=r.randint(5, 90))
-            spec.live_posts.append(LivePostSpec(
-                post_id=aid * 100 + k, time=t0,
-                paragraphs=[w.paragraph() for _ in range(r.randint(1, 2))],
-                related_id=r.choice(related_pool) if related_pool and r.random() < 0.3 else None,
-                image=_image(r, f"live-{aid}-{k}") if r.random() < 0.3 else None,
-                embed=r.random() < 0.2,
-            ))
+            spec.live_posts.append(
+                LivePostSpec(
+                    post_id=aid * 100 + k,
+                    time=t0,
+                    paragraphs=[w.paragraph() for _ in range(r.randint(1, 2))],
+                    related_id=r.choice(related_pool)
+                    if related_pool and r.random() < 0.3
+                    else None,
+                    image=_image(r, f"live-{aid}-{k}") if r.random() < 0.3 else None,
+                    embed=r.random() < 0.2,
+                )
+            )
     return spec
 
 
 def _related_target(r: random.Random, w: _Writer) -> ArticleSpec:
     published = datetime(2024, 5, 17, 10, 12, tzinfo=MSK)
     return ArticleSpec(
-        id=85139, slug=RELATED_TARGET_SLUG,
+        id=85139,
+        slug=RELATED_TARGET_SLUG,
         title="Ukrainian Drone Attacks on Russia Kill 2, Set Oil Refinery Ablaze",
-        section="ukraine_war", type="default", published=published,
-        created=published - timedelta(minutes=20), modified=published,
-        authors=[], tags=[Tag("Drones", "drones"), Tag("Belgorod", "belgorod")],
+        section="ukraine_war",
+        type="default",
+        published=published,
+        created=published - timedelta(minutes=20),
+        modified=published,
+        authors=[],
+        tags=[Tag("Drones", "drones"), Tag("Belgorod", "belgorod")],
         image=_image(r, "refinery-fire"),
         blocks=[Block("html", paragraphs=[("p", w.paragraph()) for _ in range(3)])],
     )
@@ -359,12 +506,18 @@ def _a85152() -> ArticleSpec:
             blocks.append(Block("article", related_id=85139))
     img = d["image"]
     return ArticleSpec(
-        id=d["id"], slug=d["slug"], title=d["title"], section=d["section"], type=d["type"],
+        id=d["id"],
+        slug=d["slug"],
+        title=d["title"],
+        section=d["section"],
+        type=d["type"],
         published=datetime.fromisoformat(d["published"]),
         created=datetime.fromisoformat(d["created"]),
         modified=datetime.fromisoformat(d["modified"]),
-        authors=[Author(*a) for a in d["authors"]], tags=[Tag(*t) for t in d["tags"]],
-        image=ImageSpec(img["file"], img["caption"], img["credits"]), blocks=blocks,
+        authors=[Author(*a) for a in d["authors"]],
+        tags=[Tag(*t) for t in d["tags"]],
+        image=ImageSpec(img["file"], img["caption"], img["credits"]),
+        blocks=blocks,
     )
 
 
@@ -382,7 +535,7 @@ def _epoch2(base: SiteModel, r: random.Random, w: _Writer) -> SiteModel:
     n = len(candidates)
     chosen = r.sample(candidates, max(3, n // 10))
     edited = chosen[: max(1, len(chosen) // 2)]
-    removed = chosen[len(edited):]
+    removed = chosen[len(edited) :]
     for k, s in enumerate(edited):
         s.modified = now - timedelta(hours=k + 1)
         if k % 2:
@@ -396,7 +549,8 @@ def _epoch2(base: SiteModel, r: random.Random, w: _Writer) -> SiteModel:
     last_id = max(s.id for s in specs)
     for k in range(max(3, n // 20)):
         published = (base.now + timedelta(hours=6 + k * (150 // max(3, n // 20)))).replace(
-            second=0, microsecond=0)
+            second=0, microsecond=0
+        )
         pool = [s.id for s in specs[-30:] if not s.removed]
         new.append(_make_article(r, w, last_id + 10 + k * 3, published, pool, used))
     specs.extend(new)
@@ -404,7 +558,13 @@ def _epoch2(base: SiteModel, r: random.Random, w: _Writer) -> SiteModel:
     for s in new:
         s.read_more = r.sample([i for i in live_ids if i != s.id], 4)
     return SiteModel(
-        seed=base.seed, epoch=2, now=now, articles=specs,
-        changes={"new": sorted(s.id for s in new), "edited": sorted(s.id for s in edited),
-                 "removed": sorted(s.id for s in removed)},
+        seed=base.seed,
+        epoch=2,
+        now=now,
+        articles=specs,
+        changes={
+            "new": sorted(s.id for s in new),
+            "edited": sorted(s.id for s in edited),
+            "removed": sorted(s.id for s in removed),
+        },
     )

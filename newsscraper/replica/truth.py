@@ -42,8 +42,15 @@ def body_paragraphs(spec: ArticleSpec) -> list[str]:
 
 def article_truth(spec: ArticleSpec, r: Renderer) -> Article:
     m = r.m
-    related = [RelatedLink(url=r.slug_url(m.by_id[b.related_id]), title=m.by_id[b.related_id].title)
-               for b in spec.blocks if b.kind == "article" and b.related_id is not None]
+    related, seen = [], 0
+    for b in spec.blocks:
+        if b.kind == "article" and b.related_id is not None:
+            target = m.by_id[b.related_id]
+            related.append(RelatedLink(url=r.slug_url(target), title=target.title, position=seen))
+        elif b.kind == "html":
+            seen += len(b.paragraphs)
+        elif b.kind in ("header", "quote"):
+            seen += 1
     image = None
     if spec.image and spec.type not in ("video", "gallery"):
         image = Image(url=r.img("article_1360", spec.image.file), caption=spec.image.caption,

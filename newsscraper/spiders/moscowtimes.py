@@ -140,7 +140,7 @@ class MoscowTimesSpider(scrapy.Spider):
             if self.new_state and reason == "finished":
                 try:
                     await self.store.set_state(self.new_state)
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     logger.warning("could not save sitemap state: %s", type(exc).__name__)
             await self.store.close()
 
@@ -201,7 +201,7 @@ class MoscowTimesSpider(scrapy.Spider):
             for i in range(0, len(ids), self.known_batch):
                 try:
                     known.update(await self.store.known_ids(ids[i:i + self.known_batch]))
-                except Exception as exc:  # noqa: BLE001 - fetch rather than miss
+                except Exception as exc:
                     logger.warning("known-id lookup failed (%s); fetching", type(exc).__name__)
                     stats.inc_value("spider/store_lookup_errors")
                     break
@@ -236,7 +236,7 @@ class MoscowTimesSpider(scrapy.Spider):
             if self.store is not None and not news:
                 try:
                     self.sitemap_state.update(await self.store.get_state(list(keys.values())))
-                except Exception as exc:  # noqa: BLE001 - without it every month is fetched
+                except Exception as exc:
                     logger.warning("sitemap state unavailable (%s)", type(exc).__name__)
             for entry in entries:
                 key = keys[entry.loc]

@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 from parsel import Selector
 from w3lib.url import safe_url_string
-from urllib.parse import urljoin
 
 from newsscraper.items import Article, Image, LivePost, RelatedLink
 from newsscraper.sites.moscowtimes.text import collapse, decode_html, text_of
@@ -178,7 +178,7 @@ def parse_article(html: str | bytes, url: str) -> Article:
     if section is None:
         errors.append("no_section")
     kind = _type(sel, art, section)
-    body = _body(art)
+    body, related = _body_and_related(art, page_url)
     if not body:
         errors.append("empty_body")
 
@@ -197,7 +197,7 @@ def parse_article(html: str | bytes, url: str) -> Article:
         tags=_dedupe([collapse(t) for t in (text_of(a) for a in art.css(S.TAGS)) if t]),
         type=kind,
         body="\n\n".join(body),
-        related=_related(art, page_url),
+        related=related,
         read_more=_read_more(sel, page_url),
         image=None if kind in ("video", "gallery") else _image(art, page_url),
     )
@@ -256,12 +256,18 @@ def _authors(art: Selector, kind: str) -> list[str]:
     return _dedupe([n for n in names if n])
 
 
-def _body(art: Selector) -> list[str]:
+def _body_and_related(art: Selector, base: str) -> tuple[list[str], list[RelatedLink]]:
+    """Body paragraphs, and the inline related blocks with their place among them."""
     out: list[str] = []
+    related: list[RelatedLink] = []
     for content in art.css(S.CONTENT):
         for block in content.css(S.BLOCK):
             classes = block.attrib.get("class", "")
-            if "article__block--html" in classes:
+            if "article__block--article" in classes:
+                for link in _related(block, base):
+                    link.position = len(out)
+                    related.append(link)
+            elif "article__block--html" in classes:
                 for el in block.xpath(S.PARAGRAPHS_XPATH):
                     _add_paragraph(out, el)
             elif "article__block--header" in classes:
@@ -270,7 +276,7 @@ def _body(art: Selector) -> list[str]:
             elif "article__block--quote" in classes:
                 for el in block.css("blockquote"):
                     _add_paragraph(out, el)
-    return out
+    return out, related
 
 
 def _add_paragraph(out: list[str], el: Selector) -> None:
@@ -279,9 +285,9 @@ def _add_paragraph(out: list[str], el: Selector) -> None:
         out.append(text)
 
 
-def _related(art: Selector, base: str) -> list[RelatedLink]:
+def _related(block: Selector, base: str) -> list[RelatedLink]:
     out = []
-    for a in art.css(S.CONTENT).css(S.RELATED_LINK):
+    for a in block.css(S.RELATED_LINK):
         href = a.attrib.get("href")
         if not href:
             continue

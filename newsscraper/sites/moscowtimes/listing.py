@@ -38,8 +38,8 @@ def parse_listing_page(html: str | bytes, url: str) -> Listing:
         return Listing([])  # a "View more" fragment past the end
     sel = Selector(text=html)
     scope = sel.css(ListingSelectors.MAIN) or sel.css(ListingSelectors.AUTHOR_CLUSTER)
-    if not scope and "<html" in html[:2000].lower():
-        return Listing([])
+    if not scope and sel.xpath("/html/head"):
+        return Listing([])  # a full page without an article cluster (e.g. an error page)
     root = scope[0] if scope else sel
     urls = list(dict.fromkeys(safe_url_string(urljoin(url, h.strip()))
                               for h in root.css(ListingSelectors.CARD_LINKS).getall()))

@@ -33,6 +33,11 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, bool
     and ``False``, unless it is valid UTF-8, the usual truth behind a wrong declaration.
     """
     encoding, text = html_to_unicode(content_type, body)
+    if encoding.replace("-", "").lower() not in ("utf8", "ascii") and not body.isascii():
+        try:  # declared e.g. windows-1251 but written in UTF-8: a single-byte codec
+            return body.decode("utf-8"), False  # would decode it to mojibake silently
+        except UnicodeDecodeError:
+            pass
     try:
         body.decode(encoding)
         return text, True

@@ -1,0 +1,75 @@
+"""``newsscraper parse FILE [--url URL]``: what the parsers read from a saved page.
+
+Articles print as their Article JSON; listing pages, "View more" fragments, feeds,
+sitemaps and robots.txt print the article (or sitemap) URLs found, in order. It is the
+tool to reach for when the site changes its markup.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("parse", help="print what the page parsers read from a saved page")
+    p.add_argument("file", type=Path)
+    p.add_argument("--url", default=None,
+                   help="the page's URL (default: its canonical link, else file://...)")
+    p.set_defaults(func=run)
+
+
+def detect(body: bytes) -> str:
+    head = body[:4000].lstrip().lower()
+    if head.startswith((b"user-agent", b"sitemap:", b"disallow")) or b"\nuser-agent:" in head:
+        return "robots"
+    if b"<rss" in head:
+        return "rss"
+    if b"<sitemapindex" in head or b"<urlset" in head:
+        return "sitemap"
+    if head.startswith(b"[") or head.startswith(b"{"):
+        return "live"
+    if b"article__header" in body or b'class="article ' in body:
+        return "article"
+    return "listing"
+
+
+def run(args) -> int:
+    from newsscraper.items import to_jsonable
+    from newsscraper.sites.moscowtimes import (
+        ParseError,
+        parse_article,
+        parse_listing,
+        parse_live_posts,
+        parse_robots_sitemaps,
+        parse_rss,
+        parse_sitemap,
+    )
+
+    try:
+        body = args.file.read_bytes()
+    except OSError as exc:
+        print(f"newsscraper parse: {exc}", file=sys.stderr)
+        return 2
+    url = args.url or args.file.resolve().as_uri()
+    kind = detect(body)
+    try:
+        if kind == "article":
+            out: object = to_jsonable(parse_article(body, url))
+        elif kind == "live":
+            out = to_jsonable(parse_live_posts(body))
+        elif kind == "rss":
+            out = [e.url for e in parse_rss(body, url)]
+        elif kind == "sitemap":
+            out = [e.loc for e in parse_sitemap(body, url).entries]
+        elif kind == "robots":
+            out = parse_robots_sitemaps(body.decode("utf-8", "replace"))
+        else:
+            out = parse_listing(body, url)
+    except ParseError as exc:
+        print(f"newsscraper parse: {args.file}: {exc}", file=sys.stderr)
+        return 1
+    json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
