@@ -55,6 +55,7 @@ class MongoStorePipeline:
         self.buffer: list[dict] = []
         self.last_flush = 0.0
         self.down = False
+        self._closing: asyncio.Future | None = None
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -88,7 +89,8 @@ class MongoStorePipeline:
             return item
         self.buffer.append(record)
         loop = asyncio.get_running_loop()
-        if len(self.buffer) >= self.batch_size or loop.time() - self.last_flush >= self.batch_seconds:
+        due = loop.time() - self.last_flush >= self.batch_seconds
+        if len(self.buffer) >= self.batch_size or due:
             await self.flush()
         return item
 
@@ -139,9 +141,12 @@ class MongoStorePipeline:
         self.down = True
         logger.error("MongoDB at %s unreachable for %.0fs (%s); spilling items and closing "
                      "the spider", redact(self.uri), self.retry_seconds, type(exc).__name__)
-        engine = self.crawler.engine
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # not crawling (components driven directly, as in tests)
+            return
         if engine is not None and engine.spider is not None:
-            asyncio.ensure_future(engine.close_spider_async(reason=FAILURE_REASON))
+            self._closing = asyncio.ensure_future(engine.close_spider_async(reason=FAILURE_REASON))
 
     async def _replay(self) -> None:
         assert self.store is not None

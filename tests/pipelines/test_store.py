@@ -1,0 +1,182 @@
+"""The pipelines against a real server: versions, unchanged articles, duplicates, runs,
+and a database that goes away."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import threading
+import time
+
+import pytest
+from pymongo import MongoClient
+from scrapy.exceptions import DropItem
+
+from newsscraper.pipelines.clean import CleanPipeline
+from newsscraper.pipelines.dedupe import DedupePipeline
+from newsscraper.pipelines.store import MongoStorePipeline
+from newsscraper.pipelines.validate import ValidatePipeline
+from newsscraper.storage.local import LocalDatabase, free_port
+
+
+async def run_items(crawler, build, items):
+    """Items through clean -> validate -> dedupe -> store, as one crawl would."""
+    stages = [build(c, crawler) for c in (CleanPipeline, ValidatePipeline, DedupePipeline)]
+    store = build(MongoStorePipeline, crawler)
+    await store.open_spider()
+    for item in items:
+        try:
+            for stage in stages:
+                item = stage.process_item(item)
+        except DropItem:
+            continue
+        await store.process_item(item)
+    await store.close_spider()
+    return crawler.stats.get_stats()
+
+
+async def test_new_then_unchanged_then_edited(crawler_for, build, make_article, mongo_db):
+    stats = await run_items(crawler_for(), build, [make_article(i) for i in (1, 2, 3)])
+    assert stats["mongo/new"] == 3
+    first = {d["_id"]: d for d in mongo_db.articles.find()}
+    assert set(first) == {"moscowtimes:1", "moscowtimes:2", "moscowtimes:3"}
+    assert all(d["version"] == 1 and d["first_seen_at"] == d["last_seen_at"] for d in first.values())
+
+    await asyncio.sleep(1.1)  # stored times have second resolution
+    # the related link's render date moved: not a change a reader sees
+    moved = make_article(2, related=[dataclasses.replace(make_article(2).related[0],
+                                                         url="https://www.themoscowtimes.com/2025/11/09/other")])
+    stats = await run_items(crawler_for(), build, [make_article(1), moved,
+                                                   make_article(3, title="Story 3, edited")])
+    assert stats["mongo/unchanged"] == 2 and stats["mongo/updated"] == 1
+    after = {d["_id"]: d for d in mongo_db.articles.find()}
+    for key in ("moscowtimes:1", "moscowtimes:2"):
+        assert after[key]["version"] == 1 and after[key]["content_hash"] == first[key]["content_hash"]
+        assert after[key]["last_seen_at"] > first[key]["last_seen_at"]
+    edited = after["moscowtimes:3"]
+    assert edited["version"] == 2 and edited["title"] == "Story 3, edited"
+    assert edited["first_seen_at"] == first["moscowtimes:3"]["first_seen_at"]
+    old = mongo_db.article_versions.find_one({"_id": "moscowtimes:3:v1"})
+    assert old["title"] == "Story 3" and old["article"] == "moscowtimes:3" and old["version"] == 1
+    assert mongo_db.article_versions.count_documents({}) == 1
+
+
+async def test_same_article_twice_in_a_run_is_stored_once(crawler_for, build, make_article, mongo_db):
+    stats = await run_items(crawler_for(), build, [make_article(7), make_article(7), make_article(8)])
+    assert stats["dedupe/dropped_same_id"] == 1 and stats["mongo/new"] == 2
+    assert mongo_db.articles.count_documents({}) == 2
+
+
+async def test_duplicates_marked_not_dropped(crawler_for, build, make_article, mongo_db):
+    body = make_article(10).body
+    await run_items(crawler_for(), build, [make_article(10)])
+    # a later run: same body under another id, and a near-duplicate
+    await run_items(crawler_for(), build, [make_article(11, body=body),
+                                           make_article(12, body=body + "\n\nOne more line.")])
+    docs = {d["article_id"]: d for d in mongo_db.articles.find()}
+    assert set(docs) == {10, 11, 12}
+    assert docs[11]["duplicate_of"] == "moscowtimes:10"
+    assert docs[10].get("duplicate_of") is None
+    import random
+
+    rng = random.Random(3)
+    words = [f"w{rng.randrange(5000)}" for _ in range(400)]  # an article-length body
+    long_body = " ".join(words)
+    words[200] = "changed"
+    stats = await run_items(crawler_for(), build, [make_article(20, body=long_body),
+                                                   make_article(21, body=" ".join(words))])
+    assert stats.get("dedupe/near_duplicate") == 1
+    assert mongo_db.articles.find_one({"article_id": 21})["near_duplicate_of"] == "moscowtimes:20"
+    assert mongo_db.articles.find_one({"article_id": 21}).get("duplicate_of") is None
+
+
+async def test_invalid_items_dropped_with_reasons(crawler_for, build, make_article, mongo_db):
+    stats = await run_items(crawler_for(), build, [
+        make_article(30, title="  "), make_article(31, body="\u200b"),
+        make_article(32, published_at=None), make_article(33)])
+    assert stats["validate/dropped/missing_title"] == 1
+    assert stats["validate/dropped/missing_body"] == 1
+    assert stats["validate/dropped/missing_published_at"] == 1
+    assert [d["article_id"] for d in mongo_db.articles.find()] == [33]
+
+
+async def test_password_never_logged(crawler_for, build, caplog, mongo_uri):
+    uri = mongo_uri.replace("mongodb://", "mongodb://reader:s3cr3t@")
+    crawler = crawler_for(MONGO_URI=uri, STORE_RETRY_SECONDS=0.5, MONGO_TIMEOUT_MS=300)
+    store = build(MongoStorePipeline, crawler)
+    await store.open_spider()
+    await store.close_spider()
+    assert "s3cr3t" not in caplog.text and "reader:***@" in caplog.text
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A FerretDB of the test's own, to stop and start at will."""
+    db = LocalDatabase(data_dir=tmp_path / "own-db", port=free_port())
+    db.start(log=lambda _m: None)
+    yield db
+    db.stop()
+
+
+async def test_outage_in_the_middle_recovers(crawler_for, build, make_article, own_server):
+    crawler = crawler_for(MONGO_URI=own_server.uri, MONGO_DATABASE="outage", STORE_BATCH_SIZE=10,
+                          STORE_RETRY_SECONDS=30, MONGO_TIMEOUT_MS=500)
+    store = build(MongoStorePipeline, crawler)
+    await store.open_spider()
+    for i in range(1, 16):
+        await store.process_item(build(DedupePipeline, crawler).process_item(make_article(i)))
+    own_server.stop()
+    restarter = threading.Timer(2.0, lambda: own_server.start(log=lambda _m: None))
+    restarter.start()
+    started = time.monotonic()
+    dedupe = build(DedupePipeline, crawler)
+    for i in range(16, 31):
+        await store.process_item(dedupe.process_item(make_article(i)))
+    await store.close_spider()
+    restarter.join()
+    assert time.monotonic() - started >= 1.5  # it really waited for the server
+    stats = crawler.stats.get_stats()
+    assert stats.get("mongo/retries", 0) >= 1 and not stats.get("mongo/spilled")
+    client: MongoClient = MongoClient(own_server.uri)
+    ids = sorted(d["article_id"] for d in client.outage.articles.find())
+    client.close()
+    assert ids == list(range(1, 31))
+
+
+async def test_outage_that_lasts_spills_then_replays(crawler_for, build, make_article, own_server, tmp_path):
+    settings = dict(MONGO_URI=own_server.uri, MONGO_DATABASE="spill", STORE_BATCH_SIZE=5,
+                    STORE_RETRY_SECONDS=1.5, MONGO_TIMEOUT_MS=300)
+    crawler = crawler_for(**settings)
+    store = build(MongoStorePipeline, crawler)
+    dedupe = build(DedupePipeline, crawler)
+    await store.open_spider()
+    for i in range(1, 8):
+        await store.process_item(dedupe.process_item(make_article(i)))
+    own_server.stop()
+    for i in range(8, 21):
+        await store.process_item(dedupe.process_item(make_article(i)))
+    await store.close_spider()
+    stats = crawler.stats.get_stats()
+    assert stats["mongo/spilled"] >= 13 and store.down
+    spill_files = list((tmp_path / "spill").glob("spill-*.jsonl"))
+    assert spill_files
+    spilled = [json.loads(line)["item"]["article_id"] for f in spill_files
+               for line in f.read_text().splitlines()]
+
+    own_server.start(log=lambda _m: None)
+    crawler2 = crawler_for(**settings)
+    store2 = build(MongoStorePipeline, crawler2)
+    await store2.open_spider()  # replays before the crawl starts
+    # the crawl then meets some of the same articles again: still stored once
+    dedupe2 = build(DedupePipeline, crawler2)
+    for i in (1, 12, 20):
+        await store2.process_item(dedupe2.process_item(make_article(i)))
+    await store2.close_spider()
+    assert crawler2.stats.get_value("mongo/replayed") == len(spilled)
+    assert not list((tmp_path / "spill").glob("spill-*.jsonl"))
+    client: MongoClient = MongoClient(own_server.uri)
+    docs = list(client.spill.articles.find())
+    client.close()
+    assert sorted(d["article_id"] for d in docs) == list(range(1, 21))
+    assert all(d["version"] == 1 for d in docs)
