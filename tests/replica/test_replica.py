@@ -24,7 +24,8 @@ def fetch(url: str, follow: bool = True):
         with opener.open(url, timeout=10) as r:
             return r.status, dict(r.headers), r.read(), r.url
     except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read(), url
+        with e:  # an HTTPError holds the response's socket until closed
+            return e.code, dict(e.headers), e.read(), url
 
 
 def test_every_page_type_has_the_documented_markup(replica_model):
