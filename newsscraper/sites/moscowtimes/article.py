@@ -11,15 +11,17 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
-from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
 from w3lib.url import safe_url_string
 
 from newsscraper.items import Article, Image, LivePost, RelatedLink
-from newsscraper.sites.moscowtimes.text import collapse, decode_html, text_of
+from newsscraper.sites.moscowtimes.text import collapse, decode_html
 from newsscraper.sites.moscowtimes.urls import article_id_from_url, is_article_url
 
 LECTURE_TYPO = "section.ecture_series"
@@ -36,50 +38,82 @@ class NotAnArticle(ParseError):
 
 
 class SelectorsV2024:
-    """Selectors of the templates published in June 2024 (in use 2019 to date)."""
+    """Selectors of the templates published in June 2024 (in use 2019 to date).
 
-    ARTICLE = "article.article"
-    TITLE = "header.article__header h1"
-    SUBTITLE = "header.article__header h2"
-    INTRO = "div.article__intro"
-    LIVE_INTRO = "div.live-intro"
-    LIVE_POSTS = "div.live-posts"
-    AUTHORS = ".byline__author a.byline__author__name"
+    CSS for elements; attributes are read from the matched element. Each is compiled to
+    an lxml XPath once (see :func:`_q`).
+    """
+
+    HEADER = ".//header[contains(@class, 'article__header')]"  # holds h1 (title), h2 (dek)
+    INTRO = ".//div[contains(@class, 'article__intro')]"
+    LIVE_INTRO = ".//div[contains(@class, 'live-intro')]"
+    LIVE_POSTS = ".//div[contains(@class, 'live-posts')]"
+    AUTHORS = ".//*[contains(@class, 'byline__author')]/a[contains(@class, 'byline__author__name')]"
     ARCHIVE_AUTHORS = ".byline__author span.byline__author__name"
     GALLERY_AUTHORS = "a.article__author__name"
     # scoped: related-article blocks in the body carry .label--opinion too
     OPINION_MARKERS = ".article__byline.byline--opinion, header.article__header .label--opinion"
-    CONTENT = ".article__content"
-    BLOCK = "div.article__block"
+    CONTENT = ".//div[contains(concat(' ', @class, ' '), ' article__content ')]"
+    BLOCK = "./div[contains(concat(' ', @class, ' '), ' article__block ')]"
     RELATED_LINK = "aside.article__related-article a.related-article__inner"
     RELATED_TITLE = "h3.related-article__title"
-    TAGS = ".article__tags a.tag"
-    FEATURED = "figure.article__featured-image"
+    HEADER_BLOCK_TEXT = "h2, h3"
+    QUOTE_BLOCK_TEXT = "blockquote"
+    TAGS = ".//div[contains(@class, 'article__tags')]//a[contains(@class, 'tag')]"
+    FEATURED = ".//figure[contains(@class, 'article__featured-image')]"
+    FEATURED_IMG = "img"
     FEATURED_CAPTION = ".article__featured-image__caption"
     FEATURED_CREDITS = ".article__featured-image__credits"
-    READ_MORE = "section.cluster .article-excerpt-default a.article-excerpt-default__link"
+    CLUSTERS = "following::section"
+    READ_MORE_LINK = ".//a[contains(@class, 'article-excerpt-default__link')]"
     VIDEO_HEADER = "figure.videoheader"
     GALLERY_HEADER = "div.galleryheader"
-    GTM_TYPE = "div.gtm-type::attr(data-type)"
-    CANONICAL = 'link[rel="canonical"]::attr(href)'
-    OG_URL = 'meta[property="og:url"]::attr(content)'
-    OG_TITLE = 'meta[property="og:title"]::attr(content)'
-    PUBLISHED = 'meta[property="article:published_time"]::attr(content)'
-    MODIFIED = 'meta[property="article:modified_time"]::attr(content)'
-    BYLINE_TIME = "time.byline__datetime::attr(datetime)"
-    JSON_LD = 'script[type="application/ld+json"]::text'
-    # elements of an html block that are paragraphs of their own
-    PARAGRAPHS_XPATH = (
-        ".//*[self::p or self::h2 or self::h3 or self::h4 or self::li or self::blockquote]"
-        "[not(ancestor::*[self::p or self::li or self::blockquote or self::section or "
-        "self::aside or self::figure or self::script or self::style][ancestor::div"
-        "[contains(concat(' ', normalize-space(@class), ' '), ' article__block ')]])]"
-    )
-    # what the server injects into block 2, and other non-text furniture
-    NOISE = "section, [y-name=banner], script, style, iframe, aside, figure, form"
+    GTM_TYPE = "div.gtm-type"
+    # div.gtm-type[data-type] is a child of the outer <article> wrapper
+    DATA_TYPE = "ancestor::article/div[@data-type][contains(@class, 'gtm-type')]"
+    # head: link rel=canonical, meta og:url / og:title / article:published_time /
+    # article:modified_time are read in one pass (see _read_head)
+    BYLINE_TIME = "time.byline__datetime"
+    BYLINE_COLUMN = ".byline__details__column"
+    JSON_LD = 'script[type="application/ld+json"]'
 
 
 S = SelectorsV2024
+_CSS = HTMLTranslator()
+_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
+_COMMENTS = etree.XPath(".//comment()")
+
+
+@lru_cache(maxsize=None)
+def _q(selector: str) -> etree.XPath:
+    """A compiled query for a CSS selector (or an XPath starting with / or .)."""
+    is_xpath = selector.startswith(("/", "./", ".//", "ancestor::", "following::"))
+    path = selector if is_xpath else _CSS.css_to_xpath(selector)
+    return etree.XPath(path)
+
+
+def _all(node, selector: str) -> list:
+    return _q(selector)(node)
+
+
+def _first(node, selector: str):
+    found = _q(selector)(node)
+    return found[0] if found else None
+
+
+def _attr(node, selector: str, name: str) -> str | None:
+    el = _first(node, selector)
+    return el.get(name) if el is not None else None
+
+
+def _text(el) -> str:
+    """Visible text of an element, whitespace collapsed (script and style left out)."""
+    if el is None:
+        return ""
+    if next(el.iter("script", "style"), None) is None:
+        return collapse("".join(el.itertext()))
+    return collapse("".join(_TEXT(el)))
+
 
 # the safety net for donation / newsletter appeals that slip into a body
 PROMO_PREFIXES = (
@@ -90,22 +124,40 @@ PROMO_PREFIXES = (
 _AUTHOR_SPLIT = re.compile(r"\s*,\s*|\s+and\s+")
 _COMMENT_BYLINE = re.compile(r'class="byline__author"[^>]*>\s*(?:By\s+)?(.*?)</div>', re.S)
 _URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
+_PARTIAL = frozenset({"no_title", "no_published_meta", "empty_body", "no_section", "bad_encoding"})
 
 
 @dataclass
 class _Head:
-    """Everything read once from ``<head>``: meta tags and the JSON-LD blocks."""
+    """Everything read once from ``<head>``: meta tags, links and the JSON-LD blocks."""
 
+    meta: dict[str, str] = field(default_factory=dict)  # property or name -> content
+    canonical: str | None = None
     news: dict[str, Any] = field(default_factory=dict)
     breadcrumb: list[dict[str, Any]] = field(default_factory=list)
     invalid_json_ld: int = 0
 
 
-def _read_json_ld(sel: Selector) -> _Head:
+def _read_head(root) -> _Head:
+    """One pass over ``<head>`` (and any JSON-LD elsewhere): meta first, then JSON-LD."""
     head = _Head()
-    for raw in sel.css(S.JSON_LD).getall():
+    container = root.find("head")
+    scripts = []
+    for el in (container if container is not None else ()):
+        tag = el.tag
+        if tag == "meta":
+            key = el.get("property") or el.get("name")
+            if key and key not in head.meta:
+                head.meta[key] = el.get("content") or ""
+        elif tag == "link" and el.get("rel") == "canonical" and head.canonical is None:
+            head.canonical = el.get("href")
+        elif tag == "script" and el.get("type") == "application/ld+json":
+            scripts.append(el)
+    if container is None:
+        scripts = _all(root, S.JSON_LD)
+    for script in scripts:
         try:
-            data = json.loads(raw)
+            data = json.loads(script.text or "")
         except ValueError:
             head.invalid_json_ld += 1  # the site's WebSite block has a trailing comma
             continue
@@ -129,6 +181,19 @@ def _parse_time(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else None
 
 
+_PARSER = etree.HTMLParser()  # plain elements: quicker to build than lxml.html's
+
+
+def _parse_tree(text: str, url: str):
+    try:
+        root = etree.fromstring(text, _PARSER, base_url=url)
+    except (etree.ParserError, ValueError) as exc:  # lxml refuses some byte soups outright
+        raise NotAnArticle(f"unparseable HTML: {exc}") from exc
+    if root is None:
+        raise NotAnArticle("no HTML document")
+    return root
+
+
 def parse_article(html: str | bytes, url: str) -> Article:
     """Parse an article page fetched from ``url`` (the URL after redirects).
 
@@ -145,39 +210,40 @@ def parse_article(html: str | bytes, url: str) -> Article:
         text = html
     if not text or not text.strip():
         raise ParseError("empty page")
-    try:
-        sel = Selector(text=text, base_url=url)
-    except Exception as exc:  # lxml refuses some byte soups outright
-        raise ParseError(f"unparseable HTML: {exc}") from exc
-    head = _read_json_ld(sel)
-    art = sel.css(S.ARTICLE)
-    canonical = sel.css(S.CANONICAL).get() or sel.css(S.OG_URL).get()
-    if not art:
+    root = _parse_tree(text, url)
+    # a lazy walk stops at the main article.article, near the top of the body
+    art = next((a for a in root.iter("article") if "article" in (a.get("class") or "").split()),
+               None)
+    if art is None:
         raise NotAnArticle("no article.article element")
-    art = art[0]
-    page_url = canonical.strip() if canonical and is_article_url(canonical.strip()) else url
+    head = _read_head(root)
+    canonical = (head.canonical or head.meta.get("og:url") or "").strip()
+    page_url = canonical if canonical and is_article_url(canonical) else url
     article_id = article_id_from_url(page_url)
     if article_id is None:
         raise NotAnArticle(f"no article id in {page_url}")
     if not head.news:
         errors.append("no_json_ld" if not head.invalid_json_ld else "invalid_json_ld")
 
-    title = text_of(art.css(S.TITLE)) or collapse(sel.css(S.OG_TITLE).get() or "") or \
-        collapse(str(head.news.get("headline") or ""))
+    header = _first(art, S.HEADER)
+    h1 = header.find(".//h1") if header is not None else None
+    h2 = header.find(".//h2") if header is not None else None
+    title = _text(h1) or collapse(head.meta.get("og:title") or "") \
+        or collapse(str(head.news.get("headline") or ""))
     if not title:
         errors.append("no_title")
 
-    published_raw = sel.css(S.PUBLISHED).get() or head.news.get("datePublished")
+    published_raw = head.meta.get("article:published_time") or head.news.get("datePublished")
     published = _parse_time(published_raw)
     if published is None:
-        published_raw, published = _fallback_published(sel, page_url)
+        published_raw, published = _fallback_published(art)
         errors.append("no_published_meta")
-    modified_raw = sel.css(S.MODIFIED).get() or head.news.get("dateModified")
+    modified_raw = head.meta.get("article:modified_time") or head.news.get("dateModified")
 
     section = _section(head, art)
     if section is None:
         errors.append("no_section")
-    kind = _type(sel, art, section)
+    kind = _type(root, art, section)
     body, related = _body_and_related(art, page_url)
     if not body:
         errors.append("empty_body")
@@ -186,69 +252,72 @@ def parse_article(html: str | bytes, url: str) -> Article:
         article_id=article_id,
         url=page_url,
         title=title,
-        subtitle=text_of(art.css(S.SUBTITLE)) or None,
-        lead=text_of(art.css(S.LIVE_INTRO if kind == "live" else S.INTRO)) or None,
+        subtitle=_text(h2) or None,
+        lead=_text(_first(art, S.LIVE_INTRO if kind == "live" else S.INTRO)) or None,
         authors=_authors(art, kind),
         published_at=published,
         published_at_raw=published_raw,
         modified_at=_parse_time(modified_raw),
         modified_at_raw=modified_raw,
         section=section,
-        tags=_dedupe([collapse(t) for t in (text_of(a) for a in art.css(S.TAGS)) if t]),
+        tags=_dedupe([t for t in map(_text, _all(art, S.TAGS)) if t]),
         type=kind,
         body="\n\n".join(body),
         related=related,
-        read_more=_read_more(sel, page_url),
+        read_more=_read_more(art, page_url),
         image=None if kind in ("video", "gallery") else _image(art, page_url),
     )
     if errors:
-        article.partial = bool({"no_title", "no_published_meta", "empty_body", "no_section"}
-                               & set(errors)) or "bad_encoding" in errors
+        article.partial = bool(_PARTIAL & set(errors))
         article.parse_errors = errors
     return article
 
 
-def _fallback_published(sel: Selector, url: str) -> tuple[str | None, datetime | None]:
-    byline = sel.css(S.ARTICLE).css(S.BYLINE_TIME).get()
-    updated = "Updated:" in " ".join(sel.css(".byline__details__column ::text").getall())
+def _fallback_published(art) -> tuple[str | None, datetime | None]:
+    """The byline time, unless it is the "Updated:" time (then nothing is known)."""
+    byline = _attr(art, S.BYLINE_TIME, "datetime")
+    updated = "Updated:" in _text(_first(art, S.BYLINE_COLUMN))
     if byline and not updated and (dt := _parse_time(byline)):
         return byline, dt
     return None, None
 
 
-def _section(head: _Head, art: Selector) -> str | None:
+def _section(head: _Head, art) -> str | None:
     for item in head.breadcrumb:
         if item.get("position") == 2 and item.get("name"):
             name = collapse(str(item["name"]))
             return LECTURE_LABEL if name == LECTURE_TYPO else name
-    if art.css(S.OPINION_MARKERS):
+    if _all(art, S.OPINION_MARKERS):
         return "Opinion"
     return None
 
 
-def _type(sel: Selector, art: Selector, section: str | None) -> str:
-    if sel.css(S.LIVE_POSTS):
+def _type(root, art, section: str | None) -> str:
+    # cheapest evidence first: live blogs carry div.live-posts inside the article, every
+    # other template a div[data-type]; the class markers are fallbacks for older pages
+    if _first(art, S.LIVE_POSTS) is not None:
         return "live"
-    data_type = (sel.css(S.GTM_TYPE).get() or "").strip()
-    if data_type in ("gallery", "video", "podcast", "live"):
+    data_type = (_attr(art, S.DATA_TYPE, "data-type") or "").strip()
+    if data_type in ("gallery", "video", "podcast"):
         return data_type
-    if sel.css(S.GALLERY_HEADER) or "article--gallery" in (art.attrib.get("class") or ""):
-        return "gallery"
-    if sel.css(S.VIDEO_HEADER):
-        return "video"
-    if section == "Opinion" or art.css(S.OPINION_MARKERS):
+    if not data_type:
+        if "article--gallery" in (art.get("class") or "") or _all(root, S.GALLERY_HEADER):
+            return "gallery"
+        if _all(root, S.VIDEO_HEADER):
+            return "video"
+    if section == "Opinion" or _all(art, S.OPINION_MARKERS):
         return "opinion"
     return "default"
 
 
-def _authors(art: Selector, kind: str) -> list[str]:
-    names = [text_of(a) for a in art.css(S.AUTHORS)] or \
-        [text_of(a) for a in art.css(S.ARCHIVE_AUTHORS)] or \
-        [text_of(a) for a in art.css(S.GALLERY_AUTHORS)]
+def _authors(art, kind: str) -> list[str]:
+    names = [_text(a) for a in _all(art, S.AUTHORS)] or \
+        [_text(a) for a in _all(art, S.ARCHIVE_AUTHORS)] or \
+        [_text(a) for a in _all(art, S.GALLERY_AUTHORS)]
     if not names and kind == "live":
         # live blogs keep their byline inside an HTML comment
-        for comment in art.xpath(".//comment()").getall():
-            m = _COMMENT_BYLINE.search(comment)
+        for comment in _COMMENTS(art):
+            m = _COMMENT_BYLINE.search(comment.text or "")
             if m:
                 inner = lxml_html.fromstring(f"<div>{m.group(1)}</div>").text_content()
                 names = [n for n in _AUTHOR_SPLIT.split(collapse(inner)) if n]
@@ -256,64 +325,90 @@ def _authors(art: Selector, kind: str) -> list[str]:
     return _dedupe([n for n in names if n])
 
 
-def _body_and_related(art: Selector, base: str) -> tuple[list[str], list[RelatedLink]]:
+_PARAGRAPH_TAGS = ("p", "h2", "h3", "h4", "li", "blockquote")
+_CONTAINERS = frozenset(("p", "li", "blockquote"))
+_NOISE = frozenset(("section", "aside", "figure", "script", "style"))
+
+
+def _html_block_paragraphs(block) -> list:
+    """The p/h2-h4/li/blockquote of an html block that are paragraphs of their own: not
+    inside another such element, nor inside banners, asides, figures or scripts."""
+    out = []
+    for el in block.iter(*_PARAGRAPH_TAGS):
+        parent = el.getparent()
+        while parent is not None and parent is not block:
+            if parent.tag in _CONTAINERS or parent.tag in _NOISE:
+                break
+            parent = parent.getparent()
+        else:
+            out.append(el)
+    return out
+
+
+def _body_and_related(art, base: str) -> tuple[list[str], list[RelatedLink]]:
     """Body paragraphs, and the inline related blocks with their place among them."""
     out: list[str] = []
     related: list[RelatedLink] = []
-    for content in art.css(S.CONTENT):
-        for block in content.css(S.BLOCK):
-            classes = block.attrib.get("class", "")
+    for content in _all(art, S.CONTENT):
+        for block in _all(content, S.BLOCK):
+            classes = block.get("class", "")
             if "article__block--article" in classes:
                 for link in _related(block, base):
                     link.position = len(out)
                     related.append(link)
             elif "article__block--html" in classes:
-                for el in block.xpath(S.PARAGRAPHS_XPATH):
+                for el in _html_block_paragraphs(block):
                     _add_paragraph(out, el)
             elif "article__block--header" in classes:
-                for el in block.css("h2, h3"):
+                for el in _all(block, S.HEADER_BLOCK_TEXT):
                     _add_paragraph(out, el)
             elif "article__block--quote" in classes:
-                for el in block.css("blockquote"):
+                for el in _all(block, S.QUOTE_BLOCK_TEXT):
                     _add_paragraph(out, el)
     return out, related
 
 
-def _add_paragraph(out: list[str], el: Selector) -> None:
-    text = text_of(el)
+def _add_paragraph(out: list[str], el) -> None:
+    text = _text(el)
     if text and not text.startswith(PROMO_PREFIXES):
         out.append(text)
 
 
-def _related(block: Selector, base: str) -> list[RelatedLink]:
+def _absolute(base: str, href: str) -> str:
+    href = href.strip()
+    if href.startswith(("http://", "https://")) and href.isascii() and " " not in href:
+        return href  # already absolute and safe: the common case
+    return safe_url_string(urljoin(base, href))
+
+
+def _related(block, base: str) -> list[RelatedLink]:
     out = []
-    for a in block.css(S.RELATED_LINK):
-        href = a.attrib.get("href")
+    for a in _all(block, S.RELATED_LINK):
+        href = a.get("href")
         if not href:
             continue
-        title = text_of(a.css(S.RELATED_TITLE)) or collapse(a.attrib.get("title", ""))
-        out.append(RelatedLink(url=safe_url_string(urljoin(base, href.strip())), title=title))
+        title = _text(_first(a, S.RELATED_TITLE)) or collapse(a.get("title", ""))
+        out.append(RelatedLink(url=_absolute(base, href), title=title))
     return out
 
 
-def _read_more(sel: Selector, base: str) -> list[str]:
-    # the cluster follows the inner article.article, outside it
-    hrefs = sel.xpath("//section[contains(@class,'cluster')][not(ancestor::article"
-                      "[contains(concat(' ', @class, ' '), ' article ')])]").css(
-        ".article-excerpt-default a.article-excerpt-default__link::attr(href)").getall()
-    return _dedupe([safe_url_string(urljoin(base, h.strip())) for h in hrefs])
+def _read_more(art, base: str) -> list[str]:
+    # the cluster of "Read more" cards follows the inner article.article, outside it
+    clusters = [c for c in _q(S.CLUSTERS)(art) if "cluster" in (c.get("class") or "").split()]
+    hrefs = [a.get("href") for cluster in clusters for a in _q(S.READ_MORE_LINK)(cluster)]
+    return _dedupe([_absolute(base, h) for h in hrefs if h])
 
 
-def _image(art: Selector, base: str) -> Image | None:
-    fig = art.css(S.FEATURED)
-    if not fig:
+def _image(art, base: str) -> Image | None:
+    fig = _first(art, S.FEATURED)
+    if fig is None:
         return None
-    src = fig.css("img::attr(src)").get()
+    src = _attr(fig, S.FEATURED_IMG, "src")
     if not src:
         return None
-    caption = text_of(fig.css(S.FEATURED_CAPTION)) or None
-    credits = text_of(fig.css(S.FEATURED_CREDITS)) or None
-    return Image(url=safe_url_string(urljoin(base, src.strip())), caption=caption,
+    caption = _text(_first(fig, S.FEATURED_CAPTION)) or None
+    credits = _text(_first(fig, S.FEATURED_CREDITS)) or None
+    return Image(url=_absolute(base, src), caption=caption,
                  credits=credits if caption or credits else None)
 
 
@@ -325,7 +420,7 @@ def live_posts_url(html: str | bytes, url: str) -> str | None:
     """The ``/live/{id}/0`` URL that serves every post of a live blog, or ``None``."""
     if isinstance(html, bytes):
         html = decode_html(html)[0]
-    template = Selector(text=html).css(f"{S.LIVE_POSTS}::attr(data-url)").get()
+    template = _attr(_parse_tree(html, url), S.LIVE_POSTS, "data-url")
     if not template:
         return None
     return urljoin(url, template.replace("{{from}}", "0"))
@@ -352,8 +447,9 @@ def parse_live_posts(body: str | bytes) -> list[LivePost]:
             if not isinstance(block, dict):
                 continue
             if block.get("type") == "html" and block.get("body"):
-                frag = Selector(text=f"<div class='article__block'>{block['body']}</div>")
-                for el in frag.xpath("//div" + S.PARAGRAPHS_XPATH[1:]):
+                frag = lxml_html.fragment_fromstring(
+                    f"<div class='article__block'>{block['body']}</div>")
+                for el in _html_block_paragraphs(frag):
                     _add_paragraph(paragraphs, el)
             elif block.get("type") == "article" and isinstance(block.get("article"), dict):
                 link = block["article"]
