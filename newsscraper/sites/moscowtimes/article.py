@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -84,7 +84,7 @@ _TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
 _COMMENTS = etree.XPath(".//comment()")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _q(selector: str) -> etree.XPath:
     """A compiled query for a CSS selector (or an XPath starting with / or .)."""
     is_xpath = selector.startswith(("/", "./", ".//", "ancestor::", "following::"))

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
-from parsel import Selector, SelectorList
 from w3lib.encoding import html_to_unicode
-
-_WS = re.compile(r"\s+")
 
 
 def collapse(text: str) -> str:
-    """Collapse runs of whitespace (template tabs and newlines) into one space."""
-    return _WS.sub(" ", text).strip()
+    """Collapse runs of whitespace (template tabs and newlines) into one space.
 
-
-def text_of(sel: Selector | SelectorList) -> str:
-    """The visible text of the first element, whitespace collapsed; '' when absent."""
-    if isinstance(sel, SelectorList):
-        if not sel:
-            return ""
-        sel = sel[0]
-    return collapse("".join(sel.xpath(".//text()[not(ancestor::script or ancestor::style)]")
-                            .getall()))
+    ``str.split()`` splits on the same Unicode whitespace as ``\\s`` (NBSP included)."""
+    return " ".join(text.split())
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, bool]:
