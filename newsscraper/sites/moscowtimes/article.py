@@ -10,19 +10,28 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lxml import etree
-from lxml import html as lxml_html
 from parsel.csstranslator import HTMLTranslator
 from w3lib.url import safe_url_string
 
 from newsscraper.items import Article, Image, LivePost, RelatedLink
 from newsscraper.sites.moscowtimes.text import collapse, decode_html
-from newsscraper.sites.moscowtimes.urls import article_id_from_url, is_article_url
+from newsscraper.sites.moscowtimes.urls import (
+    SKIP_PATH,
+    article_id_from_url,
+    is_article_url,
+)
+
+try:  # naive times on the site (gallery bylines, URL dates) are Moscow local time
+    MOSCOW: timezone | ZoneInfo = ZoneInfo("Europe/Moscow")
+except ZoneInfoNotFoundError:  # no tz database: +03:00 has held since October 2014
+    MOSCOW = timezone(timedelta(hours=3))
 
 LECTURE_TYPO = "section.ecture_series"
 LECTURE_LABEL = "TMT Lecture Series"
@@ -51,6 +60,8 @@ class SelectorsV2024:
     AUTHORS = ".//*[contains(@class, 'byline__author')]/a[contains(@class, 'byline__author__name')]"
     ARCHIVE_AUTHORS = ".byline__author span.byline__author__name"
     GALLERY_AUTHORS = "a.article__author__name"
+    AUTHOR_NAME = ".byline__author__name"  # inside the live blog's commented-out byline
+    BYLINE = ".article__byline, .byline__author, .byline__details"
     # scoped: related-article blocks in the body carry .label--opinion too
     OPINION_MARKERS = ".article__byline.byline--opinion, header.article__header .label--opinion"
     CONTENT = ".//div[contains(concat(' ', @class, ' '), ' article__content ')]"
@@ -80,7 +91,9 @@ class SelectorsV2024:
 
 S = SelectorsV2024
 _CSS = HTMLTranslator()
-_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
+# visible text in document order; a <br> (matched as an element) is a line break on
+# screen, so a space once whitespace is collapsed
+_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)] | .//br")
 _COMMENTS = etree.XPath(".//comment()")
 
 
@@ -110,9 +123,9 @@ def _text(el) -> str:
     """Visible text of an element, whitespace collapsed (script and style left out)."""
     if el is None:
         return ""
-    if next(el.iter("script", "style"), None) is None:
+    if next(el.iter("script", "style", "br"), None) is None:
         return collapse("".join(el.itertext()))
-    return collapse("".join(_TEXT(el)))
+    return collapse("".join(t if isinstance(t, str) else " " for t in _TEXT(el)))
 
 
 # the safety net for donation / newsletter appeals that slip into a body
@@ -123,7 +136,7 @@ PROMO_PREFIXES = (
 )
 _AUTHOR_SPLIT = re.compile(r"\s*,\s*|\s+and\s+")
 _COMMENT_BYLINE = re.compile(r'class="byline__author"[^>]*>\s*(?:By\s+)?(.*?)</div>', re.S)
-_URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
+_URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")  # matched at the path's start
 _PARTIAL = frozenset({"no_title", "no_published_meta", "empty_body", "no_section", "bad_encoding"})
 
 
@@ -171,14 +184,15 @@ def _read_head(root) -> _Head:
     return head
 
 
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
         return None
     try:
         dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return dt if dt.tzinfo else None
+    # gallery bylines hold the raw DB value, "YYYY-MM-DD HH:MM:SS" in Moscow time
+    return dt if dt.tzinfo else dt.replace(tzinfo=MOSCOW)
 
 
 _PARSER = etree.HTMLParser()  # plain elements: quicker to build than lxml.html's
@@ -186,7 +200,11 @@ _PARSER = etree.HTMLParser()  # plain elements: quicker to build than lxml.html'
 
 def _parse_tree(text: str, url: str):
     try:
-        root = etree.fromstring(text, _PARSER, base_url=url)
+        try:
+            root = etree.fromstring(text, _PARSER, base_url=url)
+        except ValueError:  # a str with an XML declaration naming an encoding (XHTML)
+            root = etree.fromstring(text.encode("utf-8"), etree.HTMLParser(encoding="utf-8"),
+                                    base_url=url)
     except (etree.ParserError, ValueError) as exc:  # lxml refuses some byte soups outright
         raise NotAnArticle(f"unparseable HTML: {exc}") from exc
     if root is None:
@@ -202,6 +220,8 @@ def parse_article(html: str | bytes, url: str) -> Article:
     with ``partial=True`` and the reasons in ``parse_errors``.
     """
     errors: list[str] = []
+    if SKIP_PATH.search(urlsplit(url).path):  # /all/{id} fragments, /pdf, previews
+        raise NotAnArticle(f"not an article page: {url}")
     if isinstance(html, bytes):
         text, encoding_ok = decode_html(html)
         if not encoding_ok:
@@ -216,9 +236,11 @@ def parse_article(html: str | bytes, url: str) -> Article:
                None)
     if art is None:
         raise NotAnArticle("no article.article element")
+    if root.find("head") is None:
+        raise NotAnArticle("no <head>: an infinite-scroll fragment (/all/{id}), not a page")
     head = _read_head(root)
-    canonical = (head.canonical or head.meta.get("og:url") or "").strip()
-    page_url = canonical if canonical and is_article_url(canonical) else url
+    declared = [_absolute(url, c) for c in (head.canonical, head.meta.get("og:url")) if c]
+    page_url = next((u for u in declared if is_article_url(u)), url)
     article_id = article_id_from_url(page_url)
     if article_id is None:
         raise NotAnArticle(f"no article id in {page_url}")
@@ -233,12 +255,20 @@ def parse_article(html: str | bytes, url: str) -> Article:
     if not title:
         errors.append("no_title")
 
-    published_raw = head.meta.get("article:published_time") or head.news.get("datePublished")
-    published = _parse_time(published_raw)
+    byline_raw, byline_updated = _byline_time(art)
+    published_raw, published = _first_time(
+        head.meta.get("article:published_time"), head.news.get("datePublished"))
     if published is None:
-        published_raw, published = _fallback_published(art)
         errors.append("no_published_meta")
-    modified_raw = head.meta.get("article:modified_time") or head.news.get("dateModified")
+        # the byline shows the publication time unless it reads "Updated:"; the URL
+        # date (Moscow) is the last resort, at the start of that day
+        published_raw, published = _first_time(None if byline_updated else byline_raw)
+        if published is None and (day := url_date(page_url)):
+            published_raw = day
+            published = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=MOSCOW)
+    modified_raw, modified = _first_time(
+        head.meta.get("article:modified_time"), head.news.get("dateModified"),
+        byline_raw if byline_updated else None)
 
     section = _section(head, art)
     if section is None:
@@ -254,10 +284,10 @@ def parse_article(html: str | bytes, url: str) -> Article:
         title=title,
         subtitle=_text(h2) or None,
         lead=_text(_first(art, S.LIVE_INTRO if kind == "live" else S.INTRO)) or None,
-        authors=_authors(art, kind),
+        authors=_authors(art, kind, head.news),
         published_at=published,
         published_at_raw=published_raw,
-        modified_at=_parse_time(modified_raw),
+        modified_at=modified,
         modified_at_raw=modified_raw,
         section=section,
         tags=_dedupe([t for t in map(_text, _all(art, S.TAGS)) if t]),
@@ -273,12 +303,21 @@ def parse_article(html: str | bytes, url: str) -> Article:
     return article
 
 
-def _fallback_published(art) -> tuple[str | None, datetime | None]:
-    """The byline time, unless it is the "Updated:" time (then nothing is known)."""
-    byline = _attr(art, S.BYLINE_TIME, "datetime")
-    updated = "Updated:" in _text(_first(art, S.BYLINE_COLUMN))
-    if byline and not updated and (dt := _parse_time(byline)):
-        return byline, dt
+def _byline_time(art) -> tuple[str | None, bool]:
+    """The byline's ``time[datetime]`` and whether it is the "Updated:" time."""
+    el = _first(art, S.BYLINE_TIME)
+    if el is None:
+        return None, False
+    column = _first(art, S.BYLINE_COLUMN)
+    scope = column if column is not None else el.getparent()
+    return el.get("datetime"), "Updated:" in _text(scope)
+
+
+def _first_time(*candidates: Any) -> tuple[str | None, datetime | None]:
+    """The first candidate that parses, as (raw string, aware datetime)."""
+    for raw in candidates:
+        if isinstance(raw, str) and (dt := _parse_time(raw)):
+            return raw, dt
     return None, None
 
 
@@ -310,19 +349,36 @@ def _type(root, art, section: str | None) -> str:
     return "default"
 
 
-def _authors(art, kind: str) -> list[str]:
+def _authors(art, kind: str, news: dict[str, Any]) -> list[str]:
     names = [_text(a) for a in _all(art, S.AUTHORS)] or \
         [_text(a) for a in _all(art, S.ARCHIVE_AUTHORS)] or \
         [_text(a) for a in _all(art, S.GALLERY_AUTHORS)]
     if not names and kind == "live":
-        # live blogs keep their byline inside an HTML comment
-        for comment in _COMMENTS(art):
-            m = _COMMENT_BYLINE.search(comment.text or "")
-            if m:
-                inner = lxml_html.fromstring(f"<div>{m.group(1)}</div>").text_content()
-                names = [n for n in _AUTHOR_SPLIT.split(collapse(inner)) if n]
-                break
-    return _dedupe([n for n in names if n])
+        names = _comment_byline(art)
+    if not names and _first(art, S.BYLINE) is None:
+        # no byline at all (a markup change?): JSON-LD names the first author only, and
+        # the organisation stands in when there is none: it is not a person
+        names = [str(p.get("name") or "") for p in _as_list(news.get("author"))
+                 if isinstance(p, dict) and p.get("@type") == "Person"]
+    return _dedupe([n for n in map(collapse, names) if n])
+
+
+def _comment_byline(art) -> list[str]:
+    """Live blogs keep their byline inside an HTML comment: read it as markup."""
+    for comment in _COMMENTS(art):
+        m = _COMMENT_BYLINE.search(comment.text or "")
+        if not m:
+            continue
+        inner = etree.fromstring(f"<div>{m.group(1)}</div>", _PARSER)
+        links = _all(inner, S.AUTHOR_NAME)
+        if links:
+            return [_text(a) for a in links]
+        return [n for n in _AUTHOR_SPLIT.split(_text(inner)) if n]
+    return []
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 _PARAGRAPH_TAGS = ("p", "h2", "h3", "h4", "li", "blockquote")
@@ -420,17 +476,36 @@ def live_posts_url(html: str | bytes, url: str) -> str | None:
     """The ``/live/{id}/0`` URL that serves every post of a live blog, or ``None``."""
     if isinstance(html, bytes):
         html = decode_html(html)[0]
-    template = _attr(_parse_tree(html, url), S.LIVE_POSTS, "data-url")
+    try:
+        template = _attr(_parse_tree(html, url), S.LIVE_POSTS, "data-url")
+    except ParseError:
+        return None
     if not template:
         return None
-    return urljoin(url, template.replace("{{from}}", "0"))
+    return _absolute(url, template.replace("{{from}}", "0"))
+
+
+def _post_paragraphs(html: str) -> list[str]:
+    try:
+        root = etree.fromstring(f"<div id='post'>{html}</div>", _PARSER)
+    except (etree.ParserError, ValueError):
+        return []
+    block = root.find(".//div[@id='post']") if root is not None else None
+    out: list[str] = []
+    for el in _html_block_paragraphs(block) if block is not None else ():
+        _add_paragraph(out, el)
+    return out
 
 
 def parse_live_posts(body: str | bytes) -> list[LivePost]:
-    """Posts of a live blog from the ``/live/{id}/{from}`` JSON, in ascending time."""
+    """Posts of a live blog from the ``/live/{id}/{from}`` JSON, in ascending time.
+
+    Posts without a readable id or time are left out; the text of a post comes from its
+    html blocks, its related links from its article blocks (image, embed and link
+    blocks carry no text)."""
     try:
         data = json.loads(body)
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         raise ParseError(f"live posts are not JSON: {exc}") from exc
     if not isinstance(data, list):
         raise ParseError("live posts JSON is not a list")
@@ -439,28 +514,33 @@ def parse_live_posts(body: str | bytes) -> list[LivePost]:
         if not isinstance(raw, dict):
             continue
         published = _parse_time(raw.get("time"))
-        if published is None or "id" not in raw:
+        try:
+            post_id = int(raw["id"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if published is None:
             continue
         paragraphs: list[str] = []
         related: list[RelatedLink] = []
-        for block in raw.get("body") or []:
+        blocks = raw.get("body")
+        for block in blocks if isinstance(blocks, list) else ():
             if not isinstance(block, dict):
                 continue
-            if block.get("type") == "html" and block.get("body"):
-                frag = lxml_html.fragment_fromstring(
-                    f"<div class='article__block'>{block['body']}</div>")
-                for el in _html_block_paragraphs(frag):
-                    _add_paragraph(paragraphs, el)
+            if block.get("type") == "html" and isinstance(block.get("body"), str):
+                paragraphs += _post_paragraphs(block["body"])
             elif block.get("type") == "article" and isinstance(block.get("article"), dict):
                 link = block["article"]
-                if link.get("url"):
-                    related.append(RelatedLink(url=link["url"], title=collapse(link.get("title") or "")))
-        posts.append(LivePost(post_id=int(raw["id"]), published_at=published,
+                href, title = link.get("url"), link.get("title")
+                if isinstance(href, str) and href.strip():
+                    related.append(RelatedLink(
+                        url=href.strip(), title=collapse(title if isinstance(title, str) else "")))
+        posts.append(LivePost(post_id=post_id, published_at=published,
                               body="\n\n".join(paragraphs), related=related))
     posts.sort(key=lambda p: p.published_at)
     return posts
 
 
 def url_date(url: str) -> str | None:
-    m = _URL_DATE.search(url)
+    """The ``YYYY-MM-DD`` date in an article URL's path (Moscow publication date)."""
+    m = _URL_DATE.match(urlsplit(url).path)
     return "-".join(m.groups()) if m else None

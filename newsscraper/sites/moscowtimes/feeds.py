@@ -7,24 +7,32 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from lxml import etree
-
-from newsscraper.sites.moscowtimes.text import collapse
+from newsscraper.sites.moscowtimes.text import collapse, xml_root
 
 
 @dataclass
 class FeedEntry:
+    """One feed item: where the article is, its title as the feed shows it (``/rss/all``
+    prefixes opinion titles with "Author: "), and its ``pubDate``."""
+
     url: str
     title: str
     published_at: datetime | None
 
 
-def parse_rss(body: bytes, url: str) -> list[FeedEntry]:
-    """Entries of an RSS 2.0 feed, in feed order. The XML declaration names the
-    encoding (windows-1251 for the Yandex feed); lxml decodes accordingly."""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
-                             huge_tree=False)
-    root = etree.fromstring(body, parser=parser)
+def _date(raw: str | None) -> datetime | None:
+    try:
+        dt = parsedate_to_datetime(raw.strip()) if raw else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    return dt if dt is not None and dt.tzinfo else None
+
+
+def parse_rss(body: str | bytes, url: str) -> list[FeedEntry]:
+    """Entries of an RSS 2.0 feed, in feed order; ``[]`` for a body that is no feed.
+
+    The XML declaration names the encoding (windows-1251 for the Yandex feed)."""
+    root = xml_root(body)
     if root is None:
         return []
     out = []
@@ -32,11 +40,7 @@ def parse_rss(body: bytes, url: str) -> list[FeedEntry]:
         link = collapse(item.findtext("link") or item.findtext("guid") or "")
         if not link:
             continue
-        raw_date = item.findtext("pubDate")
-        try:
-            published = parsedate_to_datetime(raw_date) if raw_date else None
-        except (TypeError, ValueError):
-            published = None
-        out.append(FeedEntry(url=link, title=html_lib.unescape(collapse(item.findtext("title") or "")),
-                             published_at=published))
+        # titles are HTML-escaped before the XML escaping: "&#039;" arrives as text
+        title = html_lib.unescape(collapse(item.findtext("title") or ""))
+        out.append(FeedEntry(url=link, title=title, published_at=_date(item.findtext("pubDate"))))
     return out

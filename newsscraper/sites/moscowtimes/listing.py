@@ -32,11 +32,13 @@ class Listing:
 
 
 def parse_listing_page(html: str | bytes, url: str) -> Listing:
+    """The cards of a listing page's main cluster (or of a whole "View more" fragment),
+    and the page's "View more" button when it has one."""
     if isinstance(html, bytes):
         html = decode_html(html)[0]
     if not html.strip():
         return Listing([])  # a "View more" fragment past the end
-    sel = Selector(text=html)
+    sel = Selector(text=html, type="html")  # never sniffed as JSON or XML
     scope = sel.css(ListingSelectors.MAIN) or sel.css(ListingSelectors.AUTHOR_CLUSTER)
     if not scope and sel.xpath("/html/head"):
         return Listing([])  # a full page without an article cluster (e.g. an error page)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lxml import etree
+from newsscraper.sites.moscowtimes.text import xml_root
 
 _MONTH = re.compile(r"/(\d{4})-(\d{1,2})\.xml$")
 
@@ -34,17 +34,18 @@ def _time(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
+    return dt if dt.tzinfo else None
 
 
-def parse_sitemap(body: bytes, url: str) -> Sitemap:
+def parse_sitemap(body: str | bytes, url: str) -> Sitemap:
     """Parse any of the site's sitemaps. News sitemaps write titles without XML escaping
     (a raw ``&``), so parsing recovers instead of failing; an index is returned sorted by
-    the parsed year and month, newest first (the file order is not chronological)."""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
-    root = etree.fromstring(body.replace(b" & ", b" &amp; "), parser=parser)
+    the parsed year and month, newest first (the file order is not chronological).
+    A body that is no sitemap gives an empty ``urlset``."""
+    root = xml_root(body)
     if root is None:
         return Sitemap("urlset")
     kind = "index" if _local(root.tag) == "sitemapindex" else "urlset"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from lxml import etree
 from w3lib.encoding import html_to_unicode
 
 
@@ -34,3 +37,36 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, bool
         return body.decode("utf-8"), False
     except UnicodeDecodeError:
         return text, False
+
+
+_XML_DECL = re.compile(r"<\?xml[^>]*\?>")
+_DECLARED = re.compile(
+    rb"""^\s*(?:<!--.*?-->\s*)*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""", re.S)
+# a bare "&" that starts no entity: the news sitemaps write titles without escaping
+_BARE_AMP = re.compile(r"&(?!#\d+;|#x[0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)")
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # lxml refuses these
+_XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+
+
+def decode_xml(body: bytes) -> str:
+    """Decode a feed or sitemap: its declared encoding (windows-1251 for the Yandex feed),
+    else UTF-8, else windows-1251 (the site's other encoding), never failing."""
+    m = _DECLARED.match(body)
+    for encoding in (m.group(1).decode("ascii") if m else "utf-8", "utf-8", "windows-1251"):
+        try:
+            return body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("utf-8", "replace")
+
+
+def xml_root(body: str | bytes):
+    """The root element of a feed or sitemap, parsed leniently; ``None`` when there is
+    no document at all. A byte-level error (a raw ``&``, a wrong declared encoding, a
+    truncated file) costs the broken element, not the rest of the file."""
+    text = body if isinstance(body, str) else decode_xml(body)
+    text = _BARE_AMP.sub("&amp;", _XML_DECL.sub("", _NOT_XML.sub("", text.lstrip("\ufeff"))))
+    try:
+        return etree.fromstring(text, _XML_PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
