@@ -62,8 +62,10 @@ class SelectorsV2024:
     GALLERY_AUTHORS = "a.article__author__name"
     AUTHOR_NAME = ".byline__author__name"  # inside the live blog's commented-out byline
     BYLINE = ".article__byline, .byline__author, .byline__details"
-    # scoped: related-article blocks in the body carry .label--opinion too
-    OPINION_MARKERS = ".article__byline.byline--opinion, header.article__header .label--opinion"
+    # scoped: related-article blocks in the body carry .label--opinion too; the header
+    # label has the same class for "News Analysis", so only its text "opinion" counts
+    OPINION_BYLINE = ".article__byline.byline--opinion"
+    HEADER_LABEL = "header.article__header .label--opinion"
     CONTENT = ".//div[contains(concat(' ', @class, ' '), ' article__content ')]"
     BLOCK = "./div[contains(concat(' ', @class, ' '), ' article__block ')]"
     RELATED_LINK = "aside.article__related-article a.related-article__inner"
@@ -326,9 +328,12 @@ def _section(head: _Head, art) -> str | None:
         if item.get("position") == 2 and item.get("name"):
             name = collapse(str(item["name"]))
             return LECTURE_LABEL if name == LECTURE_TYPO else name
-    if _all(art, S.OPINION_MARKERS):
-        return "Opinion"
-    return None
+    return "Opinion" if _opinion_marked(art) else None
+
+
+def _opinion_marked(art) -> bool:
+    return bool(_all(art, S.OPINION_BYLINE)) or any(
+        _text(label).lower() == "opinion" for label in _all(art, S.HEADER_LABEL))
 
 
 def _type(root, art, section: str | None) -> str:
@@ -344,9 +349,9 @@ def _type(root, art, section: str | None) -> str:
             return "gallery"
         if _all(root, S.VIDEO_HEADER):
             return "video"
-    if section == "Opinion" or _all(art, S.OPINION_MARKERS):
-        return "opinion"
-    return "default"
+    # the breadcrumb decides; the opinion markers only stand in when it is missing
+    opinion = section == "Opinion" if section is not None else _opinion_marked(art)
+    return "opinion" if opinion else "default"
 
 
 def _authors(art, kind: str, news: dict[str, Any]) -> list[str]:
