@@ -39,9 +39,9 @@ def parse_listing_page(html: str | bytes, url: str) -> Listing:
     if not html.strip():
         return Listing([])  # a "View more" fragment past the end
     sel = Selector(text=html, type="html")  # never sniffed as JSON or XML
+    # the main cluster, else an author page's; else (fragments, the home page) every
+    # card: the sidebar's "Just in" / "Most read" items are other classes
     scope = sel.css(ListingSelectors.MAIN) or sel.css(ListingSelectors.AUTHOR_CLUSTER)
-    if not scope and sel.xpath("/html/head"):
-        return Listing([])  # a full page without an article cluster (e.g. an error page)
     root = scope[0] if scope else sel
     urls = list(dict.fromkeys(safe_url_string(urljoin(url, h.strip()))
                               for h in root.css(ListingSelectors.CARD_LINKS).getall()))

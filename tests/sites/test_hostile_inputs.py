@@ -1,0 +1,80 @@
+"""Whatever the bytes, a parser returns or raises ParseError: nothing else reaches the crawl."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsscraper.replica import generate_site, render_site
+from newsscraper.sites.moscowtimes import (
+    ParseError,
+    live_posts_url,
+    parse_article,
+    parse_listing_page,
+    parse_live_posts,
+    parse_robots_sitemaps,
+    parse_rss,
+    parse_sitemap,
+)
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+URL = "https://www.themoscowtimes.com/2024/05/17/x-a85152"
+
+
+def every_parser(body: bytes) -> None:
+    for call in (
+        lambda: parse_article(body, URL),
+        lambda: parse_article(body.decode("utf-8", "replace"), URL),
+        lambda: live_posts_url(body, URL),
+        lambda: parse_live_posts(body),
+        lambda: parse_listing_page(body, URL),
+        lambda: parse_rss(body, URL),
+        lambda: parse_sitemap(body, URL),
+        lambda: parse_robots_sitemaps(body.decode("utf-8", "replace")),
+    ):
+        with contextlib.suppress(ParseError):
+            call()
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[bytes]:
+    site = render_site(generate_site(40, seed=3))
+    live = next(p for k, p in site.pages.items() if k.startswith("/live/"))
+    return [
+        (DATA / "article_a85152_golden.html").read_bytes(),
+        site.get("/news").body, site.get("/news/19").body, live.body,
+        site.get("/rss/all").body, site.get("/rss/yandex-news").body,
+        site.static_pages["/sitemap/sitemap.xml"].body, site.static_pages["/sitemap/news.xml"].body,
+    ]
+
+
+@pytest.mark.parametrize("body", [
+    b"", b" ", b"\x00", b"\xff\xfe\x00<", b"{}", b"[]", b"null", b"[1, {}, []]",
+    b'[{"id": "x", "time": 5, "body": "text"}]', b'[{"id": 1, "time": "2024-01-01", "body": {}}]',
+    b"<html>", b"<rss><item><link>", b'<?xml version="1.0" encoding="nonsense"?><urlset/>',
+    b"<sitemapindex><sitemap><loc>x</loc><lastmod>not a date</lastmod></sitemap>",
+    b"<rss><channel><item><link>u</link><pubDate>Fri, 99 Foo</pubDate></item></channel></rss>",
+    "<html><head><meta charset=utf-8></head><body>Привет</body></html>".encode("utf-16"),
+    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)),
+])
+def test_known_nasty_bodies(body):
+    every_parser(body)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000))
+def test_random_bytes(body):
+    every_parser(body)
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(which=st.integers(0, 7), cut=st.integers(0, 40_000), span=st.integers(0, 5000),
+       junk=st.binary(max_size=40))
+def test_mangled_real_documents(documents, which, cut, span, junk):
+    doc = documents[which]
+    every_parser(doc[:cut] + junk + doc[cut + span:])
