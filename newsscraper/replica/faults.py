@@ -1,83 +1,78 @@
 """Fault profiles: the replica misbehaving the way real servers do. Off by default.
 
-Profiles (``--faults``):
+Profiles (``render_site(..., faults=PROFILE)``, ``ReplicaServer(model, faults=PROFILE)``,
+``newsscraper replica serve --faults PROFILE``):
 
-- ``flaky``: one page in eight (article, listing and feed pages, chosen by a hash of the
-  path) fails: first with 503 + ``Retry-After: 1``, then 500, then it serves normally, so
-  a crawler that retries gets everything. Every 40th article path is slow (1.5 s).
-- ``hostile``: the fixed trap pages below, linked as extra cards from ``/news``.
-- ``all``: both.
+``flaky``
+    Transient trouble that a crawler with retries (3 or more) gets through, with every
+    page in the end. Which paths are hit is fixed by a CRC-32 of the path, so the same
+    paths fail on every run; the attempt count is kept per path:
 
-Hostile trap paths (ids 1-9 are not real articles):
+    - one path in eight (any page of either origin but ``/robots.txt``): 503 with
+      ``Retry-After: 1`` on the first request, 500 on the second, the page on the third;
+    - one article page in 50 of the rest: the first request stalls for
+      ``STALL_SECONDS`` (longer than any sane download timeout), later ones are served;
+    - one article page in 40 of the rest: every request is answered after 1.5 s.
 
-=======================================  =============================================
-``/2025/11/01/stalled-story-a1``          never answers within 60 s (a timeout)
-``/2025/11/01/truncated-story-a2``        declares a length, sends half, closes
-``/2025/11/01/malformed-story-a3``        broken HTML: unclosed tags, no head, garbage
-``/2025/11/01/huge-story-a4``             a 5 MB article page
-``/2025/11/01/loop-story-a5``             301 -> ``loop-story-b-a6`` -> 301 back
-``/2025/11/01/offsite-story-a7``          301 to another host (``localhost``)
-``/2025/11/01/not-an-article-a8``         200, a listing page at an article URL
-``/2025/11/01/slow-story-a9``             answers after 3 s
-=======================================  =============================================
+``hostile``
+    Fixed trap pages at article-looking URLs, linked as extra cards from ``/news`` so a
+    crawl walks into them (ids 1-9 are no real articles; none has a truth record):
+
+    =====================================  ==============================================
+    ``/2025/11/01/stalled-story-a1``        never answers within 60 s (a timeout)
+    ``/2025/11/01/truncated-story-a2``      declares its length, sends half, closes
+    ``/2025/11/01/malformed-story-a3``      broken HTML: no head, unclosed tags, bad bytes
+    ``/2025/11/01/huge-story-a4``           a 5 MB article page
+    ``/2025/11/01/loop-story-a5``           301 -> ``loop-story-b-a6`` -> 301 back
+    ``/2025/11/01/offsite-story-a7``        301 to another host (``localhost``)
+    ``/2025/11/01/not-an-article-a8``       200 with a listing page, not an article
+    ``/2025/11/01/slow-story-a9``           a real article's markup, after 3 s
+    =====================================  ==============================================
+
+``all``
+    Both.
 """
 
 from __future__ import annotations
 
-import asyncio
+import threading
 import zlib
-from dataclasses import dataclass
 
 from newsscraper.replica.render import HTML, Page, RenderedSite
 
 PROFILES = ("flaky", "hostile", "all")
 TRAP_PREFIX = "/2025/11/01/"
+STALL_SECONDS = 60.0
+FLAKY_STALL_SECONDS = 30.0
+SLOW_SECONDS = 1.5
+HUGE_BYTES = 5 * 1024 * 1024
+
+BUSY = Page(503, {"Retry-After": "1", "Content-Type": HTML},
+            b"<html><head><title>503 Service Temporarily Unavailable</title></head><body>"
+            b"<center><h1>503 Service Temporarily Unavailable</h1></center></body></html>\n")
+ERROR = Page(500, {"Content-Type": HTML},
+             b"<html><head><title>500 Internal Server Error</title></head><body>"
+             b"<center><h1>500 Internal Server Error</h1></center></body></html>\n")
 
 
-@dataclass
-class Action:
-    kind: str
-    page: Page | None = None
-    delay: float = 0.0
-
-    async def run(self, writer: asyncio.StreamWriter, origin) -> bool:
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        if self.kind == "truncate":
-            assert self.page is not None
-            half = Page(self.page.status, self.page.headers, self.page.body[: len(self.page.body) // 2])
-            origin.write(writer, half, declared_length=len(self.page.body))
-            await writer.drain()
-            return False  # close mid-body
-        if self.page is not None:
-            origin.write(writer, self.page)
-            await writer.drain()
-        return True
+def flaky_kind(path: str) -> str | None:
+    """What the ``flaky`` profile does to ``path``: ``5xx``, ``stall``, ``slow`` or None."""
+    if path == "/robots.txt":
+        return None
+    h = zlib.crc32(path.encode())
+    if h % 8 == 0:
+        return "5xx"
+    if _is_article_path(path):
+        if h % 50 == 3:
+            return "stall"
+        if h % 40 == 1:
+            return "slow"
+    return None
 
 
-def _trap_pages(site: RenderedSite) -> dict[str, Action]:
-    some = next(iter(p for path, p in site.pages.items()
-                     if path.count("/") == 4 and p.status == 200 and "-a" in path))
-    body = some.body
-    huge = body.replace(b'<div class="article__content" y-name="article-content">',
-                        b'<div class="article__content" y-name="article-content">'
-                        + b"<!-- " + b"x" * (5 * 1024 * 1024) + b" -->", 1)
-    malformed = (b"<html><body><article class='article'><h1>Broken <b>page<div>"
-                 b"<p>unclosed <p>paragraphs \xff\xfe<script>var x = '</div></body>")
-    listing = site.pages["/news"]
-    loc = lambda target: {"Location": target}  # noqa: E731
-    return {
-        "stalled-story-a1": Action("serve", Page(200, {"Content-Type": HTML}, body), delay=60),
-        "truncated-story-a2": Action("truncate", Page(200, {"Content-Type": HTML}, body)),
-        "malformed-story-a3": Action("serve", Page(200, {"Content-Type": HTML}, malformed)),
-        "huge-story-a4": Action("serve", Page(200, {"Content-Type": HTML}, huge)),
-        "loop-story-a5": Action("serve", Page(301, loc(TRAP_PREFIX + "loop-story-b-a6"), b"")),
-        "loop-story-b-a6": Action("serve", Page(301, loc(TRAP_PREFIX + "loop-story-a5"), b"")),
-        "offsite-story-a7": Action("serve", Page(301, loc(
-            site.base_url.replace("127.0.0.1", "localhost") + "/elsewhere"), b"")),
-        "not-an-article-a8": Action("serve", listing),
-        "slow-story-a9": Action("serve", Page(200, {"Content-Type": HTML}, body), delay=3),
-    }
+def _is_article_path(path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) == 5 and parts[1].isdigit() and "-a" in parts[4]
 
 
 class FaultInjector:
@@ -86,43 +81,75 @@ class FaultInjector:
     def __init__(self, profile: str, site: RenderedSite) -> None:
         if profile not in PROFILES:
             raise ValueError(f"unknown fault profile {profile!r}; choose from {PROFILES}")
+        self.profile = profile
         self.flaky = profile in ("flaky", "all")
         self.hostile = profile in ("hostile", "all")
-        self.site = site
-        self.attempts: dict[str, int] = {}
+        self.attempts: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()
         self.traps = _trap_pages(site) if self.hostile else {}
         if self.hostile:
             _link_traps(site, list(self.traps))
 
-    def action(self, origin: str, target: str) -> Action | None:
+    def apply(self, origin: str, target: str, page: Page) -> Page:
+        """The response to send instead of ``page`` (``page`` itself when no fault)."""
         path = target.split("?", 1)[0]
-        if self.hostile and path.startswith(TRAP_PREFIX):
+        if self.hostile and origin == "www" and path.startswith(TRAP_PREFIX):
             trap = self.traps.get(path[len(TRAP_PREFIX):])
             if trap is not None:
                 return trap
-        if self.flaky and origin == "www" and path not in ("/robots.txt",):
-            h = zlib.crc32(path.encode())
-            if h % 8 == 0:
-                n = self.attempts.get(path, 0)
-                self.attempts[path] = n + 1
-                if n == 0:
-                    return Action("serve", Page(503, {"Retry-After": "1", "Content-Type": HTML},
-                                                b"<html><body>busy</body></html>"))
-                if n == 1:
-                    return Action("serve", Page(500, {"Content-Type": HTML}, b"error"))
-            elif h % 40 == 1 and path.count("/") == 4:
-                return Action("serve", self.site.get(target, origin), delay=1.5)
-        return None
+        if not self.flaky:
+            return page
+        kind = flaky_kind(path)
+        if kind is None:
+            return page
+        if kind == "slow":
+            return Page(page.status, page.headers, page.body, delay=SLOW_SECONDS)
+        with self._lock:
+            n = self.attempts.get((origin, path), 0)
+            self.attempts[(origin, path)] = n + 1
+        if kind == "5xx" and n < 2:
+            return BUSY if n == 0 else ERROR
+        if kind == "stall" and n == 0:
+            return Page(page.status, page.headers, page.body, delay=FLAKY_STALL_SECONDS)
+        return page
+
+
+def _trap_pages(site: RenderedSite) -> dict[str, Page]:
+    some = next(p for path, p in site.pages.items() if _is_article_path(path))
+    marker = b'<div class="article__content" y-name="article-content">'
+    huge = some.body.replace(marker, marker + b"\n<!-- " + b"x" * HUGE_BYTES + b" -->\n", 1)
+    malformed = (b"<html><body><article class='article'><h1>Broken <b>page<div>"
+                 b"<p>unclosed <p>paragraphs \xff\xfe<script>var x = '</div></body>")
+
+    def moved(location: str) -> Page:
+        return Page(301, {"Location": location, "Content-Type": HTML}, b"")
+
+    offsite = site.base_url.replace("127.0.0.1", "localhost")
+    if offsite == site.base_url:
+        offsite = "https://elsewhere.example"
+    www = site.base_url + TRAP_PREFIX
+    return {
+        "stalled-story-a1": Page(200, {"Content-Type": HTML}, some.body, delay=STALL_SECONDS),
+        "truncated-story-a2": Page(200, {"Content-Type": HTML}, some.body, truncate=True),
+        "malformed-story-a3": Page(200, {"Content-Type": HTML}, malformed),
+        "huge-story-a4": Page(200, {"Content-Type": HTML}, huge),
+        "loop-story-a5": moved(www + "loop-story-b-a6"),
+        "loop-story-b-a6": moved(www + "loop-story-a5"),
+        "offsite-story-a7": moved(offsite + "/elsewhere/story"),
+        "not-an-article-a8": site.pages["/news"],
+        "slow-story-a9": Page(200, {"Content-Type": HTML}, some.body, delay=3.0),
+    }
 
 
 def _link_traps(site: RenderedSite, names: list[str]) -> None:
-    """Add a card per trap to /news so a crawl walks into them."""
+    """Add a card per trap to the top of /news so a crawl walks into them."""
     cards = "".join(
-        f'\t<div class="col-4 col-12-md col-4-sm"><div class="article-excerpt-default '
-        f'article-excerpt-default--news" data-url="{site.base_url}{TRAP_PREFIX}{n}">'
-        f'<a href="{site.base_url}{TRAP_PREFIX}{n}" class="article-excerpt-default__link" '
-        f'title="{n}"><div class="article-excerpt-default__content">'
-        f'<h3 class="article-excerpt-default__headline">{n}</h3></div></a></div></div>\n'
+        f'\t<div class="col-4 col-12-md col-4-sm">\n\t\t<div\n\tclass="article-excerpt-default '
+        f'article-excerpt-default--news"\n\tdata-url="{site.base_url}{TRAP_PREFIX}{n}"\n\t'
+        f'data-title="{n}"\n>\n\t<a href="{site.base_url}{TRAP_PREFIX}{n}" '
+        f'class="article-excerpt-default__link" title="{n}">\n\t\t<div '
+        f'class="article-excerpt-default__content">\n\t\t\t<h3 class="article-excerpt-default__'
+        f'headline">{n}</h3>\n\t\t</div>\n\t</a>\n</div>\t</div>\n'
         for n in names if not n.startswith("loop-story-b"))
     page = site.pages["/news"]
     marker = b'<div class="row-flex">\n'

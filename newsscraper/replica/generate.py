@@ -4,6 +4,21 @@ The model holds what the site's CMS would hold (articles with their blocks, auth
 tags, dates); :mod:`newsscraper.replica.render` turns it into pages in the real markup
 and :mod:`newsscraper.replica.truth` into the records a perfect extractor would return.
 The same ``(articles, seed, epoch)`` always gives the same model.
+
+Time: the replica's "now" (the render date that dates slug-only related links) is
+2025-11-02 12:00 Moscow time in epoch 1 and a week later in epoch 2. Generated
+articles are spread evenly over the 120 days before "now", so the sitemap index has
+five monthly files and the last 30 days (the news sitemaps) hold a quarter of them.
+Two real articles sit beside them: a85152 with its published text (``data/a85152.json``)
+and a85139, the article its inline related block points at.
+
+Epoch 2 is epoch 1 of the same seed a week later. :attr:`SiteModel.changes` lists what
+happened, so tests can check an incremental crawl picks up exactly that:
+
+- ``new``: published since epoch 1 (ids above every epoch-1 id, dated after epoch 1's now);
+- ``edited``: a new ``modified_time``, and either the title (``edited_title``, " (Updated)"
+  appended) or the body (``edited_body``, one paragraph appended) changed;
+- ``removed``: taken down, served as 404 or, for the ``gone`` subset, 410.
 """
 
 from __future__ import annotations
@@ -16,6 +31,14 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 
 MSK = timezone(timedelta(hours=3))
+EPOCH1_NOW = datetime(2025, 11, 2, 12, 0, tzinfo=MSK)
+EPOCH_STEP = timedelta(days=7)
+SPAN = timedelta(days=120)
+FIRST_ID = 90000
+A85152_ID = 85152
+RELATED_TARGET_ID = 85139
+RELATED_TARGET_SLUG = "ukrainian-drone-attacks-on-russia-kill-2-set-oil-refinery-ablaze"
+ORGANISATION = "The Moscow Times"
 
 # section key -> (listing path, breadcrumb label, breadcrumb path, rss feed or None)
 SECTIONS: dict[str, tuple[str, str, str, str | None]] = {
@@ -32,19 +55,12 @@ SECTIONS: dict[str, tuple[str, str, str, str | None]] = {
     "lecture_series": ("lectures", "section.ecture_series", "lecture-series", None),
 }
 SECTION_WEIGHTS = {
-    "news": 40,
-    "opinion": 12,
-    "business": 8,
-    "meanwhile": 5,
-    "city": 6,
-    "climate": 4,
-    "diaspora": 4,
-    "indepth": 6,
-    "ukraine_war": 12,
-    "lecture_series": 3,
+    "news": 40, "opinion": 12, "business": 8, "meanwhile": 5, "city": 6, "climate": 4,
+    "diaspora": 4, "indepth": 6, "ukraine_war": 12, "lecture_series": 3,
 }
 TYPE_WEIGHTS = {"default": 80, "live": 4, "gallery": 5, "video": 6, "podcast": 5}
 
+# (name, slug): Cyrillic and curly-apostrophe names on purpose
 AUTHORS = [
     ("Jake Cordell", "jake-cordell"),
     ("Anna Rogova", "anna-rogova"),
@@ -56,121 +72,31 @@ AUTHORS = [
     ("Елена Смирнова", "elena-smirnova"),
     ("Pjotr Sauer", "pjotr-sauer"),
     ("Ivan Nechepurenko", "ivan-nechepurenko"),
-    ("The Moscow Times", "the-moscow-times"),
 ]
 TAGS = [
-    "Vladimir Putin",
-    "Kremlin",
-    "War in Ukraine",
-    "Economy",
-    "Oil & Gas",
-    "Sanctions",
-    "Kharkiv",
-    "Drones",
-    "Culture",
-    "Climate change",
-    "Belgorod",
-    "Elections",
-    "Central Bank",
-    "Siberia",
-    "Navalny",
-    "Moscow",
-    "St. Petersburg",
-    "Human rights",
-    "Мобилизация",
-    "Energy",
+    "Vladimir Putin", "Kremlin", "War in Ukraine", "Economy", "Oil & Gas", "Sanctions",
+    "Kharkiv", "Drones", "Culture", "Climate change", "Belgorod", "Elections",
+    "Central Bank", "Siberia", "Navalny", "Moscow", "St. Petersburg", "Human rights",
+    "Мобилизация", "Energy",
 ]
+TAG_SLUGS = {"Мобилизация": "mobilizatsiya"}
 WORDS = [
-    "kremlin",
-    "region",
-    "officials",
-    "said",
-    "ministry",
-    "report",
-    "strike",
-    "border",
-    "economy",
-    "ruble",
-    "oil",
-    "gas",
-    "sanctions",
-    "court",
-    "protest",
-    "governor",
-    "election",
-    "budget",
-    "refinery",
-    "drone",
-    "village",
-    "troops",
-    "market",
-    "inflation",
-    "bank",
-    "exports",
-    "winter",
-    "summit",
-    "activists",
-    "journalist",
-    "prison",
-    "trial",
-    "decree",
-    "parliament",
-    "deputies",
-    "regional",
-    "factory",
-    "workers",
-    "pension",
-    "prices",
-    "wheat",
-    "grain",
-    "pipeline",
-    "airport",
-    "railway",
-    "bridge",
-    "festival",
-    "museum",
-    "theater",
-    "novel",
-    "director",
-    "exhibition",
+    "kremlin", "region", "officials", "said", "ministry", "report", "strike", "border",
+    "economy", "ruble", "oil", "gas", "sanctions", "court", "protest", "governor", "election",
+    "budget", "refinery", "drone", "village", "troops", "market", "inflation", "bank",
+    "exports", "winter", "summit", "activists", "journalist", "prison", "trial", "decree",
+    "parliament", "deputies", "regional", "factory", "workers", "pension", "prices", "wheat",
+    "grain", "pipeline", "airport", "railway", "bridge", "festival", "museum", "theater",
+    "novel", "director", "exhibition",
 ]
 TITLE_WORDS = [
-    "Russia",
-    "Kremlin",
-    "Moscow",
-    "Ukraine",
-    "Drone",
-    "Strike",
-    "Refinery",
-    "Sanctions",
-    "Oil",
-    "Gas",
-    "Ruble",
-    "Court",
-    "Governor",
-    "Election",
-    "Protest",
-    "Budget",
-    "Border",
-    "Region",
-    "Officials",
-    "Say",
-    "Warns",
-    "Plans",
-    "Faces",
-    "New",
-    "Winter",
-    "Prices",
-    "Exports",
-    "Bank",
-    "Summit",
-    "Activist",
-    "Journalist",
-    "Trial",
-    "Decree",
-    "Deputies",
+    "Russia", "Kremlin", "Moscow", "Ukraine", "Drone", "Strike", "Refinery", "Sanctions",
+    "Oil", "Gas", "Ruble", "Court", "Governor", "Election", "Protest", "Budget", "Border",
+    "Region", "Officials", "Say", "Warns", "Plans", "Faces", "New", "Winter", "Prices",
+    "Exports", "Bank", "Summit", "Activist", "Journalist", "Trial", "Decree", "Deputies",
     "Factory",
 ]
+PLACES = ["Belgorod", "Kharkiv", "Novosibirsk", "Казань", "St. Petersburg"]
 
 
 @dataclass
@@ -197,7 +123,7 @@ class Block:
     """One body block; ``kind`` is the site's block type (html, header, quote, ...)."""
 
     kind: str
-    paragraphs: list[tuple[str, str]] = field(default_factory=list)  # (tag, text) for html
+    paragraphs: list[tuple[str, str]] = field(default_factory=list)  # html: (tag, text)
     text: str = ""  # header / quote / aside / embed / link title
     cite: str = ""
     related_id: int | None = None  # article blocks
@@ -235,6 +161,7 @@ class ArticleSpec:
     live_posts: list[LivePostSpec] = field(default_factory=list)
     video_id: str = ""
     read_more: list[int] = field(default_factory=list)
+    analysis: bool = False  # a "News Analysis" label in the header (still type default)
     removed: int = 0  # 404 or 410 when removed in this epoch
 
     @property
@@ -253,9 +180,13 @@ class SiteModel:
 
     seed: int
     epoch: int
-    now: datetime  # the render date/time ("today" at cache time)
+    now: datetime
+    """The render date and time ("today" when the pages were cached), Moscow time."""
     articles: list[ArticleSpec]
-    changes: dict[str, list[int]] = field(default_factory=dict)  # new / edited / removed ids
+    """Every article the CMS knows, including ones removed in this epoch."""
+    changes: dict[str, list[int]] = field(default_factory=dict)
+    """Epoch 2 only: ``new``, ``edited`` (= ``edited_title`` + ``edited_body``),
+    ``removed`` (404) and its ``gone`` subset (410) article ids, each sorted."""
 
     def __post_init__(self) -> None:
         self.by_id = {a.id: a for a in self.articles}
@@ -263,6 +194,7 @@ class SiteModel:
 
     @property
     def live_articles(self) -> list[ArticleSpec]:
+        """The articles served with status 200 in this epoch."""
         return [a for a in self.articles if not a.removed]
 
 
@@ -285,20 +217,23 @@ class _Writer:
         if roll < 0.15:
             s = f"“{s},” {r.choice(['he', 'she', 'a spokesman'])} said"
         elif roll < 0.22:
-            s += f" in {r.choice(['Belgorod', 'Kharkiv', 'Novosibirsk', 'Казань'])}"
+            s += f" in {r.choice(PLACES)}"
         elif roll < 0.27:
             s += " & partners"
         elif roll < 0.30:
+            # the site's description splitter fails after "1991."
             s += f" since {r.randint(1991, 2023)}"
+        elif roll < 0.34:
+            s += f" — the {r.choice(WORDS)}’s {r.choice(WORDS)}"
         return s + "."
 
     def paragraph(self) -> str:
         return " ".join(self.sentence() for _ in range(self.rng.randint(1, 4)))
 
-    def headline(self) -> str:
+    def headline(self, ampersand: bool = False) -> str:
         r = self.rng
         words = [r.choice(TITLE_WORDS) for _ in range(r.randint(5, 10))]
-        if r.random() < 0.12:
+        if ampersand or r.random() < 0.08:
             words.insert(2, "&")
         if r.random() < 0.15:
             words[0] = words[0] + "’s"
@@ -320,41 +255,29 @@ def _image(r: random.Random, name: str, with_caption: bool = True) -> ImageSpec:
 
 def _body(r: random.Random, w: _Writer, aid: int, related_pool: list[int]) -> list[Block]:
     blocks: list[Block] = []
-    n = r.randint(3, 9)
-    for i in range(n):
+    for i in range(r.randint(3, 9)):
         roll = r.random()
         if i == 0 or roll < 0.45:
             paras: list[tuple[str, str]] = [("p", w.paragraph()) for _ in range(r.randint(1, 4))]
             extra = r.random()
             if extra < 0.1:
-                paras.append(("li", w.sentence()))
-                paras.append(("li", w.sentence()))
+                paras += [("li", w.sentence()), ("li", w.sentence())]
             elif extra < 0.18:
                 paras.append(("blockquote", w.sentence()))
-            elif extra < 0.24:
+            elif extra < 0.24 and i:
                 paras.insert(0, ("h3", w.headline()))
             blocks.append(Block("html", paragraphs=paras))
         elif roll < 0.52:
-            blocks.append(
-                Block(
-                    "header",
-                    text=r.choice(["Editors' Note", "What happens next", "Background", "Reaction"]),
-                )
-            )
+            header = r.choice(["Editors' Note", "What happens next", "Background", "Reaction"])
+            blocks.append(Block("header", text=header))
         elif roll < 0.59:
-            blocks.append(
-                Block(
-                    "quote",
-                    text=w.sentence(),
-                    cite=r.choice(["", "Vladimir Putin", "Alexei Navalny"]),
-                )
-            )
+            cite = r.choice(["", "Vladimir Putin", "Alexei Navalny"])
+            blocks.append(Block("quote", text=w.sentence(), cite=cite))
         elif roll < 0.66:
             blocks.append(Block("image", image=_image(r, f"inline-{aid}-{i}")))
         elif roll < 0.70:
-            blocks.append(
-                Block("images", images=[_image(r, f"slide-{aid}-{i}-{k}") for k in range(3)])
-            )
+            slides = [_image(r, f"slide-{aid}-{i}-{k}") for k in range(3)]
+            blocks.append(Block("images", images=slides))
         elif roll < 0.75:
             blocks.append(Block("embed", text=w.sentence()))
         elif roll < 0.79:
@@ -367,65 +290,47 @@ def _body(r: random.Random, w: _Writer, aid: int, related_pool: list[int]) -> li
             blocks.append(Block("article", related_id=r.choice(related_pool)))
         else:
             blocks.append(Block("html", paragraphs=[("p", w.paragraph())]))
-    if not any(b.kind == "html" for b in blocks):
-        blocks.insert(0, Block("html", paragraphs=[("p", w.paragraph())]))
     return blocks
 
 
-def _load_a85152() -> dict:
-    text = resources.files("newsscraper.replica").joinpath("data/a85152.json").read_text("utf-8")
-    return json.loads(text)
-
-
-RELATED_TARGET_SLUG = "ukrainian-drone-attacks-on-russia-kill-2-set-oil-refinery-ablaze"
-
-
 def generate_site(articles: int = 300, seed: int = 1, epoch: int = 1) -> SiteModel:
-    """A deterministic site of ``articles`` articles (plus the real a85152) for ``epoch``.
-
-    Epoch 2 is epoch 1 a week later: some articles edited, some new, some removed.
-    """
+    """A deterministic site of ``articles`` generated articles, plus the real a85152 and
+    the article its related block links to, in the state of ``epoch`` (1 or 2)."""
     if articles < 10:
         raise ValueError("the replica needs at least 10 articles")
+    if epoch not in (1, 2):
+        raise ValueError("epochs 1 and 2 exist")
     r = random.Random(seed)
     w = _Writer(r)
-    now = datetime(2025, 11, 2, 12, 0, tzinfo=MSK)
-    start = now - timedelta(days=120)
-    step = (now - start) / articles
-    specs: list[ArticleSpec] = []
-    used_slugs: set[str] = set()
-    first_id = 90000
+    start = EPOCH1_NOW - SPAN
+    step = SPAN / articles
+    specs: list[ArticleSpec] = [_related_target(r, w), _a85152()]
+    used_slugs = {s.slug for s in specs}
+    recent: list[int] = [RELATED_TARGET_ID]
     for i in range(articles):
-        aid = first_id + i * 3 + r.randint(0, 2)
+        aid = FIRST_ID + i * 3 + r.randint(0, 2)
         published = (start + step * i + timedelta(minutes=r.randint(0, 30))).replace(
-            second=0, microsecond=0
-        )
-        specs.append(_make_article(r, w, aid, published, [s.id for s in specs[-40:]], used_slugs))
-    # the real article and the article its inline related block points at
-    specs.insert(0, _related_target(r, w))
-    specs.insert(1, _a85152())
+            second=0, microsecond=0)
+        published = min(published, EPOCH1_NOW - timedelta(minutes=5))
+        # every tenth headline carries a raw "&" so the news sitemaps always break XML
+        spec = _make_article(r, w, aid, published, recent, used_slugs, ampersand=i % 10 == 7)
+        specs.append(spec)
+        recent = [*recent[-39:], aid]
     _wire_read_more(r, specs)
-    model = SiteModel(seed=seed, epoch=1, now=now, articles=specs)
+    model = SiteModel(seed=seed, epoch=1, now=EPOCH1_NOW, articles=specs)
     if epoch == 1:
         return model
-    if epoch != 2:
-        raise ValueError("epochs 1 and 2 exist")
-    return _epoch2(model, random.Random(seed * 1000 + 2), w)
+    return _epoch2(model, random.Random(seed * 1000 + 2), _Writer(random.Random(seed * 1000 + 3)))
 
 
-def _make_article(
-    r: random.Random,
-    w: _Writer,
-    aid: int,
-    published: datetime,
-    related_pool: list[int],
-    used_slugs: set[str],
-) -> ArticleSpec:
+def _make_article(r: random.Random, w: _Writer, aid: int, published: datetime,
+                  related_pool: list[int], used_slugs: set[str],
+                  ampersand: bool = False) -> ArticleSpec:
     section = r.choices(list(SECTION_WEIGHTS), weights=list(SECTION_WEIGHTS.values()))[0]
     kind = r.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
     if section == "opinion":
         kind = "default"
-    title = w.headline()
+    title = w.headline(ampersand)
     slug = slugify(title)
     while slug in used_slugs:
         slug += "-" + str(r.randint(2, 9))
@@ -433,12 +338,12 @@ def _make_article(
     n_auth = r.choices([0, 1, 2, 3], weights=[15, 60, 18, 7])[0]
     if section == "opinion":
         n_auth = max(1, n_auth)
-    authors = [Author(*a) for a in r.sample(AUTHORS[:-1], n_auth)]
-    tags = [Tag(t, slugify(t) or f"tag-{k}") for k, t in enumerate(r.sample(TAGS, r.randint(0, 4)))]
+    authors = [Author(*a) for a in r.sample(AUTHORS, n_auth)]
+    tags = [Tag(t, TAG_SLUGS.get(t) or slugify(t)) for t in r.sample(TAGS, r.randint(0, 4))]
     edited_late = r.random() < 0.3
     modified = published + (
-        timedelta(minutes=r.randint(11, 600)) if edited_late else timedelta(minutes=r.randint(0, 9))
-    )
+        timedelta(minutes=r.randint(11, 600), seconds=r.randint(0, 59)) if edited_late
+        else timedelta(minutes=r.randint(0, 9), seconds=r.randint(0, 59)))
     spec = ArticleSpec(
         id=aid,
         slug=slug,
@@ -454,6 +359,7 @@ def _make_article(
         intro=w.paragraph() if r.random() < 0.3 else "",
         image=None if r.random() < 0.15 else _image(r, f"featured-{aid}", r.random() < 0.9),
         blocks=_body(r, w, aid, related_pool),
+        analysis=section == "news" and kind == "default" and r.random() < 0.05,
     )
     if kind == "video":
         spec.video_id = f"yt{aid:08d}"
@@ -463,32 +369,29 @@ def _make_article(
         t0 = published
         for k in range(r.randint(2, 6)):
             t0 += timedelta(minutes=r.randint(5, 90))
-            spec.live_posts.append(
-                LivePostSpec(
-                    post_id=aid * 100 + k,
-                    time=t0,
-                    paragraphs=[w.paragraph() for _ in range(r.randint(1, 2))],
-                    related_id=r.choice(related_pool)
-                    if related_pool and r.random() < 0.3
-                    else None,
-                    image=_image(r, f"live-{aid}-{k}") if r.random() < 0.3 else None,
-                    embed=r.random() < 0.2,
-                )
-            )
+            spec.live_posts.append(LivePostSpec(
+                post_id=aid * 100 + k,
+                time=t0,
+                paragraphs=[w.paragraph() for _ in range(r.randint(1, 2))],
+                related_id=r.choice(related_pool) if related_pool and r.random() < 0.3 else None,
+                image=_image(r, f"live-{aid}-{k}") if r.random() < 0.3 else None,
+                embed=r.random() < 0.2,
+            ))
     return spec
 
 
 def _related_target(r: random.Random, w: _Writer) -> ArticleSpec:
+    """The article a85152's "Related article:" line names (its real headline)."""
     published = datetime(2024, 5, 17, 10, 12, tzinfo=MSK)
     return ArticleSpec(
-        id=85139,
+        id=RELATED_TARGET_ID,
         slug=RELATED_TARGET_SLUG,
         title="Ukrainian Drone Attacks on Russia Kill 2, Set Oil Refinery Ablaze",
         section="ukraine_war",
         type="default",
         published=published,
         created=published - timedelta(minutes=20),
-        modified=published,
+        modified=published + timedelta(minutes=3, seconds=12),
         authors=[],
         tags=[Tag("Drones", "drones"), Tag("Belgorod", "belgorod")],
         image=_image(r, "refinery-fire"),
@@ -497,13 +400,17 @@ def _related_target(r: random.Random, w: _Writer) -> ArticleSpec:
 
 
 def _a85152() -> ArticleSpec:
-    d = _load_a85152()
+    """The real article, from ``data/a85152.json``: text as published (see that file's
+    ``paragraphs_note`` for how the golden text's line wraps were read)."""
+    raw = resources.files("newsscraper.replica").joinpath("data/a85152.json").read_text("utf-8")
+    d = json.loads(raw)
     blocks = []
     for b in d["blocks"]:
         if b["type"] == "html":
             blocks.append(Block("html", paragraphs=[("p", p) for p in b["paragraphs"]]))
         else:
-            blocks.append(Block("article", related_id=85139))
+            assert b["slug"] == RELATED_TARGET_SLUG
+            blocks.append(Block("article", related_id=RELATED_TARGET_ID))
     img = d["image"]
     return ArticleSpec(
         id=d["id"],
@@ -521,42 +428,53 @@ def _a85152() -> ArticleSpec:
     )
 
 
+def _pick_others(r: random.Random, ids: list[int], own: int, k: int) -> list[int]:
+    """``k`` distinct ids other than ``own`` (O(k), not O(len(ids)): 50,000 articles)."""
+    out: list[int] = []
+    while len(out) < min(k, len(ids) - 1):
+        i = ids[r.randrange(len(ids))]
+        if i != own and i not in out:
+            out.append(i)
+    return out
+
+
 def _wire_read_more(r: random.Random, specs: list[ArticleSpec]) -> None:
     ids = [s.id for s in specs]
     for s in specs:
-        pool = [i for i in ids if i != s.id]
-        s.read_more = r.sample(pool, min(4, len(pool)))
+        s.read_more = _pick_others(r, ids, s.id, 4)
 
 
 def _epoch2(base: SiteModel, r: random.Random, w: _Writer) -> SiteModel:
-    now = base.now + timedelta(days=7)
+    now = base.now + EPOCH_STEP
     specs = [replace(a, blocks=list(a.blocks), tags=list(a.tags)) for a in base.articles]
-    candidates = [s for s in specs if s.id not in (85152, 85139)]
+    candidates = [s for s in specs if s.id not in (A85152_ID, RELATED_TARGET_ID)]
     n = len(candidates)
     chosen = r.sample(candidates, max(3, n // 10))
     edited = chosen[: max(1, len(chosen) // 2)]
-    removed = chosen[len(edited) :]
+    removed = chosen[len(edited):]
     for k, s in enumerate(edited):
-        s.modified = now - timedelta(hours=k + 1)
+        s.modified = (now - timedelta(hours=k % 100 + 1, minutes=k // 100)).replace(second=k % 60)
         if k % 2:
             s.title = s.title + " (Updated)"
         else:
             s.blocks = [*s.blocks, Block("html", paragraphs=[("p", w.paragraph())])]
     for k, s in enumerate(removed):
         s.removed = 410 if k % 2 else 404
-    new: list[ArticleSpec] = []
     used = {s.slug for s in specs}
     last_id = max(s.id for s in specs)
-    for k in range(max(3, n // 20)):
-        published = (base.now + timedelta(hours=6 + k * (150 // max(3, n // 20)))).replace(
-            second=0, microsecond=0
-        )
-        pool = [s.id for s in specs[-30:] if not s.removed]
-        new.append(_make_article(r, w, last_id + 10 + k * 3, published, pool, used))
+    n_new = max(3, n // 20)
+    window = EPOCH_STEP - timedelta(hours=2)
+    pool = [s.id for s in specs[-40:] if not s.removed]
+    new: list[ArticleSpec] = []
+    for k in range(n_new):
+        published = (base.now + timedelta(hours=1) + window * k / n_new).replace(
+            second=0, microsecond=0)
+        new.append(_make_article(r, w, last_id + 10 + k * 3, published, pool, used,
+                                 ampersand=k % 5 == 0))
     specs.extend(new)
     live_ids = [s.id for s in specs if not s.removed]
     for s in new:
-        s.read_more = r.sample([i for i in live_ids if i != s.id], 4)
+        s.read_more = _pick_others(r, live_ids, s.id, 4)
     return SiteModel(
         seed=base.seed,
         epoch=2,
@@ -565,6 +483,9 @@ def _epoch2(base: SiteModel, r: random.Random, w: _Writer) -> SiteModel:
         changes={
             "new": sorted(s.id for s in new),
             "edited": sorted(s.id for s in edited),
+            "edited_title": sorted(s.id for k, s in enumerate(edited) if k % 2),
+            "edited_body": sorted(s.id for k, s in enumerate(edited) if not k % 2),
             "removed": sorted(s.id for s in removed),
+            "gone": sorted(s.id for s in removed if s.removed == 410),
         },
     )

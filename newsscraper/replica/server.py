@@ -2,25 +2,32 @@
 
 A small asyncio HTTP/1.1 server over pre-rendered bytes, with keep-alive. It is written
 here rather than taken from a framework because the replica must also misbehave on
-purpose (truncated bodies, stalls, broken connections) in ways web frameworks prevent,
-and because the whole job is a dict lookup: the stdlib ``http.server`` tops out far
-below the 1,000 pages/s the benchmarks need, and this adds no dependency.
+purpose (truncated bodies, stalls, declared lengths it does not keep) in ways web
+frameworks prevent, and because the whole job is a dict lookup: the stdlib
+``http.server`` (a thread per connection, one ``write`` per header) tops out below the
+1,000 pages/s the benchmarks need, Twisted's ``twisted.web`` would tie the replica to the
+reactor Scrapy itself runs on in the same test process, and this adds no dependency.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from collections import Counter
 from email.utils import formatdate
 
 from newsscraper.replica.generate import SiteModel
 from newsscraper.replica.render import Page, RenderedSite, render_site
 
-REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 404: "Not Found", 410: "Gone",
-           500: "Internal Server Error", 503: "Service Unavailable"}
+REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 400: "Bad Request",
+           404: "Not Found", 410: "Gone", 500: "Internal Server Error",
+           503: "Service Unavailable"}
+MAX_HEADER_LINES = 100
 
 
 class _Origin:
+    """One listening port: ``www`` or ``static``."""
+
     def __init__(self, server: ReplicaServer, name: str) -> None:
         self.server = server
         self.name = name
@@ -31,55 +38,57 @@ class _Origin:
                 request_line = await reader.readline()
                 if not request_line:
                     break
-                while True:  # headers are not needed: drain them
+                close = request_line.rstrip().endswith(b"HTTP/1.0")
+                for _ in range(MAX_HEADER_LINES):
                     line = await reader.readline()
                     if line in (b"\r\n", b"\n", b""):
                         break
+                    if line[:11].lower() == b"connection:":
+                        value = line[11:].strip().lower()
+                        close = value == b"close" or (close and value != b"keep-alive")
                 parts = request_line.decode("latin-1").split()
                 if len(parts) < 2:
+                    self.write(writer, Page(400, {"Content-Type": "text/plain"}, b"bad request"))
                     break
-                method, target = parts[0], parts[1]
-                keep = await self.respond(writer, method, target)
-                if not keep:
+                if not await self.respond(writer, parts[0], parts[1]) or close:
                     break
-        except (ConnectionError, asyncio.IncompleteReadError):
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
         finally:
             writer.close()
 
     async def respond(self, writer: asyncio.StreamWriter, method: str, target: str) -> bool:
+        """Answer one request; False when the connection must be closed."""
         server = self.server
         server.requests += 1
-        faults = server.faults
+        server.hits[(self.name, target)] += 1
         page = server.site.get(target, self.name)
-        if faults is not None:
-            action = faults.action(self.name, target)
-            if action is not None:
-                return await action.run(writer, self)
-        self.write(writer, page, head_only=method == "HEAD")
+        if page.delay:
+            await asyncio.sleep(page.delay)
+        if page.truncate:
+            self.write(writer, page, body=page.body[: len(page.body) // 2])
+            await writer.drain()
+            return False
+        self.write(writer, page, body=b"" if method == "HEAD" else page.body)
         await writer.drain()
         return True
 
-    def write(self, writer: asyncio.StreamWriter, page: Page, head_only: bool = False,
-              declared_length: int | None = None) -> None:
-        body = b"" if head_only else page.body
-        length = len(page.body) if declared_length is None else declared_length
-        headers = [f"HTTP/1.1 {page.status} {REASONS.get(page.status, 'OK')}",
-                   f"Date: {formatdate(usegmt=True)}", "Server: replica",
-                   f"Content-Length: {length}"]
-        location = page.headers.get("Location")
-        for k, v in page.headers.items():
-            if k == "Location" and location and location.startswith("/"):
-                v = self.server.base_url + location
-            headers.append(f"{k}: {v}")
-        writer.write(("\r\n".join(headers) + "\r\n\r\n").encode("latin-1") + body)
+    def write(self, writer: asyncio.StreamWriter, page: Page, body: bytes | None = None) -> None:
+        head = [f"HTTP/1.1 {page.status} {REASONS.get(page.status, 'OK')}",
+                f"Date: {formatdate(usegmt=True)}", "Server: nginx",
+                f"Content-Length: {len(page.body)}"]
+        head += [f"{k}: {v}" for k, v in page.headers.items()]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+                     + (page.body if body is None else body))
 
 
 class ReplicaServer:
     """A running replica: ``base_url`` is the www origin, ``static_url`` the static one.
 
-    Use as a context manager, or call :meth:`start` / :meth:`stop`. The event loop runs
-    in a daemon thread, so it can serve a crawl running in the same process.
+    Use as a context manager, or call :meth:`start` / :meth:`stop`. Pages are rendered
+    at start for the origins' real ports. The event loop runs in a daemon thread, so it
+    can serve a crawl running in the same process. ``requests`` counts requests and
+    ``hits`` counts them per ``(origin, path with query)``.
     """
 
     def __init__(self, model: SiteModel, faults: str | None = None, port: int = 0,
@@ -90,11 +99,10 @@ class ReplicaServer:
         self.static_port = static_port
         self.fault_profile = faults
         self.requests = 0
+        self.hits: Counter[tuple[str, str]] = Counter()
         self.site: RenderedSite
-        self.faults = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._servers: list[asyncio.base_events.Server] = []
 
     @property
     def base_url(self) -> str:
@@ -104,57 +112,66 @@ class ReplicaServer:
     def static_url(self) -> str:
         return f"http://{self.host}:{self.static_port}"
 
+    @property
+    def faults(self):
+        """The fault injector of a running server with a profile, else None."""
+        return self.site.faults if hasattr(self, "site") else None
+
     def start(self) -> ReplicaServer:
         ready = threading.Event()
         error: list[BaseException] = []
 
         def run() -> None:
             loop = asyncio.new_event_loop()
-            self._loop = loop
             asyncio.set_event_loop(loop)
+            servers: list[asyncio.Server] = []
             try:
-                www = loop.run_until_complete(asyncio.start_server(
-                    _Origin(self, "www").handle, self.host, self.port, backlog=512))
-                static = loop.run_until_complete(asyncio.start_server(
-                    _Origin(self, "static").handle, self.host, self.static_port, backlog=512))
-                self._servers = [www, static]
-                self.port = www.sockets[0].getsockname()[1]
-                self.static_port = static.sockets[0].getsockname()[1]
-                self.site = render_site(self.model, self.base_url, self.static_url)
-                if self.fault_profile:
-                    from newsscraper.replica.faults import FaultInjector
-
-                    self.faults = FaultInjector(self.fault_profile, self.site)
+                for name in ("www", "static"):
+                    port = self.port if name == "www" else self.static_port
+                    servers.append(loop.run_until_complete(asyncio.start_server(
+                        _Origin(self, name).handle, self.host, port, backlog=1024)))
+                self.port = servers[0].sockets[0].getsockname()[1]
+                self.static_port = servers[1].sockets[0].getsockname()[1]
+                self.site = render_site(self.model, self.base_url, self.static_url,
+                                        faults=self.fault_profile)
             except BaseException as exc:  # reported to the starting thread
                 error.append(exc)
-                ready.set()
+                for s in servers:
+                    s.close()
                 loop.close()
+                ready.set()
                 return
+            self._loop = loop
             ready.set()
             try:
                 loop.run_forever()
             finally:
-                for s in self._servers:
+                for s in servers:
                     s.close()
-                    loop.run_until_complete(s.wait_closed())
+                # connection handlers first: since 3.12 wait_closed() waits for them
                 pending = asyncio.all_tasks(loop)
                 for t in pending:
                     t.cancel()
                 loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+                for s in servers:
+                    loop.run_until_complete(s.wait_closed())
+                loop.run_until_complete(loop.shutdown_asyncgens())
                 loop.close()
 
         self._thread = threading.Thread(target=run, name="replica-server", daemon=True)
         self._thread.start()
         ready.wait()
         if error:
+            self._thread.join()
             raise error[0]
         return self
 
     def stop(self) -> None:
         if self._loop is not None and self._thread is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=30)
             self._loop = None
+            self._thread = None
 
     def __enter__(self) -> ReplicaServer:
         return self.start()
