@@ -28,6 +28,7 @@ import random
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 from importlib import resources
 
 MSK = timezone(timedelta(hours=3))
@@ -164,7 +165,7 @@ class ArticleSpec:
     analysis: bool = False  # a "News Analysis" label in the header (still type default)
     removed: int = 0  # 404 or 410 when removed in this epoch
 
-    @property
+    @cached_property
     def path(self) -> str:
         d = self.published.astimezone(MSK)
         return f"/{d:%Y/%m/%d}/{self.slug}-a{self.id}"
@@ -210,7 +211,7 @@ class _Writer:
 
     def sentence(self) -> str:
         r = self.rng
-        words = [r.choice(WORDS) for _ in range(r.randint(8, 20))]
+        words = r.choices(WORDS, k=r.randint(8, 20))
         s = " ".join(words)
         s = s[0].upper() + s[1:]
         roll = r.random()
@@ -232,7 +233,7 @@ class _Writer:
 
     def headline(self, ampersand: bool = False) -> str:
         r = self.rng
-        words = [r.choice(TITLE_WORDS) for _ in range(r.randint(5, 10))]
+        words = r.choices(TITLE_WORDS, k=r.randint(5, 10))
         if ampersand or r.random() < 0.08:
             words.insert(2, "&")
         if r.random() < 0.15:

@@ -147,7 +147,9 @@ class RenderedSite:
     fragments: dict[str, list[str]] = field(default_factory=dict)  # listing path -> cards
     tag_paths: dict[str, str] = field(default_factory=dict)  # slug or title -> listing path
     live_posts: dict[int, list[tuple[float, dict]]] = field(default_factory=dict)
+    next_ids: dict[int, int] = field(default_factory=dict)  # id -> next older id
     faults: FaultInjector | None = None
+    renderer: Renderer | None = field(default=None, repr=False)
 
     def get(self, path: str, origin: str = "www") -> Page:
         """The response for ``path`` (with its query string) on the ``www`` or ``static``
@@ -191,6 +193,13 @@ class RenderedSite:
         m = re.fullmatch(r"/(?:articles|news|photogalleries)/[a-z0-9-]+-(\d+)", bare)
         if m and int(m.group(1)) in self.canonical_by_id:
             return self._redirect(self.canonical_by_id[int(m.group(1))])
+        m = re.fullmatch(r"/all/(\d+)", bare)
+        if m and int(m.group(1)) in self.next_ids and self.renderer is not None:
+            # rendered on first request: crawlers skip these, and they double the memory
+            aid = int(m.group(1))
+            page = self.pages[bare] = _h(200, self.renderer.all_fragment(
+                self.renderer.m.by_id[aid], self.next_ids[aid]).encode())
+            return page
         m = re.fullmatch(r"/live/(\d+)/(\d+)", bare)
         if m:
             posts = self.live_posts.get(int(m.group(1)))
@@ -230,6 +239,7 @@ class Renderer:
         self.static = static_url.rstrip("/")
         self.live = sorted(model.live_articles, key=lambda a: (a.published, a.id), reverse=True)
         self._sidebar: str | None = None
+        self._cards: dict[int, str] = {}
 
     # -- urls ------------------------------------------------------------------------
     def url(self, a: ArticleSpec) -> str:
@@ -248,7 +258,7 @@ class Renderer:
 
     # -- the whole site ----------------------------------------------------------------
     def render(self) -> RenderedSite:
-        site = self.site = RenderedSite(self.www, self.static)
+        site = self.site = RenderedSite(self.www, self.static, renderer=self)
         p = site.pages
         older = {a.id: b.id for a, b in zip(self.live, self.live[1:], strict=False)}
         for a in self.m.articles:
@@ -259,7 +269,7 @@ class Renderer:
                 continue
             next_id = older.get(a.id, a.id - 1)
             p[a.path] = _h(200, self.article_page(a, next_id).encode())
-            p[f"/all/{a.id}"] = _h(200, self.all_fragment(a, next_id).encode())
+            site.next_ids[a.id] = next_id
             if a.type == "live":
                 posts = site.live_posts[a.id] = self.live_posts(a)
                 p[f"/live/{a.id}/0"] = _h(200, jenc([post for _t, post in posts]).encode(), JSON)
@@ -903,6 +913,12 @@ class Renderer:
         return text if len(text) <= 150 else text[:147].rstrip() + "..."
 
     def card(self, a: ArticleSpec) -> str:
+        card = self._cards.get(a.id)
+        if card is None:
+            card = self._cards[a.id] = self._card(a)
+        return card
+
+    def _card(self, a: ArticleSpec) -> str:
         if a.is_opinion:
             label = "opinion"
         elif a.type == "live":
