@@ -23,9 +23,9 @@ from w3lib.url import safe_url_string
 from newsscraper.items import Article, Image, LivePost, RelatedLink
 from newsscraper.sites.moscowtimes.text import collapse, decode_html
 from newsscraper.sites.moscowtimes.urls import (
-    SKIP_PATH,
     article_id_from_url,
     is_article_url,
+    is_skipped_path,
 )
 
 try:  # naive times on the site (gallery bylines, URL dates) are Moscow local time
@@ -49,31 +49,39 @@ class NotAnArticle(ParseError):
 class SelectorsV2024:
     """Selectors of the templates published in June 2024 (in use 2019 to date).
 
-    CSS for elements; attributes are read from the matched element. Each is compiled to
-    an lxml XPath once (see :func:`_q`).
+    ``tag.class`` selectors in :attr:`WALKED` are found in one walk over
+    ``article.article`` (see :class:`_Walk`); the others are CSS (or XPath) compiled to
+    an lxml XPath once (see :func:`_q`). Attributes are read from the matched element.
     """
 
-    HEADER = ".//header[contains(@class, 'article__header')]"  # holds h1 (title), h2 (dek)
-    INTRO = ".//div[contains(@class, 'article__intro')]"
-    LIVE_INTRO = ".//div[contains(@class, 'live-intro')]"
-    LIVE_POSTS = ".//div[contains(@class, 'live-posts')]"
-    AUTHORS = ".//*[contains(@class, 'byline__author')]/a[contains(@class, 'byline__author__name')]"
-    ARCHIVE_AUTHORS = ".byline__author span.byline__author__name"
-    GALLERY_AUTHORS = "a.article__author__name"
+    HEADER = "header.article__header"  # holds h1 (title), h2 (dek) and the labels
+    HEADER_LABEL = "span.label--opinion"  # in the header: "opinion" or "News Analysis"
+    INTRO = "div.article__intro"
+    LIVE_INTRO = "div.live-intro"
+    LIVE_POSTS = "div.live-posts"
+    BYLINE = "div.article__byline"
+    # related-article blocks in the body carry .label--opinion too: the byline modifier
+    # and the header label are the opinion markers
+    OPINION_BYLINE = "div.byline--opinion"
+    BYLINE_AUTHOR = "byline__author"  # the class of the author names' container
+    AUTHOR_LINK = "a.byline__author__name"
+    ARCHIVE_AUTHOR = "span.byline__author__name"
+    GALLERY_AUTHOR = "a.article__author__name"
+    BYLINE_TIME = "time.byline__datetime"
+    CONTENT = "div.article__content"  # galleries have two
+    TAGS_BOX = "div.article__tags"
+    TAG_LINK = "tag"  # the class of the tag links in the box
+    FEATURED = "figure.article__featured-image"
+    WALKED = (HEADER, HEADER_LABEL, INTRO, LIVE_INTRO, LIVE_POSTS, BYLINE, OPINION_BYLINE,
+              AUTHOR_LINK, ARCHIVE_AUTHOR, GALLERY_AUTHOR, BYLINE_TIME, CONTENT, TAGS_BOX,
+              FEATURED)
+
     AUTHOR_NAME = ".byline__author__name"  # inside the live blog's commented-out byline
-    BYLINE = ".article__byline, .byline__author, .byline__details"
-    # scoped: related-article blocks in the body carry .label--opinion too; the header
-    # label has the same class for "News Analysis", so only its text "opinion" counts
-    OPINION_BYLINE = ".article__byline.byline--opinion"
-    HEADER_LABEL = "header.article__header .label--opinion"
-    CONTENT = ".//div[contains(concat(' ', @class, ' '), ' article__content ')]"
     BLOCK = "./div[contains(concat(' ', @class, ' '), ' article__block ')]"
     RELATED_LINK = "aside.article__related-article a.related-article__inner"
     RELATED_TITLE = "h3.related-article__title"
     HEADER_BLOCK_TEXT = "h2, h3"
     QUOTE_BLOCK_TEXT = "blockquote"
-    TAGS = ".//div[contains(@class, 'article__tags')]//a[contains(@class, 'tag')]"
-    FEATURED = ".//figure[contains(@class, 'article__featured-image')]"
     FEATURED_IMG = "img"
     FEATURED_CAPTION = ".article__featured-image__caption"
     FEATURED_CREDITS = ".article__featured-image__credits"
@@ -81,13 +89,10 @@ class SelectorsV2024:
     READ_MORE_LINK = ".//a[contains(@class, 'article-excerpt-default__link')]"
     VIDEO_HEADER = "figure.videoheader"
     GALLERY_HEADER = "div.galleryheader"
-    GTM_TYPE = "div.gtm-type"
     # div.gtm-type[data-type] is a child of the outer <article> wrapper
     DATA_TYPE = "ancestor::article/div[@data-type][contains(@class, 'gtm-type')]"
     # head: link rel=canonical, meta og:url / og:title / article:published_time /
-    # article:modified_time are read in one pass (see _read_head)
-    BYLINE_TIME = "time.byline__datetime"
-    BYLINE_COLUMN = ".byline__details__column"
+    # article:modified_time and the JSON-LD blocks are read in one pass (see _read_head)
     JSON_LD = 'script[type="application/ld+json"]'
 
 
@@ -96,6 +101,7 @@ _CSS = HTMLTranslator()
 # visible text in document order; a <br> (matched as an element) is a line break on
 # screen, so a space once whitespace is collapsed
 _TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)] | .//br")
+_STRING = etree.XPath("string()")
 _COMMENTS = etree.XPath(".//comment()")
 
 
@@ -105,6 +111,52 @@ def _q(selector: str) -> etree.XPath:
     is_xpath = selector.startswith(("/", "./", ".//", "ancestor::", "following::"))
     path = selector if is_xpath else _CSS.css_to_xpath(selector)
     return etree.XPath(path)
+
+
+class _Walk:
+    """The ``tag.class`` elements of :attr:`SelectorsV2024.WALKED` inside one element,
+    in document order, found in a single pass: cheaper than one XPath query each."""
+
+    __slots__ = ("found",)
+
+    def __init__(self, root) -> None:
+        found: dict[str, list] = {}
+        for el in root.iter(*_WANTED):
+            classes = el.get("class")
+            if classes:
+                wanted = _WANTED[el.tag]
+                for token in classes.split():
+                    if token in wanted:
+                        found.setdefault(f"{el.tag}.{token}", []).append(el)
+        self.found = found
+
+    def all(self, selector: str) -> list:
+        return self.found.get(selector, [])
+
+    def first(self, selector: str):
+        found = self.found.get(selector)
+        return found[0] if found else None
+
+
+_WANTED: dict[str, frozenset[str]] = {}
+for _selector in S.WALKED:
+    _tag, _token = _selector.split(".")
+    _WANTED[_tag] = _WANTED.get(_tag, frozenset()) | {_token}
+
+
+def _has_class(el, token: str) -> bool:
+    return token in (el.get("class") or "").split()
+
+
+def _inside(el, token: str, levels: int = 3) -> bool:
+    """Whether one of ``el``'s nearest ancestors has the class ``token``."""
+    for _ in range(levels):
+        el = el.getparent()
+        if el is None:
+            return False
+        if _has_class(el, token):
+            return True
+    return False
 
 
 def _all(node, selector: str) -> list:
@@ -125,8 +177,10 @@ def _text(el) -> str:
     """Visible text of an element, whitespace collapsed (script and style left out)."""
     if el is None:
         return ""
+    if not len(el):  # no child elements: the common paragraph
+        return collapse(el.text or "")
     if next(el.iter("script", "style", "br"), None) is None:
-        return collapse("".join(el.itertext()))
+        return collapse(_STRING(el))
     return collapse("".join(t if isinstance(t, str) else " " for t in _TEXT(el)))
 
 
@@ -171,19 +225,33 @@ def _read_head(root) -> _Head:
     if container is None:
         scripts = _all(root, S.JSON_LD)
     for script in scripts:
+        text = script.text or ""
+        if "Article" not in text and "BreadcrumbList" not in text:
+            continue  # the organisation and WebSite blocks (the latter invalid JSON anyway)
         try:
-            data = json.loads(script.text or "")
+            data = json.loads(text)
         except ValueError:
-            head.invalid_json_ld += 1  # the site's WebSite block has a trailing comma
+            head.invalid_json_ld += 1
             continue
-        if not isinstance(data, dict):
-            continue
-        kind = data.get("@type")
-        if kind in ("NewsArticle", "Article", "ReportageNewsArticle") and not head.news:
-            head.news = data
-        elif kind == "BreadcrumbList":
-            head.breadcrumb = [i for i in data.get("itemListElement", []) if isinstance(i, dict)]
+        for item in _json_ld_items(data):
+            kind = item.get("@type")
+            if kind in ("NewsArticle", "Article", "ReportageNewsArticle") and not head.news:
+                head.news = item
+            elif kind == "BreadcrumbList" and not head.breadcrumb:
+                elements = item.get("itemListElement")
+                head.breadcrumb = [i for i in _as_list(elements) if isinstance(i, dict)]
     return head
+
+
+def _json_ld_items(data: Any) -> list[dict]:
+    """The objects of a JSON-LD block: one object, a list of them, or an ``@graph``."""
+    items = data if isinstance(data, list) else [data]
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            out.append(item)
+            out.extend(i for i in _as_list(item.get("@graph")) if isinstance(i, dict))
+    return out
 
 
 def _parse_time(value: object) -> datetime | None:
@@ -197,7 +265,7 @@ def _parse_time(value: object) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=MOSCOW)
 
 
-_PARSER = etree.HTMLParser()  # plain elements: quicker to build than lxml.html's
+_PARSER = etree.HTMLParser(collect_ids=False)  # plain elements: quicker than lxml.html's
 
 
 def _parse_tree(text: str, url: str):
@@ -222,7 +290,7 @@ def parse_article(html: str | bytes, url: str) -> Article:
     with ``partial=True`` and the reasons in ``parse_errors``.
     """
     errors: list[str] = []
-    if SKIP_PATH.search(urlsplit(url).path):  # /all/{id} fragments, /pdf, previews
+    if is_skipped_path(urlsplit(url).path):  # /all/{id} fragments, /pdf, previews
         raise NotAnArticle(f"not an article page: {url}")
     if isinstance(html, bytes):
         text, encoding_ok = decode_html(html)
@@ -230,7 +298,7 @@ def parse_article(html: str | bytes, url: str) -> Article:
             errors.append("bad_encoding")
     else:
         text = html
-    if not text or not text.strip():
+    if not text or text.isspace():
         raise ParseError("empty page")
     root = _parse_tree(text, url)
     # a lazy walk stops at the main article.article, near the top of the body
@@ -249,7 +317,8 @@ def parse_article(html: str | bytes, url: str) -> Article:
     if not head.news:
         errors.append("no_json_ld" if not head.invalid_json_ld else "invalid_json_ld")
 
-    header = _first(art, S.HEADER)
+    walk = _Walk(art)
+    header = walk.first(S.HEADER)
     h1 = header.find(".//h1") if header is not None else None
     h2 = header.find(".//h2") if header is not None else None
     title = _text(h1) or collapse(head.meta.get("og:title") or "") \
@@ -257,26 +326,28 @@ def parse_article(html: str | bytes, url: str) -> Article:
     if not title:
         errors.append("no_title")
 
-    byline_raw, byline_updated = _byline_time(art)
     published_raw, published = _first_time(
         head.meta.get("article:published_time"), head.news.get("datePublished"))
+    modified_raw, modified = _first_time(
+        head.meta.get("article:modified_time"), head.news.get("dateModified"))
+    if published is None or modified is None:
+        # the byline shows the publication time, or "Updated:" and the modification time
+        byline_raw, byline_updated = _byline_time(walk)
+        if modified is None and byline_updated:
+            modified_raw, modified = _first_time(byline_raw)
     if published is None:
         errors.append("no_published_meta")
-        # the byline shows the publication time unless it reads "Updated:"; the URL
-        # date (Moscow) is the last resort, at the start of that day
+        # the URL date (Moscow) is the last resort, at the start of that day
         published_raw, published = _first_time(None if byline_updated else byline_raw)
         if published is None and (day := url_date(page_url)):
             published_raw = day
             published = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=MOSCOW)
-    modified_raw, modified = _first_time(
-        head.meta.get("article:modified_time"), head.news.get("dateModified"),
-        byline_raw if byline_updated else None)
 
-    section = _section(head, art)
+    section = _section(head, walk, header)
     if section is None:
         errors.append("no_section")
-    kind = _type(root, art, section)
-    body, related = _body_and_related(art, page_url)
+    kind = _type(root, art, walk, header, section)
+    body, related = _body_and_related(walk, page_url)
     if not body:
         errors.append("empty_body")
 
@@ -285,19 +356,19 @@ def parse_article(html: str | bytes, url: str) -> Article:
         url=page_url,
         title=title,
         subtitle=_text(h2) or None,
-        lead=_text(_first(art, S.LIVE_INTRO if kind == "live" else S.INTRO)) or None,
-        authors=_authors(art, kind, head.news),
+        lead=_text(walk.first(S.LIVE_INTRO if kind == "live" else S.INTRO)) or None,
+        authors=_authors(art, walk, kind, head.news),
         published_at=published,
         published_at_raw=published_raw,
         modified_at=modified,
         modified_at_raw=modified_raw,
         section=section,
-        tags=_dedupe([t for t in map(_text, _all(art, S.TAGS)) if t]),
+        tags=_tags(walk),
         type=kind,
         body="\n\n".join(body),
         related=related,
         read_more=_read_more(art, page_url),
-        image=None if kind in ("video", "gallery") else _image(art, page_url),
+        image=None if kind in ("video", "gallery") else _image(walk, page_url),
     )
     if errors:
         article.partial = bool(_PARTIAL & set(errors))
@@ -305,14 +376,13 @@ def parse_article(html: str | bytes, url: str) -> Article:
     return article
 
 
-def _byline_time(art) -> tuple[str | None, bool]:
+def _byline_time(walk: _Walk) -> tuple[str | None, bool]:
     """The byline's ``time[datetime]`` and whether it is the "Updated:" time."""
-    el = _first(art, S.BYLINE_TIME)
+    el = walk.first(S.BYLINE_TIME)
     if el is None:
         return None, False
-    column = _first(art, S.BYLINE_COLUMN)
-    scope = column if column is not None else el.getparent()
-    return el.get("datetime"), "Updated:" in _text(scope)
+    # "Updated:" is a text node beside the time (in .byline__details__column)
+    return el.get("datetime"), "Updated:" in _text(el.getparent())
 
 
 def _first_time(*candidates: Any) -> tuple[str | None, datetime | None]:
@@ -323,23 +393,27 @@ def _first_time(*candidates: Any) -> tuple[str | None, datetime | None]:
     return None, None
 
 
-def _section(head: _Head, art) -> str | None:
+def _section(head: _Head, walk: _Walk, header) -> str | None:
     for item in head.breadcrumb:
         if item.get("position") == 2 and item.get("name"):
             name = collapse(str(item["name"]))
             return LECTURE_LABEL if name == LECTURE_TYPO else name
-    return "Opinion" if _opinion_marked(art) else None
+    return "Opinion" if _opinion_marked(walk, header) else None
 
 
-def _opinion_marked(art) -> bool:
-    return bool(_all(art, S.OPINION_BYLINE)) or any(
-        _text(label).lower() == "opinion" for label in _all(art, S.HEADER_LABEL))
+def _opinion_marked(walk: _Walk, header) -> bool:
+    if walk.first(S.OPINION_BYLINE) is not None:
+        return True
+    # the header's label, not those of related-article blocks in the body
+    return header is not None and any(
+        _text(label).lower() == "opinion" for label in walk.all(S.HEADER_LABEL)
+        if any(parent is header for parent in label.iterancestors("header")))
 
 
-def _type(root, art, section: str | None) -> str:
+def _type(root, art, walk: _Walk, header, section: str | None) -> str:
     # cheapest evidence first: live blogs carry div.live-posts inside the article, every
     # other template a div[data-type]; the class markers are fallbacks for older pages
-    if _first(art, S.LIVE_POSTS) is not None:
+    if walk.first(S.LIVE_POSTS) is not None:
         return "live"
     data_type = (_attr(art, S.DATA_TYPE, "data-type") or "").strip()
     if data_type in ("gallery", "video", "podcast"):
@@ -350,17 +424,17 @@ def _type(root, art, section: str | None) -> str:
         if _all(root, S.VIDEO_HEADER):
             return "video"
     # the breadcrumb decides; the opinion markers only stand in when it is missing
-    opinion = section == "Opinion" if section is not None else _opinion_marked(art)
+    opinion = section == "Opinion" if section is not None else _opinion_marked(walk, header)
     return "opinion" if opinion else "default"
 
 
-def _authors(art, kind: str, news: dict[str, Any]) -> list[str]:
-    names = [_text(a) for a in _all(art, S.AUTHORS)] or \
-        [_text(a) for a in _all(art, S.ARCHIVE_AUTHORS)] or \
-        [_text(a) for a in _all(art, S.GALLERY_AUTHORS)]
+def _authors(art, walk: _Walk, kind: str, news: dict[str, Any]) -> list[str]:
+    names = [_text(a) for a in walk.all(S.AUTHOR_LINK) if _inside(a, S.BYLINE_AUTHOR)] or \
+        [_text(a) for a in walk.all(S.ARCHIVE_AUTHOR) if _inside(a, S.BYLINE_AUTHOR)] or \
+        [_text(a) for a in walk.all(S.GALLERY_AUTHOR)]
     if not names and kind == "live":
         names = _comment_byline(art)
-    if not names and _first(art, S.BYLINE) is None:
+    if not names and walk.first(S.BYLINE) is None and walk.first(S.BYLINE_TIME) is None:
         # no byline at all (a markup change?): JSON-LD names the first author only, and
         # the organisation stands in when there is none: it is not a person
         names = [str(p.get("name") or "") for p in _as_list(news.get("author"))
@@ -406,11 +480,11 @@ def _html_block_paragraphs(block) -> list:
     return out
 
 
-def _body_and_related(art, base: str) -> tuple[list[str], list[RelatedLink]]:
+def _body_and_related(walk: _Walk, base: str) -> tuple[list[str], list[RelatedLink]]:
     """Body paragraphs, and the inline related blocks with their place among them."""
     out: list[str] = []
     related: list[RelatedLink] = []
-    for content in _all(art, S.CONTENT):
+    for content in walk.all(S.CONTENT):
         for block in _all(content, S.BLOCK):
             classes = block.get("class", "")
             if "article__block--article" in classes:
@@ -460,8 +534,13 @@ def _read_more(art, base: str) -> list[str]:
     return _dedupe([_absolute(base, h) for h in hrefs if h])
 
 
-def _image(art, base: str) -> Image | None:
-    fig = _first(art, S.FEATURED)
+def _tags(walk: _Walk) -> list[str]:
+    links = [a for box in walk.all(S.TAGS_BOX) for a in box.iter("a") if _has_class(a, S.TAG_LINK)]
+    return _dedupe([t for t in map(_text, links) if t])
+
+
+def _image(walk: _Walk, base: str) -> Image | None:
+    fig = walk.first(S.FEATURED)
     if fig is None:
         return None
     src = _attr(fig, S.FEATURED_IMG, "src")

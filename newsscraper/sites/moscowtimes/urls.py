@@ -11,7 +11,9 @@ ARTICLE_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([a-z0-9-]+)-a(\d+)/?$")
 SLUG_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([a-z0-9-]+)/?$")
 # the 2016-2018 site, redirected by their trailing numeric id
 LEGACY_PATH = re.compile(r"^/(?:articles|news|photogalleries)/[a-z0-9-]*?-(\d+)/?$")
-SKIP_PATH = re.compile(r"(/pdf/?$)|^/all/|^/preview/|^/search|/amp/?$")
+# PDFs, infinite-scroll fragments, previews, search, AMP (string tests: cheaper than a regex)
+SKIP_PREFIXES = ("/all/", "/preview/", "/search")
+SKIP_SUFFIXES = ("/pdf", "/amp")
 
 
 def article_id_from_url(url: str) -> int | None:
@@ -37,4 +39,10 @@ def is_skipped_url(url: str) -> bool:
     """Links never to follow: PDFs, infinite-scroll fragments, previews, search, AMP,
     tracking-tagged URLs."""
     parts = urlsplit(url)
-    return bool(SKIP_PATH.search(parts.path)) or "utm_" in parts.query
+    return is_skipped_path(parts.path) or "utm_" in parts.query
+
+
+def is_skipped_path(path: str) -> bool:
+    """Paths that are never article pages: PDFs, ``/all/{id}`` fragments, previews,
+    search, AMP."""
+    return path.startswith(SKIP_PREFIXES) or path.rstrip("/").endswith(SKIP_SUFFIXES)
