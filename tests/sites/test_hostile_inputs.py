@@ -78,3 +78,48 @@ def test_random_bytes(body):
 def test_mangled_real_documents(documents, which, cut, span, junk):
     doc = documents[which]
     every_parser(doc[:cut] + junk + doc[cut + span:])
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    model = generate_site(30, seed=2)
+    return model, render_site(model, faults="hostile")
+
+
+def trap(site, name: str) -> tuple[bytes, str]:
+    path = f"/2025/11/01/{name}"
+    return site.get(path).body, site.base_url + path
+
+
+def test_trap_malformed_page_is_a_clear_error(hostile):
+    _model, site = hostile
+    with pytest.raises(ParseError):  # no <head>, unclosed tags, bytes invalid in UTF-8
+        parse_article(*trap(site, "malformed-story-a3"))
+
+
+def test_trap_listing_at_an_article_url(hostile):
+    _model, site = hostile
+    with pytest.raises(ParseError):
+        parse_article(*trap(site, "not-an-article-a8"))
+
+
+def test_trap_huge_page_parses_like_the_page_it_pads(hostile):
+    _model, site = hostile
+    body, url = trap(site, "huge-story-a4")
+    assert len(body) > 5_000_000
+    a = parse_article(body, url)
+    # the padded page keeps its own canonical link: the article is the real one
+    original = parse_article(site.get(a.url.removeprefix(site.base_url)).body, a.url)
+    assert a == original and not a.partial
+
+
+def test_trap_truncated_page_is_partial_or_an_error(hostile):
+    _model, site = hostile
+    body, url = trap(site, "truncated-story-a2")
+    half = body[: len(body) // 2]  # what arrives before the server closes the connection
+    try:
+        a = parse_article(half, url)
+    except ParseError:
+        return
+    assert a.article_id and a.title  # whatever arrived is kept, and the item is marked
+    assert a.partial and "truncated" in a.parse_errors

@@ -193,7 +193,8 @@ PROMO_PREFIXES = (
 _AUTHOR_SPLIT = re.compile(r"\s*,\s*|\s+and\s+")
 _COMMENT_BYLINE = re.compile(r'class="byline__author"[^>]*>\s*(?:By\s+)?(.*?)</div>', re.S)
 _URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")  # matched at the path's start
-_PARTIAL = frozenset({"no_title", "no_published_meta", "empty_body", "no_section", "bad_encoding"})
+_PARTIAL = frozenset({"no_title", "no_published_meta", "empty_body", "no_section", "bad_encoding",
+                      "truncated"})
 
 
 @dataclass
@@ -350,6 +351,8 @@ def parse_article(html: str | bytes, url: str) -> Article:
     body, related = _body_and_related(walk, page_url)
     if not body:
         errors.append("empty_body")
+    if "</html>" not in text[-2048:].lower():
+        errors.append("truncated")  # the connection closed early: later fields are missing
 
     article = Article(
         article_id=article_id,
