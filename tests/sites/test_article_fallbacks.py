@@ -225,3 +225,11 @@ def test_opinion_section_video_keeps_its_template_type(model, site):
     html = re.sub(r'("position":2,"name":)"[^"]*"', r'\1"Opinion"', page_of(site, spec))
     a = parse_article(html, site.base_url + spec.path)
     assert (a.type, a.section) == ("video", "Opinion")
+
+
+@pytest.mark.parametrize(("tag", "language"), [
+    ('<html lang="en">', "en"), ('<html lang="ru-RU">', "ru"), ("<html>", "en"),
+    ('<html lang="">', "en"), ('<html lang="1x">', "en")])
+def test_language_from_the_html_element(golden, tag, language):
+    html = golden.replace('<html lang="en">', tag, 1)
+    assert parse_article(html, A85152).language == language

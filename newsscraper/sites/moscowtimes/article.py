@@ -372,6 +372,7 @@ def parse_article(html: str | bytes, url: str) -> Article:
         related=related,
         read_more=_read_more(art, page_url),
         image=None if kind in ("video", "gallery") else _image(walk, page_url),
+        language=_language(root),
     )
     if errors:
         article.partial = bool(_PARTIAL & set(errors))
@@ -553,6 +554,12 @@ def _image(walk: _Walk, base: str) -> Image | None:
     credits = _text(_first(fig, S.FEATURED_CREDITS)) or None
     return Image(url=_absolute(base, src), caption=caption,
                  credits=credits if caption or credits else None)
+
+
+def _language(root) -> str:
+    """``<html lang>`` as ISO 639-1 ("en"; the Russian edition says "ru"), else "en"."""
+    code = (root.get("lang") or "").strip()[:2].lower()
+    return code if len(code) == 2 and code.isalpha() and code.isascii() else "en"
 
 
 def _dedupe(values: list[str]) -> list[str]:
