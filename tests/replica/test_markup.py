@@ -65,7 +65,8 @@ def test_every_article_page_has_the_documented_markup(model, site):
         assert org["@type"] == "NewsMediaOrganization"
         assert website is None  # invalid JSON (trailing comma), as on the site
         assert '"@type": "WebSite"' in sel.get()
-        tags = [t.strip() for t in art.css(".article__tags a.tag.article__tags__tag::text").getall()]
+        tags = [t.strip() for t in art.css(".article__tags a.tag.article__tags__tag::text")
+                .getall()]
         assert tags == [t.title for t in spec.tags]
         assert art.css("header.article__header h2")
         assert sel.css("section.cluster .cluster__label").re_first(r"Read more")
@@ -81,13 +82,13 @@ def test_every_article_page_has_the_documented_markup(model, site):
             len(spec.authors), "one-author") for _ in [0])
         seen.add("subtitle" if spec.subtitle else "no-subtitle")
         seen.add("intro" if spec.intro else "no-intro")
-        seen.add("image" if spec.image else "no-image")
+        seen.add("featured" if spec.image else "no-featured")
         seen.add("updated" if spec.modified - spec.published > timedelta(minutes=10) else "fresh")
     assert seen >= {
         "default", "opinion", "live", "gallery", "video", "podcast", "html", "header", "quote",
         "image", "images", "embed", "link", "newsletter", "aside", "article", "no-author",
         "one-author", "two-authors", "three-authors", "subtitle", "no-subtitle", "intro",
-        "no-intro", "image", "no-image", "updated", "fresh"}
+        "no-intro", "featured", "no-featured", "updated", "fresh"}
 
 
 def check_default(spec, sel, art):
@@ -213,7 +214,8 @@ def test_a85152_has_the_sample_pages_markup(model, site):
                 'meta[property="article:section"]::attr(content)',
                 'meta[property="article:tag"]::attr(content)',
                 "time.byline__datetime::attr(datetime)", "a.byline__author__name::text",
-                ".article__featured-image__caption::text", ".article__featured-image__credits::text",
+                ".article__featured-image__caption::text",
+                ".article__featured-image__credits::text",
                 "#article-id-85152::attr(data-article-title)", "header h1 a::attr(href)",
                 "body::attr(class)", "div.gtm-type::attr(data-type)"):
         assert [" ".join(v.split()) for v in page.css(css).getall()] == [
@@ -229,7 +231,8 @@ def test_a85152_has_the_sample_pages_markup(model, site):
     related = page.css("aside.article__related-article a.related-article__inner")
     assert related.attrib["href"] == (
         WWW + "/2025/11/02/ukrainian-drone-attacks-on-russia-kill-2-set-oil-refinery-ablaze")
-    assert related.attrib["title"] == "Ukrainian Drone Attacks on Russia Kill 2, Set Oil Refinery Ablaze"
+    assert related.attrib["title"] == (
+        "Ukrainian Drone Attacks on Russia Kill 2, Set Oil Refinery Ablaze")
 
 
 def test_a85152_carries_the_golden_text(model, site):

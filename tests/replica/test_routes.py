@@ -20,7 +20,8 @@ def newest(model, pred=lambda a: True):
 
 def card_urls(body: bytes) -> list[str]:
     return Selector(text=body.decode() or "<html/>").css(
-        ".article-excerpt-lead__link::attr(href), .article-excerpt-default::attr(data-url)").getall()
+        ".article-excerpt-lead__link::attr(href), .article-excerpt-default::attr(data-url)"
+    ).getall()
 
 
 def test_redirects_like_the_real_server(model, site):
