@@ -8,6 +8,7 @@ tool to reach for when the site changes its markup.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -68,8 +69,12 @@ def run(args) -> int:
         else:
             out = parse_listing(body, url)
     except ParseError as exc:
-        print(f"newsscraper parse: {args.file}: {exc}", file=sys.stderr)
+        hint = " (no --url given: pass the page's URL)" if args.url is None else ""
+        print(f"newsscraper parse: {args.file}: {exc}{hint}", file=sys.stderr)
         return 1
-    json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    try:
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `newsscraper parse page.html | head`: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
