@@ -1,4 +1,9 @@
-"""``newsscraper replica serve|truth``: the local replica of the site."""
+"""``newsscraper replica serve|truth``: the offline replica of the site.
+
+``serve`` prints ``base_url=...`` and ``static_url=...`` (the www and static origins) and
+serves until SIGINT or SIGTERM; ``truth`` writes the ground-truth records of the same
+site as JSON Lines to stdout.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +17,28 @@ from newsscraper.replica.faults import PROFILES
 
 def add_parser(sub) -> None:
     p = sub.add_parser("replica", help="serve the offline replica of the site, or print its truth")
-    verbs = p.add_subparsers(dest="replica_command", required=True)
+    verbs = p.add_subparsers(dest="replica_command", required=True, metavar="VERB")
     for name, help_ in (("serve", "serve the replica until stopped"),
                         ("truth", "write the ground-truth records as JSON Lines")):
         v = verbs.add_parser(name, help=help_)
-        v.add_argument("--articles", type=int, default=300)
+        v.add_argument("--articles", type=int, default=300, help="generated articles (300)")
         v.add_argument("--seed", type=int, default=1)
-        v.add_argument("--epoch", type=int, choices=(1, 2), default=1)
+        v.add_argument("--epoch", type=int, choices=(1, 2), default=1,
+                       help="2: a week later, with edits, new and removed articles")
         if name == "serve":
+            v.add_argument("--host", default="127.0.0.1")
             v.add_argument("--port", type=int, default=0, help="www port (0: any free port)")
-            v.add_argument("--static-port", type=int, default=0)
-            v.add_argument("--faults", choices=PROFILES, default=None)
+            v.add_argument("--static-port", type=int, default=0,
+                           help="static origin's port (0: any free port)")
+            v.add_argument("--faults", choices=PROFILES, default=None,
+                           help="misbehave: flaky (5xx, stalls, slow pages), hostile (trap "
+                                "pages), all")
             v.set_defaults(func=serve)
         else:
-            v.add_argument("--base-url", default="https://www.themoscowtimes.com")
-            v.add_argument("--static-url", default="https://static.themoscowtimes.com")
+            v.add_argument("--base-url", default="https://www.themoscowtimes.com",
+                           help="the www origin the records' URLs use")
+            v.add_argument("--static-url", default="https://static.themoscowtimes.com",
+                           help="the static origin the image URLs use")
             v.set_defaults(func=truth)
 
 
@@ -34,15 +46,20 @@ def serve(args) -> int:
     from newsscraper.replica import ReplicaServer, generate_site
 
     model = generate_site(args.articles, args.seed, args.epoch)
-    server = ReplicaServer(model, faults=args.faults, port=args.port,
-                           static_port=args.static_port).start()
-    print(f"base_url={server.base_url}")
-    print(f"static_url={server.static_url}", flush=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
-    server.stop()
+    server = ReplicaServer(model, faults=args.faults, port=args.port,
+                           static_port=args.static_port, host=args.host).start()
+    try:
+        print(f"base_url={server.base_url}")
+        print(f"static_url={server.static_url}", flush=True)
+        print(f"replica: {len(model.live_articles)} articles, seed {args.seed}, epoch "
+              f"{args.epoch}, faults {args.faults or 'off'}", file=sys.stderr, flush=True)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
     return 0
 
 
@@ -53,4 +70,5 @@ def truth(args) -> int:
     out = sys.stdout
     for record in truth_records(model, args.base_url, args.static_url):
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.flush()
     return 0
