@@ -254,3 +254,14 @@ def test_other_listings_leave_the_sidebar_out(model, site, path, kind):
     live = sorted(model.live_articles, key=lambda a: a.published, reverse=True)
     items = [a for a in live if kind is None or kind in (a.type, a.section)]
     assert parse_listing(site.get(path).body, WWW + path) == [WWW + a.path for a in items[:19]]
+
+
+def test_relative_links_resolve_against_the_document_url():
+    rss = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><item>'
+           b"<title>T</title><link>/2024/05/17/x-a1</link></item></channel></rss>")
+    assert [e.url for e in parse_rss(rss, WWW + "/rss/news")] == [WWW + "/2024/05/17/x-a1"]
+    sm = (b'<?xml version="1.0" encoding="UTF-8"?><sitemapindex><sitemap><loc>2024-5.xml</loc>'
+          b"</sitemap></sitemapindex>")
+    [entry] = parse_sitemap(sm, "https://static.themoscowtimes.com/sitemap/sitemap.xml").entries
+    assert entry.loc == "https://static.themoscowtimes.com/sitemap/2024-5.xml"
+    assert entry.year_month == (2024, 5)

@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
-from w3lib.url import safe_url_string
 
 from newsscraper.items import Article, Image, LivePost, RelatedLink
 from newsscraper.sites.moscowtimes.text import collapse, decode_html
 from newsscraper.sites.moscowtimes.urls import (
+    absolute_url,
     article_id_from_url,
     is_article_url,
     is_skipped_path,
@@ -35,7 +35,6 @@ except ZoneInfoNotFoundError:  # no tz database: +03:00 has held since October 2
 
 LECTURE_TYPO = "section.ecture_series"
 LECTURE_LABEL = "TMT Lecture Series"
-ORGANISATION = "The Moscow Times"
 
 
 class ParseError(ValueError):
@@ -310,7 +309,7 @@ def parse_article(html: str | bytes, url: str) -> Article:
     if root.find("head") is None:
         raise NotAnArticle("no <head>: an infinite-scroll fragment (/all/{id}), not a page")
     head = _read_head(root)
-    declared = [_absolute(url, c) for c in (head.canonical, head.meta.get("og:url")) if c]
+    declared = [absolute_url(url, c) for c in (head.canonical, head.meta.get("og:url")) if c]
     page_url = next((u for u in declared if is_article_url(u)), url)
     article_id = article_id_from_url(page_url)
     if article_id is None:
@@ -513,13 +512,6 @@ def _add_paragraph(out: list[str], el) -> None:
         out.append(text)
 
 
-def _absolute(base: str, href: str) -> str:
-    href = href.strip()
-    if href.startswith(("http://", "https://")) and href.isascii() and " " not in href:
-        return href  # already absolute and safe: the common case
-    return safe_url_string(urljoin(base, href))
-
-
 def _related(block, base: str) -> list[RelatedLink]:
     out = []
     for a in _all(block, S.RELATED_LINK):
@@ -527,7 +519,7 @@ def _related(block, base: str) -> list[RelatedLink]:
         if not href:
             continue
         title = _text(_first(a, S.RELATED_TITLE)) or collapse(a.get("title", ""))
-        out.append(RelatedLink(url=_absolute(base, href), title=title))
+        out.append(RelatedLink(url=absolute_url(base, href), title=title))
     return out
 
 
@@ -535,7 +527,7 @@ def _read_more(art, base: str) -> list[str]:
     # the cluster of "Read more" cards follows the inner article.article, outside it
     clusters = [c for c in _q(S.CLUSTERS)(art) if "cluster" in (c.get("class") or "").split()]
     hrefs = [a.get("href") for cluster in clusters for a in _q(S.READ_MORE_LINK)(cluster)]
-    return _dedupe([_absolute(base, h) for h in hrefs if h])
+    return _dedupe([absolute_url(base, h) for h in hrefs if h])
 
 
 def _tags(walk: _Walk) -> list[str]:
@@ -552,7 +544,7 @@ def _image(walk: _Walk, base: str) -> Image | None:
         return None
     caption = _text(_first(fig, S.FEATURED_CAPTION)) or None
     credits = _text(_first(fig, S.FEATURED_CREDITS)) or None
-    return Image(url=_absolute(base, src), caption=caption,
+    return Image(url=absolute_url(base, src), caption=caption,
                  credits=credits if caption or credits else None)
 
 
@@ -576,7 +568,7 @@ def live_posts_url(html: str | bytes, url: str) -> str | None:
         return None
     if not template:
         return None
-    return _absolute(url, template.replace("{{from}}", "0"))
+    return absolute_url(url, template.replace("{{from}}", "0"))
 
 
 def _post_paragraphs(html: str) -> list[str]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 from newsscraper.sites.moscowtimes.text import collapse, xml_root
+from newsscraper.sites.moscowtimes.urls import absolute_url
 
 
 @dataclass
@@ -31,7 +32,8 @@ def _date(raw: str | None) -> datetime | None:
 def parse_rss(body: str | bytes, url: str) -> list[FeedEntry]:
     """Entries of an RSS 2.0 feed, in feed order; ``[]`` for a body that is no feed.
 
-    The XML declaration names the encoding (windows-1251 for the Yandex feed)."""
+    The XML declaration names the encoding (windows-1251 for the Yandex feed); links
+    are resolved against the feed's ``url``."""
     root = xml_root(body)
     if root is None:
         return []
@@ -42,5 +44,6 @@ def parse_rss(body: str | bytes, url: str) -> list[FeedEntry]:
             continue
         # titles are HTML-escaped before the XML escaping: "&#039;" arrives as text
         title = html_lib.unescape(collapse(item.findtext("title") or ""))
-        out.append(FeedEntry(url=link, title=title, published_at=_date(item.findtext("pubDate"))))
+        out.append(FeedEntry(url=absolute_url(url, link), title=title,
+                             published_at=_date(item.findtext("pubDate"))))
     return out

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from parsel import Selector
-from w3lib.url import safe_url_string
 
 from newsscraper.sites.moscowtimes.text import decode_html
+from newsscraper.sites.moscowtimes.urls import absolute_url
 
 
 class ListingSelectors:
@@ -43,7 +43,7 @@ def parse_listing_page(html: str | bytes, url: str) -> Listing:
     # card: the sidebar's "Just in" / "Most read" items are other classes
     scope = sel.css(ListingSelectors.MAIN) or sel.css(ListingSelectors.AUTHOR_CLUSTER)
     root = scope[0] if scope else sel
-    urls = list(dict.fromkeys(safe_url_string(urljoin(url, h.strip()))
+    urls = list(dict.fromkeys(absolute_url(url, h)
                               for h in root.css(ListingSelectors.CARD_LINKS).getall()))
     more = root.css(ListingSelectors.MORE)
     if more:

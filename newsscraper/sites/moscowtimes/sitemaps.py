@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from newsscraper.sites.moscowtimes.text import xml_root
+from newsscraper.sites.moscowtimes.urls import absolute_url
 
 _MONTH = re.compile(r"/(\d{4})-(\d{1,2})\.xml$")
 
@@ -60,9 +61,10 @@ def parse_sitemap(body: str | bytes, url: str) -> Sitemap:
                 fields[name] = child.text.strip()
         if "loc" not in fields:
             continue
-        m = _MONTH.search(fields["loc"])
+        loc = absolute_url(url, fields["loc"])
+        m = _MONTH.search(loc)
         entries.append(SitemapEntry(
-            loc=fields["loc"], lastmod=_time(fields.get("lastmod")),
+            loc=loc, lastmod=_time(fields.get("lastmod")),
             year_month=(int(m.group(1)), int(m.group(2))) if m else None,
             title=fields.get("title"), published_at=_time(fields.get("publication_date")),
         ))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
+
+from w3lib.url import safe_url_string
 
 # /{YYYY}/{MM}/{DD}/{slug}-a{ID}; the date and slug are not checked by the server
 ARTICLE_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([a-z0-9-]+)-a(\d+)/?$")
@@ -40,6 +42,14 @@ def is_skipped_url(url: str) -> bool:
     tracking-tagged URLs."""
     parts = urlsplit(url)
     return is_skipped_path(parts.path) or "utm_" in parts.query
+
+
+def absolute_url(base: str, href: str) -> str:
+    """``href`` resolved against ``base`` and made safe (spaces, non-ASCII escaped)."""
+    href = href.strip()
+    if href.startswith(("http://", "https://")) and href.isascii() and " " not in href:
+        return href  # already absolute and safe: the common case
+    return safe_url_string(urljoin(base, href))
 
 
 def is_skipped_path(path: str) -> bool:
