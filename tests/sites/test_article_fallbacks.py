@@ -233,3 +233,27 @@ def test_opinion_section_video_keeps_its_template_type(model, site):
 def test_language_from_the_html_element(golden, tag, language):
     html = golden.replace('<html lang="en">', tag, 1)
     assert parse_article(html, A85152).language == language
+
+
+def test_noise_inside_html_blocks_stays_out_of_the_body(golden):
+    clean = parse_article(golden, A85152).body
+    noise = ('<section y-name="banner"><div y-use="Banner"><p>Advertisement</p></div></section>'
+             "<aside><p>Boxed aside text</p></aside>"
+             "<figure><img src='x.jpg'><figcaption><p>Inline caption</p></figcaption></figure>"
+             "<script>document.write('<p>scripted</p>')</script><style>p {}</style>"
+             '<div class="box"><p>A Message from The Moscow Times: Dear readers, please give.</p>'
+             "<p>… we have a small favor to ask.</p></div>")
+    html = golden.replace("biggest battlefield advance in 18 months.</p>",
+                          "biggest battlefield advance in 18 months.</p>" + noise, 1)
+    assert html != golden
+    assert parse_article(html, A85152).body == clean
+
+
+def test_nested_paragraph_elements_are_one_paragraph(golden):
+    html = golden.replace(
+        "biggest battlefield advance in 18 months.</p>",
+        "biggest battlefield advance in 18 months.</p><ul><li><p>First</p> point</li>"
+        "<li>Second</li></ul><blockquote><p>Quoted</p></blockquote><h3>Sub</h3>", 1)
+    paragraphs = parse_article(html, A85152).body.split("\n\n")
+    i = next(k for k, p in enumerate(paragraphs) if p.endswith("18 months."))
+    assert paragraphs[i + 1:i + 5] == ["First point", "Second", "Quoted", "Sub"]
