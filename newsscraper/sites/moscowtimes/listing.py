@@ -11,8 +11,9 @@ from newsscraper.sites.moscowtimes.text import decode_html
 from newsscraper.sites.moscowtimes.urls import absolute_url
 
 
-class ListingSelectors:
-    """Selectors of article/index.php, more.php, author/item.php (June 2024)."""
+class ListingSelectorsV2024:
+    """Selectors of article/index.php, more.php, author/item.php (June 2024 templates,
+    in use 2019 to date); a redesign gets a new class beside this one."""
 
     MAIN = "section.cluster--section-articles"
     AUTHOR_CLUSTER = "section.cluster"
@@ -41,11 +42,11 @@ def parse_listing_page(html: str | bytes, url: str) -> Listing:
     sel = Selector(text=html, type="html")  # never sniffed as JSON or XML
     # the main cluster, else an author page's; else (fragments, the home page) every
     # card: the sidebar's "Just in" / "Most read" items are other classes
-    scope = sel.css(ListingSelectors.MAIN) or sel.css(ListingSelectors.AUTHOR_CLUSTER)
+    scope = sel.css(ListingSelectorsV2024.MAIN) or sel.css(ListingSelectorsV2024.AUTHOR_CLUSTER)
     root = scope[0] if scope else sel
     urls = list(dict.fromkeys(absolute_url(url, h)
-                              for h in root.css(ListingSelectors.CARD_LINKS).getall()))
-    more = root.css(ListingSelectors.MORE)
+                              for h in root.css(ListingSelectorsV2024.CARD_LINKS).getall()))
+    more = root.css(ListingSelectorsV2024.MORE)
     if more:
         m = more[0].attrib
         try:
