@@ -388,7 +388,7 @@ class Renderer:
 </script>
 
   <link type="text/css" href="{self.static}/css/main.css?v=5" rel="stylesheet" media="screen" />
-{ORGANISATION_LD}
+{ORGANISATION_LD.replace("{static}", self.static)}
   <script type="application/ld+json">
   {{
     "@context": "https://schema.org",
@@ -663,7 +663,7 @@ class Renderer:
 						<div class="hidden-md-up">
 						</div>
 
-{CONTRIBUTE.format(www=self.www)}
+{CONTRIBUTE.format(www=self.www)}{MESSAGE.format(www=self.www) if a.published >= MESSAGE_SINCE else ''}
 						<div class="social"><!-- share icons --></div>
 					</div>
 
@@ -895,6 +895,10 @@ class Renderer:
             if p.embed:
                 body.append({"type": "embed",
                              "embed": '<blockquote class="twitter-tweet">…</blockquote>'})
+            if p.post_id % 5 == 0:
+                body.append({"type": "link", "link": {"url": "https://example.org/report",
+                                                      "title": "The full report"},
+                             "description": "Read the report"})
             posts.append((p.time.timestamp(), {"id": p.post_id, "time": iso(p.time), "body": body}))
         return posts
 
@@ -1205,7 +1209,7 @@ ORGANISATION_LD = """  <script type="application/ld+json">
     "email": "general@themoscowtimes.com",
     "telephone": "",
     "url": "https://themoscowtimes.com",
-    "logo": "https://static.themoscowtimes.com/img/logo_1280.png"
+    "logo": "{static}/img/logo_1280.png"
   }
   </script>
 """
@@ -1224,6 +1228,16 @@ CONTRIBUTE = """						<div class="contribute-banner p-3 mb-3">
 	<p>As you may have heard, The Moscow Times, an independent news source for over 30 years, has been unjustly branded as a &quot;foreign agent&quot; by the Russian government. This blatant attempt to silence our voice is a direct assault on the integrity of journalism and the values we hold dear.</p>
 	<p>We, the journalists of The Moscow Times, refuse to be silenced. Once a month or once a year, any amount helps.</p>
 	<a class="contribute-banner__button" href="{www}/contribute?utm_source=contribute&utm_medium=internal-article">Continue</a>
+</div>"""
+
+# since about July 2024 a donation box follows articles; its real markup is unknown
+MESSAGE_SINCE = datetime(2024, 7, 1, tzinfo=MSK)
+MESSAGE = """
+						<div class="article__message">
+	<p><strong>A Message from The Moscow Times:</strong></p>
+	<p>Dear readers,</p>
+	<p>We are facing unprecedented challenges. Russia&#039;s Prosecutor General&#039;s Office has designated The Moscow Times as an &quot;undesirable&quot; organization, criminalizing our work and putting our staff at risk of prosecution.</p>
+	<p>Support The Moscow Times! <a href="{www}/contribute?utm_source=contribute&utm_medium=article-message">Contribute today</a></p>
 </div>"""
 
 ROBOTS = """User-agent: *

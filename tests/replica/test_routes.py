@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 
 from parsel import Selector
 
+from newsscraper.replica import render_site
 from newsscraper.replica.render import LISTING_STEP, TAG_PER_CALL
 from tests.replica.conftest import fetch
 
@@ -174,3 +176,15 @@ def test_server_speaks_http_with_keep_alive(replica):
         while chunk := sock.recv(65536):
             data += chunk
     assert data.count(b"HTTP/1.1 200 OK") == 3
+
+
+def test_pages_link_only_to_their_own_origins(model):
+    """Rendered for a local replica, no link leads back to the real site."""
+    site = render_site(model, "http://127.0.0.1:1", "http://127.0.0.1:2")
+    for path, page in [*site.pages.items(), *site.static_pages.items()]:
+        for url in re.findall(rb'(?:href|src)="([^"]+)"|<loc>([^<]+)<|<link>([^<]+)<', page.body):
+            url = b"".join(url)
+            assert b"themoscowtimes.com" not in url, (path, url)
+    article = site.get(model.by_id[85152].path).body
+    assert b'<base href="http://127.0.0.1:1/" />' in article
+    assert b'"url":"http:\\/\\/127.0.0.1:1\\/2024\\/05\\/17\\/putin-says' in article
