@@ -60,6 +60,9 @@ SECTION_WEIGHTS = {
     "diaspora": 4, "indepth": 6, "ukraine_war": 12, "lecture_series": 3,
 }
 TYPE_WEIGHTS = {"default": 80, "live": 4, "gallery": 5, "video": 6, "podcast": 5}
+# (section or "" for any but opinion, type) of the i-th generated article, i % 50
+FORCED_SLOTS = {3: ("", "live"), 6: ("", "gallery"), 9: ("", "video"), 12: ("", "podcast"),
+                15: ("opinion", "default")}
 
 # (name, slug): Cyrillic and curly-apostrophe names on purpose
 AUTHORS = [
@@ -81,23 +84,54 @@ TAGS = [
     "Мобилизация", "Energy",
 ]
 TAG_SLUGS = {"Мобилизация": "mobilizatsiya"}
-WORDS = [
-    "kremlin", "region", "officials", "said", "ministry", "report", "strike", "border",
-    "economy", "ruble", "oil", "gas", "sanctions", "court", "protest", "governor", "election",
-    "budget", "refinery", "drone", "village", "troops", "market", "inflation", "bank",
-    "exports", "winter", "summit", "activists", "journalist", "prison", "trial", "decree",
-    "parliament", "deputies", "regional", "factory", "workers", "pension", "prices", "wheat",
-    "grain", "pipeline", "airport", "railway", "bridge", "festival", "museum", "theater",
-    "novel", "director", "exhibition",
+# a small newsroom vocabulary: sentences read as news, not as word salad
+SUBJECTS = [
+    "The Kremlin", "The Defense Ministry", "Officials in Belgorod", "Regional authorities",
+    "The Central Bank", "A Moscow court", "Local residents", "Ukraine’s military",
+    "Independent analysts", "The governor", "State Duma deputies", "Gazprom",
+    "Human rights groups", "The Foreign Ministry", "Rosstat", "Emergency services",
 ]
-TITLE_WORDS = [
-    "Russia", "Kremlin", "Moscow", "Ukraine", "Drone", "Strike", "Refinery", "Sanctions",
-    "Oil", "Gas", "Ruble", "Court", "Governor", "Election", "Protest", "Budget", "Border",
-    "Region", "Officials", "Say", "Warns", "Plans", "Faces", "New", "Winter", "Prices",
-    "Exports", "Bank", "Summit", "Activist", "Journalist", "Trial", "Decree", "Deputies",
-    "Factory",
+PREDICATES = [
+    "said the strikes had damaged an oil refinery {km} kilometers from the border",
+    "reported that food prices rose by {pct}% in {month}",
+    "announced new restrictions on foreign-funded media from {month}",
+    "denied that the ruble’s slide to {rate} per dollar was linked to sanctions",
+    "confirmed that {n} people were killed overnight in {place}",
+    "warned that the heating season in {place} could bring power cuts",
+    "estimated that grain exports would fall by {pct}% this year",
+    "sentenced an activist from {place} to {n} years in a penal colony",
+    "approved a budget that sends {pct}% of spending to the military",
+    "opened a criminal case against a journalist who left {place} in {month}",
+    "said {n} drones had been shot down over {place} on {weekday}",
+    "called the new rules a threat to {n} thousand small businesses",
+    "planned to raise the key interest rate to {pct}% in {month}",
+    "did not comment on the reports from {place}",
+    "urged residents of {place} to stay away from the damaged bridge",
+    "said the railway line to {place} would reopen on {weekday}",
+    "counted {n} detentions at protests in {place} since {month}",
+    "said wages in {place} had risen {pct}% while rents rose faster",
 ]
-PLACES = ["Belgorod", "Kharkiv", "Novosibirsk", "Казань", "St. Petersburg"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+HEAD_SUBJECTS = [
+    "Putin", "Kremlin", "Moscow Court", "Moscow Governor", "Central Bank", "Gazprom",
+    "State Duma", "Army", "Belgorod Governor", "Rosneft", "Foreign Ministry", "Election Commission",
+]
+HEAD_VERBS = [
+    "Says", "Warns of", "Plans", "Bans", "Approves", "Rejects", "Targets", "Announces",
+    "Probes", "Eyes", "Blames Kyiv for",
+]
+HEAD_OBJECTS = [
+    "New Sanctions", "Oil Refinery", "Ruble Slide", "Budget Cuts", "Grain Exports",
+    "Border Strikes", "Winter Price Hikes", "Election Rules", "Pension Reform",
+    "Foreign Agents", "Bridge Repairs", "Record Wheat Harvest", "Mobilization Rumors",
+    "Internet Outages", "Airport Closures",
+]
+HEAD_TAILS = ["", "", "", "in Siberia", "After Drone Attack", "Amid Protests", "for 2026",
+              "Despite Warnings", "as Prices Rise", "in Казань"]
+PLACES = ["Belgorod", "Kharkiv", "Novosibirsk", "Казань", "St. Petersburg", "Kursk", "Yakutsk",
+          "Dagestan", "Tver", "Kaliningrad", "Omsk", "Vladivostok", "Perm", "Samara"]
 
 
 @dataclass
@@ -211,21 +245,24 @@ class _Writer:
 
     def sentence(self) -> str:
         r = self.rng
-        words = r.choices(WORDS, k=r.randint(8, 20))
-        s = " ".join(words)
-        s = s[0].upper() + s[1:]
+        s = f"{r.choice(SUBJECTS)} " + r.choice(PREDICATES).format(
+            n=r.randint(2, 60), pct=r.randint(3, 40), km=r.randint(5, 900),
+            rate=r.randint(70, 110), month=r.choice(MONTHS), weekday=r.choice(WEEKDAYS),
+            place=r.choice(PLACES))
         roll = r.random()
         if roll < 0.15:
-            s = f"“{s},” {r.choice(['he', 'she', 'a spokesman'])} said"
+            s = f"“{s[0].lower() + s[1:]},” {r.choice(['he', 'she', 'a spokesman'])} said"
+            s = "“" + s[1].upper() + s[2:]
         elif roll < 0.22:
             s += f" in {r.choice(PLACES)}"
         elif roll < 0.27:
-            s += " & partners"
+            s += " with Oil & Gas partners"
         elif roll < 0.30:
             # the site's description splitter fails after "1991."
-            s += f" since {r.randint(1991, 2023)}"
+            s += f", for the first time since {r.randint(1991, 2023)}"
         elif roll < 0.34:
-            s += f" — the {r.choice(WORDS)}’s {r.choice(WORDS)}"
+            place = r.choice(["region", "city", "ministry"])
+            s += f" — the {place}’s {r.choice(['first', 'worst', 'largest'])} such case"
         return s + "."
 
     def paragraph(self) -> str:
@@ -233,14 +270,16 @@ class _Writer:
 
     def headline(self, ampersand: bool = False) -> str:
         r = self.rng
-        words = r.choices(TITLE_WORDS, k=r.randint(5, 10))
+        words = [r.choice(HEAD_SUBJECTS), r.choice(HEAD_VERBS), r.choice(HEAD_OBJECTS),
+                 r.choice(HEAD_TAILS)]
         if ampersand or r.random() < 0.08:
-            words.insert(2, "&")
-        if r.random() < 0.15:
-            words[0] = words[0] + "’s"
+            field = r.choice(["Oil & Gas", "Trade & Industry", "Arts & Culture"])
+            words[2] = f"{field} {words[2]}"
+        if r.random() < 0.15 and words[0] != "Putin":
+            words[0] = "Russia’s " + words[0]
         if r.random() < 0.1:
-            words.insert(1, "'No Plans'")
-        return " ".join(words)
+            words[1] = "Says 'No Plans' to"
+        return " ".join(w for w in words if w)
 
 
 def _image(r: random.Random, name: str, with_caption: bool = True) -> ImageSpec:
@@ -313,8 +352,10 @@ def generate_site(articles: int = 300, seed: int = 1, epoch: int = 1) -> SiteMod
         published = (start + step * i + timedelta(minutes=r.randint(0, 30))).replace(
             second=0, microsecond=0)
         published = min(published, EPOCH1_NOW - timedelta(minutes=5))
-        # every tenth headline carries a raw "&" so the news sitemaps always break XML
-        spec = _make_article(r, w, aid, published, recent, used_slugs, ampersand=i % 10 == 7)
+        # every tenth headline carries a raw "&" so the news sitemaps always break XML, and
+        # fixed slots guarantee every page type in any site of 16 articles or more
+        spec = _make_article(r, w, aid, published, recent, used_slugs, ampersand=i % 10 == 7,
+                             force=FORCED_SLOTS.get(i % 50))
         specs.append(spec)
         recent = [*recent[-39:], aid]
     _wire_read_more(r, specs)
@@ -325,10 +366,12 @@ def generate_site(articles: int = 300, seed: int = 1, epoch: int = 1) -> SiteMod
 
 
 def _make_article(r: random.Random, w: _Writer, aid: int, published: datetime,
-                  related_pool: list[int], used_slugs: set[str],
-                  ampersand: bool = False) -> ArticleSpec:
+                  related_pool: list[int], used_slugs: set[str], ampersand: bool = False,
+                  force: tuple[str, str] | None = None) -> ArticleSpec:
     section = r.choices(list(SECTION_WEIGHTS), weights=list(SECTION_WEIGHTS.values()))[0]
     kind = r.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
+    if force:
+        section, kind = force[0] or ("news" if section == "opinion" else section), force[1]
     if section == "opinion":
         kind = "default"
     title = w.headline(ampersand)

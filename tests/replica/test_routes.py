@@ -8,7 +8,7 @@ import socket
 
 from parsel import Selector
 
-from newsscraper.replica import render_site
+from newsscraper.replica import generate_site, render_site
 from newsscraper.replica.render import LISTING_STEP, TAG_PER_CALL
 from tests.replica.conftest import fetch
 
@@ -89,7 +89,9 @@ def test_view_more_fragments_until_empty(model, site):
         assert site.get(f"/{section}/{len(items) + 500}").body == b""
 
 
-def test_tag_pages_overlap_and_use_the_title(model, site):
+def test_tag_pages_overlap_and_use_the_title():
+    model = generate_site(600, seed=11)
+    site = render_site(model)
     counts: dict = {}
     for a in model.live_articles:
         for t in a.tags:
