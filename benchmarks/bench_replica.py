@@ -152,6 +152,7 @@ def main() -> None:
     for label, cmd in servers.items():
         t = time.perf_counter()
         proc = _start(cmd, server_cpu)
+        assert proc.stdout is not None
         try:
             base = proc.stdout.readline().strip().split("=", 1)[1]
             proc.stdout.readline()

@@ -101,11 +101,12 @@ def article_truth(spec: ArticleSpec, r: Renderer) -> Article:
                       credits=spec.image.credits if spec.image.caption else None)
     posts = []
     for p in spec.live_posts:
-        target = m.by_id[p.related_id] if p.related_id is not None else None
-        posts.append(LivePost(
-            post_id=p.post_id, published_at=p.time, body="\n\n".join(p.paragraphs),
-            related=[RelatedLink(url=r.slug_url(target), title=target.title)] if target else [],
-        ))
+        links = []
+        if p.related_id is not None:
+            linked = m.by_id[p.related_id]
+            links.append(RelatedLink(url=r.slug_url(linked), title=linked.title))
+        posts.append(LivePost(post_id=p.post_id, published_at=p.time,
+                              body="\n\n".join(p.paragraphs), related=links))
     return Article(
         article_id=spec.id, url=r.url(spec), title=spec.title,
         subtitle=spec.subtitle or None, lead=spec.intro or None,
