@@ -1,4 +1,9 @@
-"""Setting profiles for known targets: the local replica has no politeness to keep."""
+"""Setting profiles for known targets: the local replica has no politeness to keep.
+
+Apply one with ``-s NEWSSCRAPER_PROFILE=replica`` (the spider sets its values at spider
+priority, so ``-s`` on the command line still wins), or pass :func:`as_args` to a
+``scrapy crawl`` command line.
+"""
 
 REPLICA = {
     "AUTOTHROTTLE_ENABLED": False,
@@ -9,6 +14,8 @@ REPLICA = {
     "DOWNLOAD_TIMEOUT": 10,
     "TELNETCONSOLE_ENABLED": False,
 }
+
+PROFILES = {"replica": REPLICA}
 
 
 def as_args(profile: dict) -> list[str]:

@@ -1,29 +1,51 @@
 """The moscowtimes spider: where to go. What a page says is the page parsers' business.
 
-Discovery: robots.txt -> sitemap index -> monthly sitemaps in the date window; the news
-sitemaps; RSS feeds; section listings paged through "View more" until an empty
-fragment. Articles lead on to their inline related articles (slug-only links resolved
-through their redirect) and the "Read more" cluster, up to ``related_depth``.
+Discovery, from the seed file: robots.txt -> the sitemap index -> monthly sitemaps inside
+the date window, newest first; the news sitemaps (the last 30 days); RSS feeds; section
+listings paged through "View more" (``/{section}/{offset}``) until an empty fragment.
+Articles lead on to their inline related articles (slug-only links: the redirect names
+the id) and their "Read more" cluster, up to ``related_depth`` hops.
 
 Incremental runs (the default) ask the store, in batches, which article ids it already
-holds and skip them, except inside the refresh window (recently published) or when the
-monthly sitemap listing them changed its ``lastmod`` since the last run (edits).
+holds and fetch only the others, except:
+
+- articles published within the refresh window (``NEWSSCRAPER_REFRESH_DAYS``), where
+  most edits happen;
+- articles of a month whose sitemap ``lastmod`` moved since the last complete run:
+  something in that month was edited, and only fetching tells which article.
+
+Listings stop paging at the first page with nothing new on it, and the news sitemap of
+a section whose first listing page already shows stored articles is not fetched, so a
+run over an unchanged site costs a few dozen requests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectError,
+    ConnectionLost,
+    DNSLookupError,
+    TCPTimedOutError,
+)
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
-from newsscraper.seeds import load_seeds
+from newsscraper import __version__
+from newsscraper.items import Article
+from newsscraper.profiles import PROFILES
+from newsscraper.seeds import Seed, load_seeds
 from newsscraper.sites.moscowtimes import (
     NotAnArticle,
     ParseError,
@@ -38,270 +60,484 @@ from newsscraper.sites.moscowtimes import (
     parse_rss,
     parse_sitemap,
 )
+from newsscraper.spiders.arguments import REAL_STATIC, REAL_WWW, ArgumentError, CrawlArguments
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.uri import mongo_uri
 
-REAL_WWW = "https://www.themoscowtimes.com"
-REAL_STATIC = "https://static.themoscowtimes.com"
-MODES = ("incremental", "full")
-
 logger = logging.getLogger(__name__)
 
+ARGUMENTS = ("base_url", "static_url", "since", "until", "max_articles", "related_depth",
+             "sections", "mode", "seeds")
+# feed and news-sitemap names that differ from the listing path of their section
+SECTION_ALIASES = {"city": "arts-and-life", "in-depth": "features", "ukraine_war": "ukraine-war",
+                   "lecture_series": "lectures"}
+REDIRECTS = (301, 302, 303, 307, 308)
+GONE = (404, 410)
 
-def parse_day(value: str | None, name: str) -> date | None:
-    """``2024-05-17`` or a relative ``31d`` (days before today)."""
-    if value in (None, ""):
-        return None
-    value = str(value).strip()
-    if value.endswith("d") and value[:-1].isdigit():
-        return datetime.now(timezone.utc).date() - timedelta(days=int(value[:-1]))
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{name} must be YYYY-MM-DD or Nd (days ago), got {value!r}") from None
+
+def section_name(name: str) -> str:
+    """The listing path of a feed or news sitemap name (``city`` -> ``arts-and-life``)."""
+    return SECTION_ALIASES.get(name, name)
+
+
+@dataclass(frozen=True)
+class Start:
+    """A seed, classified: what it is and which section it belongs to."""
+
+    kind: str  # robots | sitemap | newsmap | feed | listing | article
+    url: str
+    section: str | None = None
 
 
 class MoscowTimesSpider(scrapy.Spider):
-    """Arguments (``-a name=value``): ``base_url``, ``static_url``, ``since``, ``until``,
-    ``max_articles``, ``related_depth`` (2), ``sections`` (comma-separated listing paths),
-    ``mode`` (incremental | full), ``seeds`` (a seed file path).
+    """Crawls The Moscow Times (or a replica of it): discovery, related links, incremental
+    runs. Politeness comes from the settings (robots.txt, AutoThrottle, per-domain
+    concurrency).
 
-    Settings: ``NEWSSCRAPER_BASE_URL``, ``NEWSSCRAPER_STATIC_URL``,
-    ``NEWSSCRAPER_REFRESH_DAYS`` (2), ``NEWSSCRAPER_KNOWN_BATCH`` (100).
+    Arguments (``-a name=value``): ``base_url``, ``static_url`` (origins; default the real
+    site), ``since`` / ``until`` (``YYYY-MM-DD`` or ``Nd``), ``max_articles``,
+    ``related_depth`` (2), ``sections`` (comma-separated listing names), ``mode``
+    (``incremental`` | ``full``), ``seeds`` (a seed file; default
+    ``seeds/moscowtimes.txt``).
+
+    Settings: ``NEWSSCRAPER_BASE_URL`` / ``NEWSSCRAPER_STATIC_URL`` (origins when no
+    argument names them), ``NEWSSCRAPER_REFRESH_DAYS`` (2), ``NEWSSCRAPER_KNOWN_BATCH``
+    (100 ids per store lookup), ``NEWSSCRAPER_NEWSMAP_WAIT`` (30 s),
+    ``NEWSSCRAPER_CONTACT`` (goes into the User-Agent), ``NEWSSCRAPER_PROFILE``
+    (``replica``: no throttling), ``STORE_ENABLED``.
     """
 
     name = "moscowtimes"
 
-    def __init__(self, base_url: str | None = None, static_url: str | None = None,
-                 since: str | None = None, until: str | None = None,
-                 max_articles: str | int | None = None, related_depth: str | int = 2,
-                 sections: str | None = None, mode: str = "incremental",
-                 seeds: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.base_url = (base_url or REAL_WWW).rstrip("/")
-        self.static_url = (static_url or REAL_STATIC).rstrip("/")
-        self.since = parse_day(since, "since")
-        self.until = parse_day(until, "until")
-        if self.since and self.until and self.since > self.until:
-            raise ValueError("since is after until")
-        self.max_articles = int(max_articles) if max_articles not in (None, "") else None
-        self.related_depth = int(related_depth)
-        if self.related_depth < 0 or (self.max_articles is not None and self.max_articles < 0):
-            raise ValueError("related_depth and max_articles must not be negative")
-        self.sections = {s.strip().strip("/") for s in sections.split(",")} if sections else None
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-        self.mode = mode
-        self.seed_file = seeds
-        self.arguments = {k: v for k, v in dict(
-            base_url=self.base_url, static_url=self.static_url, since=since, until=until,
-            max_articles=max_articles, related_depth=related_depth, sections=sections,
-            mode=mode, seeds=seeds).items() if v is not None}
-        hosts = {urlsplit(self.base_url).hostname, urlsplit(self.static_url).hostname}
-        self.allowed_domains = sorted(
-            "themoscowtimes.com" if h and h.endswith("themoscowtimes.com") else h
-            for h in hosts if h)
-        self.scheduled_ids: set[int] = set()
-        self.scheduled_slugs: set[str] = set()
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        profile = settings.get("NEWSSCRAPER_PROFILE")
+        if profile:
+            if profile not in PROFILES:
+                raise ArgumentError(f"NEWSSCRAPER_PROFILE must be one of "
+                                    f"{', '.join(PROFILES)}; got {profile!r}")
+            for key, value in PROFILES[profile].items():
+                if (settings.getpriority(key) or 0) <= SETTINGS_PRIORITIES["spider"]:
+                    settings.set(key, value, priority="spider")
+        if (settings.getpriority("USER_AGENT") or 0) <= SETTINGS_PRIORITIES["default"]:
+            settings.set("USER_AGENT", user_agent(settings.get("NEWSSCRAPER_CONTACT")),
+                         priority="spider")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        given = {k: kwargs.pop(k) for k in ARGUMENTS if k in kwargs}
+        super().__init__(*args, **kwargs)
+        self.args = CrawlArguments.parse(**given)
+        a = self.args
+        self.base_url, self.static_url = a.base_url, a.static_url
+        self.since, self.until, self.mode = a.since, a.until, a.mode
+        self.max_articles, self.related_depth, self.sections = \
+            a.max_articles, a.related_depth, a.sections
+        self.incremental = a.mode == "incremental"
+        self.arguments = a.as_record()  # shown in the run record
+        self.starts = self.classify(load_seeds(a.seeds))
+        if self.sections:
+            offered = {s.section for s in self.starts if s.section} | \
+                set(SECTION_ALIASES.values())
+            unknown = sorted(self.sections - offered)
+            if unknown:
+                raise ArgumentError(f"sections: no seed for {', '.join(unknown)}; the seed "
+                                    f"file offers {', '.join(sorted(offered))}")
+        self.allowed_domains = sorted({site_domain(u) for u in (self.base_url, self.static_url)})
+
+        self.refresh_days = 2
+        self.known_batch = 100
+        self.newsmap_wait = 30.0
         self.store: ArticleStore | None = None
-        self.sitemap_state: dict[str, str] = {}
-        self.new_state: dict[str, str] = {}
+        # ids requested in this run / yielded / stored by an earlier run and not fetched
+        self.scheduled_ids: set[int] = set()
+        self.parsed_ids: set[int] = set()
+        self.skipped_known: set[int] = set()
+        self.scheduled_slugs: set[str] = set()
+        self.failed_ids: set[int] = set()
+        # monthly sitemaps: lastmod seen now, which were read whole, which lost articles
+        self.month_lastmod: dict[str, str] = {}
+        self.month_of: dict[int, str] = {}
+        self.months_read: set[str] = set()
+        self.months_incomplete: set[str] = set()
+        # listings: ids seen per section (a page adding none ends the paging), first pages
+        self.listing_seen: dict[str, set[int]] = {}
+        self.first_pages_due = {s.section for s in self.starts if s.kind == "listing"}
+        self.caught_up_sections: set[str] = set()
+        self.first_pages_done: asyncio.Event | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         s = crawler.settings
-        kwargs.setdefault("base_url", s.get("NEWSSCRAPER_BASE_URL"))
-        kwargs.setdefault("static_url", s.get("NEWSSCRAPER_STATIC_URL"))
+        if kwargs.get("base_url") in (None, "") and s.get("NEWSSCRAPER_BASE_URL"):
+            kwargs["base_url"] = s.get("NEWSSCRAPER_BASE_URL")
+        if kwargs.get("static_url") in (None, "") and s.get("NEWSSCRAPER_STATIC_URL"):
+            kwargs["static_url"] = s.get("NEWSSCRAPER_STATIC_URL")
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.refresh_days = s.getint("NEWSSCRAPER_REFRESH_DAYS", 2)
-        spider.known_batch = s.getint("NEWSSCRAPER_KNOWN_BATCH", 100)
-        crawler.signals.connect(spider._closed, scrapy.signals.spider_closed)
+        spider.known_batch = max(1, s.getint("NEWSSCRAPER_KNOWN_BATCH", 100))
+        spider.newsmap_wait = s.getfloat("NEWSSCRAPER_NEWSMAP_WAIT", 30.0)
+        crawler.signals.connect(spider.on_closed, scrapy.signals.spider_closed)
         return spider
 
-    # -- start -------------------------------------------------------------------------
-    async def start(self) -> AsyncIterator[Any]:
-        if self.mode == "incremental" and self.settings.getbool("STORE_ENABLED", True):
-            self.store = ArticleStore.from_settings(self.settings, mongo_uri(self.settings))
-        for seed in load_seeds(self.seed_file):
+    def classify(self, seeds: Iterable[Seed]) -> list[Start]:
+        """What each seed is, by its path on the site (after rewriting the origin)."""
+        starts = []
+        for seed in seeds:
             url = self.rewrite(seed.url)
             path = urlsplit(url).path
-            if path.endswith("robots.txt"):
-                yield self.req(url, self.parse_robots)
-            elif path.startswith("/rss/"):
-                if self._section_allowed(path.split("/")[2]):
-                    yield self.req(url, self.parse_feed)
+            stem = path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".xml")
+            if path.endswith("/robots.txt"):
+                starts.append(Start("robots", url))
             elif path.startswith("/sitemap/"):
-                yield self.req(url, self.parse_sitemap, cb_kwargs={"news": "newsmap" in path})
-            elif self._section_allowed(path.strip("/").split("/")[0]):
-                yield self.req(url, self.parse_listing, cb_kwargs={"offset": 0})
+                news = stem == "newsmap"
+                starts.append(Start("newsmap" if news else "sitemap", url))
+            elif path.startswith("/rss/"):
+                starts.append(Start("feed", url, section_name(path.split("/")[2])))
+            elif article_id_from_url(url) is not None or is_slug_only_url(url):
+                starts.append(Start("article", url))
+            else:
+                starts.append(Start("listing", url, path.strip("/") or "home"))
+        return starts
 
-    async def _closed(self, spider, reason: str) -> None:
-        if self.store is not None:
-            if self.new_state and reason == "finished":
-                try:
-                    await self.store.set_state(self.new_state)
-                except Exception as exc:
-                    logger.warning("could not save sitemap state: %s", type(exc).__name__)
+    # -- start and end -------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        if self.settings.getbool("STORE_ENABLED", True):
+            self.store = ArticleStore.from_settings(self.settings, mongo_uri(self.settings))
+        self.first_pages_done = asyncio.Event()
+        if self.sections:
+            self.first_pages_due &= self.sections
+        if not self.first_pages_due:
+            self.first_pages_done.set()
+        if self.base_url == REAL_WWW and not self.settings.get("NEWSSCRAPER_CONTACT"):
+            logger.warning("crawling the real site without NEWSSCRAPER_CONTACT: set it to an "
+                           "e-mail or URL so the site can reach whoever runs this crawler")
+        for start in self.starts:
+            if start.kind == "article":
+                async for r in self.article_requests([start.url], "seed", None):
+                    yield r
+            elif self.sections and start.kind in ("robots", "sitemap"):
+                logger.info("sections given: skipping %s (monthly sitemaps hold every section)",
+                            start.url)
+            elif start.kind == "robots":
+                yield self.req(start.url, self.parse_robots)
+            elif start.kind in ("sitemap", "newsmap"):
+                yield self.req(start.url, self.parse_sitemap,
+                               cb_kwargs={"news": start.kind == "newsmap"})
+            elif not self.section_allowed(start.section):
+                continue
+            elif start.kind == "feed":
+                yield self.req(start.url, self.parse_feed)
+            else:
+                yield self.req(start.url, self.parse_listing, meta={"first_page": start.section},
+                               cb_kwargs={"section": start.section})
+
+    async def on_closed(self, spider, reason: str) -> None:
+        stats = self.crawler.stats
+        done = {k: v for k, v in self.month_lastmod.items()
+                if k in self.months_read and k not in self.months_incomplete}
+        stats.set_value("spider/months_complete", len(done))
+        if self.store is None:
+            return
+        try:
+            if done and reason == "finished":
+                await self.store.set_state(done)
+        except Exception as exc:
+            logger.warning("could not save the sitemap state (%s): the next run re-reads "
+                           "those months", type(exc).__name__)
+        finally:
             await self.store.close()
 
-    # -- helpers -------------------------------------------------------------------------
+    # -- decisions -----------------------------------------------------------------------
     def rewrite(self, url: str) -> str:
-        """Real-site origins -> the configured ones (the replica, in tests and demos)."""
+        """Real-site origins -> the configured ones (a replica in tests and demos)."""
         for real, mine in ((REAL_WWW, self.base_url), (REAL_STATIC, self.static_url)):
-            if url.startswith(real):
+            if real != mine and (url == real or url.startswith(real + "/")):
                 return mine + url[len(real):]
         return url
 
-    def req(self, url: str, callback, **kwargs: Any) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback, errback=self.on_error, **kwargs)
+    def on_site(self, url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
-    def _section_allowed(self, name: str) -> bool:
-        return self.sections is None or name in self.sections
+    def section_allowed(self, section: str | None) -> bool:
+        return self.sections is None or section in self.sections
 
-    def _in_window(self, url: str) -> bool:
-        parts = urlsplit(url).path.split("/")
-        try:
-            day = date(int(parts[1]), int(parts[2]), int(parts[3]))
-        except (IndexError, ValueError):
+    def in_window(self, day: date | None) -> bool:
+        if day is None:
             return True
         return not ((self.since and day < self.since) or (self.until and day > self.until))
 
-    def _budget_left(self) -> bool:
-        return self.max_articles is None or len(self.scheduled_ids) < self.max_articles
-
-    async def article_requests(self, urls: Iterable[str], via: str, source: str,
-                               depth: int = 0, refresh: bool = False) -> AsyncIterator[Any]:
-        """Requests for the article URLs worth fetching, asking the store in one batch."""
-        stats = self.crawler.stats
-        with_id: dict[int, str] = {}
-        for url in urls:
-            url = self.rewrite(url)
-            if is_skipped_url(url):
-                stats.inc_value("spider/skipped_url")
-                continue
-            if is_slug_only_url(url):
-                slug = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
-                if slug not in self.scheduled_slugs and self._budget_left():
-                    self.scheduled_slugs.add(slug)
-                    # resolve the id from the redirect alone before fetching the article
-                    yield self.req(url, self.resolve_slug, meta={
-                        "dont_redirect": True, "handle_httpstatus_list": [301, 302]},
-                        cb_kwargs={"via": via, "source": source, "depth": depth})
-                continue
-            aid = article_id_from_url(url)
-            if aid is None or aid in self.scheduled_ids or aid in with_id:
-                continue
-            if not self._in_window(url):
-                stats.inc_value("spider/outside_window")
-                continue
-            with_id[aid] = url
-        known: dict[int, datetime | None] = {}
-        if self.store is not None and with_id and not refresh:
-            ids = list(with_id)
-            for i in range(0, len(ids), self.known_batch):
-                try:
-                    known.update(await self.store.known_ids(ids[i:i + self.known_batch]))
-                except Exception as exc:
-                    logger.warning("known-id lookup failed (%s); fetching", type(exc).__name__)
-                    stats.inc_value("spider/store_lookup_errors")
-                    break
-        horizon = datetime.now(timezone.utc) - timedelta(days=self.refresh_days)
-        for aid, url in with_id.items():
-            if aid in known:
-                published = known[aid]
-                if published is None or published.replace(tzinfo=published.tzinfo or timezone.utc) < horizon:
-                    stats.inc_value("spider/skipped_known")
-                    self.scheduled_ids.add(aid)
-                    continue
-                stats.inc_value("spider/refreshed")
-            if not self._budget_left():
-                stats.inc_value("spider/over_max_articles")
-                return
-            self.scheduled_ids.add(aid)
-            yield self.req(url, self.parse_article,
-                           cb_kwargs={"via": via, "source": source, "depth": depth})
-
-    # -- callbacks -----------------------------------------------------------------------
-    def parse_robots(self, response: Response):
-        for url in parse_robots_sitemaps(response.text):
-            yield self.req(self.rewrite(url), self.parse_sitemap, cb_kwargs={"news": False})
-
-    async def parse_sitemap(self, response: Response, news: bool = False, refresh: bool = False):
-        sitemap = parse_sitemap(response.body, response.url)
-        if sitemap.kind == "index":
-            entries = [e for e in sitemap.entries
-                       if not e.year_month or self._month_in_window(*e.year_month)]
-            # state keys are paths (ports of a replica change between runs)
-            keys = {e.loc: f"sitemap:{urlsplit(e.loc).path}" for e in entries}
-            if self.store is not None and not news:
-                try:
-                    self.sitemap_state.update(await self.store.get_state(list(keys.values())))
-                except Exception as exc:
-                    logger.warning("sitemap state unavailable (%s)", type(exc).__name__)
-            for entry in entries:
-                key = keys[entry.loc]
-                lastmod = entry.lastmod.isoformat() if entry.lastmod else ""
-                changed = self.sitemap_state.get(key) != lastmod
-                if lastmod:
-                    self.new_state[key] = lastmod
-                if self.store is not None and not news and not changed and entry.year_month:
-                    self.crawler.stats.inc_value("spider/sitemap_unchanged")
-                    continue  # no article of that month changed since the last run
-                yield self.req(self.rewrite(entry.loc), self.parse_sitemap, cb_kwargs={
-                    "news": news or "newsmap" in response.url,
-                    "refresh": bool(entry.year_month and self.sitemap_state.get(key))})
-            return
-        async for r in self.article_requests((e.loc for e in sitemap.entries), "sitemap",
-                                             response.url, refresh=refresh):
-            yield r
-
-    def _month_in_window(self, year: int, month: int) -> bool:
+    def month_in_window(self, year: int, month: int) -> bool:
         if self.since and (year, month) < (self.since.year, self.since.month):
             return False
         return not (self.until and (year, month) > (self.until.year, self.until.month))
 
+    def budget_left(self) -> bool:
+        return self.max_articles is None or len(self.scheduled_ids) < self.max_articles
+
+    def recent(self, published: datetime | None) -> bool:
+        """Inside the refresh window: fetched again even when stored."""
+        if published is None:
+            return False
+        if published.tzinfo is None:  # BSON dates come back naive, in UTC
+            published = published.replace(tzinfo=timezone.utc)
+        return published >= datetime.now(timezone.utc) - timedelta(days=self.refresh_days)
+
+    def req(self, url: str, callback, **kwargs: Any) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, errback=self.on_error, **kwargs)
+
+    async def known(self, ids: list[int]) -> dict[int, datetime | None]:
+        """Which of ``ids`` an earlier run stored, asked in batches; {} if unknowable."""
+        out: dict[int, datetime | None] = {}
+        if self.store is None or not self.incremental or not ids:
+            return out
+        for i in range(0, len(ids), self.known_batch):
+            try:
+                out.update(await self.store.known_ids(ids[i:i + self.known_batch]))
+            except Exception as exc:
+                logger.warning("known-id lookup failed (%s): fetching those articles",
+                               type(exc).__name__)
+                self.crawler.stats.inc_value("spider/store_lookup_errors")
+                break
+            self.crawler.stats.inc_value("spider/store_lookups")
+        return out
+
+    async def article_requests(self, urls: Iterable[str], via: str, source: str | None,
+                               depth: int = 0, refresh: bool = False,
+                               month: str | None = None) -> AsyncIterator[scrapy.Request]:
+        """Requests for the article URLs worth fetching, in order.
+
+        Slug-only URLs are resolved through their redirect first. URLs with an id are
+        skipped when already requested in this run, outside the date window, or stored
+        by an earlier run (unless recent, or ``refresh``: their month changed).
+        """
+        stats = self.crawler.stats
+        wanted: dict[int, str] = {}
+        for raw in urls:
+            url = self.rewrite(raw)
+            if is_skipped_url(url):
+                stats.inc_value("spider/skipped_url")
+                continue
+            if not self.on_site(url):
+                stats.inc_value("spider/offsite")
+                continue
+            if is_slug_only_url(url):
+                request = self.slug_request(url, via, source, depth)
+                if request is not None:
+                    yield request
+                continue
+            aid = article_id_from_url(url)
+            if aid is None:
+                stats.inc_value("spider/not_article_url")
+                continue
+            if month is not None:
+                self.month_of[aid] = month
+                if aid in self.failed_ids:
+                    self.months_incomplete.add(month)
+            if aid in self.scheduled_ids or aid in wanted:
+                continue
+            if aid in self.skipped_known and not refresh:
+                continue
+            if not self.in_window(url_day(url)):
+                stats.inc_value("spider/outside_window")
+                if month is not None:
+                    self.months_incomplete.add(month)
+                continue
+            wanted[aid] = url
+        stored = {} if refresh else await self.known(list(wanted))
+        for aid, url in wanted.items():
+            if aid in self.scheduled_ids:
+                continue  # requested by another callback while the store answered
+            if aid in stored:
+                if not self.recent(stored[aid]):
+                    stats.inc_value("spider/skipped_known")
+                    logger.debug("stored already: %s (from %s)", url, source)
+                    self.skipped_known.add(aid)
+                    continue
+                stats.inc_value("spider/refreshed")
+            if not self.budget_left():
+                stats.inc_value("spider/over_max_articles")
+                if month is not None:
+                    self.months_incomplete.add(month)
+                return
+            self.scheduled_ids.add(aid)
+            stats.inc_value(f"spider/scheduled/{via}")
+            yield self.req(url, self.parse_article, meta={"article_id": aid},
+                           cb_kwargs={"via": via, "source": source, "depth": depth})
+
+    def slug_request(self, url: str, via: str, source: str | None,
+                     depth: int) -> scrapy.Request | None:
+        """A slug-only link (render-dated, no id): ask for its redirect alone, so the id
+        is known, and checked against this run and the store, before the article is."""
+        slug = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+        if slug in self.scheduled_slugs or not self.budget_left():
+            return None
+        self.scheduled_slugs.add(slug)
+        self.crawler.stats.inc_value("spider/slug_requests")
+        return self.req(url, self.resolve_slug,
+                        meta={"dont_redirect": True, "handle_httpstatus_list": list(REDIRECTS)},
+                        cb_kwargs={"via": via, "source": source, "depth": depth})
+
+    # -- callbacks: discovery ------------------------------------------------------------
+    def parse_robots(self, response: Response):
+        for url in parse_robots_sitemaps(response.text):
+            url = self.rewrite(url)
+            if self.on_site(url):
+                yield self.req(url, self.parse_sitemap, cb_kwargs={"news": "newsmap" in url})
+
+    async def parse_sitemap(self, response: Response, news: bool = False,
+                            month: str | None = None, refresh: bool = False):
+        sitemap = parse_sitemap(response.body, response.url)
+        if sitemap.kind == "index" and (news or not any(e.year_month for e in sitemap.entries)):
+            async for r in self.news_sitemaps(sitemap.entries):
+                yield r
+        elif sitemap.kind == "index":
+            async for r in self.month_sitemaps(sitemap.entries):
+                yield r
+        else:
+            self.crawler.stats.inc_value("spider/sitemaps/news" if news else "spider/sitemaps")
+            if month is not None:
+                self.months_read.add(month)
+            async for r in self.article_requests((e.loc for e in sitemap.entries), "sitemap",
+                                                 response.url, refresh=refresh, month=month):
+                yield r
+
+    async def month_sitemaps(self, entries) -> AsyncIterator[scrapy.Request]:
+        """Monthly files inside the window, newest first (the index is not sorted); in
+        incremental runs only those whose ``lastmod`` moved since the last complete run."""
+        stats = self.crawler.stats
+        months = sorted((e for e in entries
+                         if e.year_month and self.month_in_window(*e.year_month)),
+                        key=lambda e: e.year_month, reverse=True)
+        for e in entries:
+            if not e.year_month:  # not a monthly file: read it as it is
+                yield self.req(self.rewrite(e.loc), self.parse_sitemap)
+        keys = {e.loc: month_key(e.loc) for e in months}
+        previous: dict[str, Any] = {}
+        if self.store is not None and keys:
+            try:
+                previous = await self.store.get_state(list(keys.values()))
+            except Exception as exc:
+                logger.warning("sitemap state unavailable (%s): reading every month",
+                               type(exc).__name__)
+        stamps = {e.loc: e.lastmod.isoformat() if e.lastmod else "" for e in months}
+        moved = [stamps[e.loc] for e in months
+                 if stamps[e.loc] and previous.get(keys[e.loc]) not in (None, stamps[e.loc])]
+        # one time stamp on every moved month is the file's build time, not an edit
+        trust = not (len(moved) > 1 and len(set(moved)) == 1)
+        if not trust:
+            logger.warning("every changed month has lastmod %s: taken as the build time of "
+                           "the index, not as edits", moved[0])
+        for e in months:
+            key, stamp = keys[e.loc], stamps[e.loc]
+            before = previous.get(key)
+            if not self.budget_left():
+                stats.inc_value("spider/months_over_max_articles")
+                break
+            if self.incremental and stamp and before == stamp:
+                stats.inc_value("spider/sitemap_unchanged")
+                continue
+            if stamp:
+                self.month_lastmod[key] = stamp
+            refresh = self.incremental and trust and bool(stamp) and before is not None
+            if refresh:
+                stats.inc_value("spider/sitemap_changed")
+            yield self.req(self.rewrite(e.loc), self.parse_sitemap,
+                           cb_kwargs={"month": key, "refresh": refresh})
+
+    async def news_sitemaps(self, entries) -> AsyncIterator[scrapy.Request]:
+        """The per-section news sitemaps, except (incremental runs) those of sections whose
+        first listing page already showed stored articles: nothing newer is missing."""
+        if self.incremental and self.store is not None and self.first_pages_done is not None:
+            try:
+                await asyncio.wait_for(self.first_pages_done.wait(), self.newsmap_wait)
+            except asyncio.TimeoutError:
+                logger.info("listing first pages still pending: reading every news sitemap")
+        for e in entries:
+            stem = urlsplit(e.loc).path.rsplit("/", 1)[-1].removesuffix(".xml")
+            section = section_name(stem)
+            if not self.section_allowed(section):
+                continue
+            if section in self.caught_up_sections:
+                self.crawler.stats.inc_value("spider/news_sitemap_caught_up")
+                continue
+            yield self.req(self.rewrite(e.loc), self.parse_sitemap, cb_kwargs={"news": True})
+
     async def parse_feed(self, response: Response):
+        self.crawler.stats.inc_value("spider/feeds")
         entries = parse_rss(response.body, response.url)
         async for r in self.article_requests((e.url for e in entries), "rss", response.url):
             yield r
 
-    async def parse_listing(self, response: Response, offset: int = 0):
-        listing = parse_listing_page(response.body, response.url)
+    async def parse_listing(self, response: Response, section: str, offset: int = 0,
+                            template: str | None = None, step: int = 18):
         stats = self.crawler.stats
         stats.inc_value("spider/listing_pages")
-        before = len(self.scheduled_ids)
+        listing = parse_listing_page(response.body, response.url)
+        ids = [i for i in map(article_id_from_url, listing.urls) if i is not None]
+        seen = self.listing_seen.setdefault(section, set())
+        progress = any(i not in seen for i in ids)
+        seen.update(ids)
         fetched = 0
         async for r in self.article_requests(listing.urls, "listing", response.url):
             fetched += r.callback == self.parse_article
             yield r
-        template = listing.more_template or response.meta.get("more_template")
-        if not listing.urls or not template:
-            return  # an empty fragment: past the end
-        if self.store is not None and not fetched and len(self.scheduled_ids) > before:
-            stats.inc_value("spider/listing_caught_up")
-            return  # incremental: everything on this page is already stored
-        if self.since and all(not self._in_window(u) for u in listing.urls
-                              if article_id_from_url(u)):
-            return  # older than the window from here on
-        step = listing.more_step or response.meta.get("more_step", 18)
-        start = listing.more_start if listing.more_template else offset + step
-        next_offset = start if offset == 0 and listing.more_template else offset + step
-        yield self.req(self.rewrite(template.replace("{{offset}}", str(next_offset))),
-                       self.parse_listing, cb_kwargs={"offset": next_offset},
-                       meta={"more_template": template, "more_step": step})
-
-    async def resolve_slug(self, response: Response, via: str, source: str, depth: int):
-        location = response.headers.get("Location")
-        if response.status not in (301, 302) or not location:
-            self.crawler.stats.inc_value("spider/slug_unresolved")
-            logger.warning("slug-only link %s did not redirect (HTTP %s)", response.url,
-                           response.status)
+        stored_before = any(i in self.skipped_known for i in ids)
+        if response.meta.get("first_page"):
+            self.first_page_done(section, caught_up=stored_before)
+        template = listing.more_template or template
+        step = listing.more_step or step
+        if not listing.urls:
+            stats.inc_value("spider/listing_end")
+            return  # an empty "View more" fragment: past the end
+        if not template:
             return
-        target = response.urljoin(location.decode("latin-1"))
-        async for r in self.article_requests([target], via, source, depth):
+        if not progress:
+            stats.inc_value("spider/listing_no_progress")
+            return  # the same cards again: the offset is ignored
+        if not self.budget_left():
+            return
+        if self.incremental and self.store is not None and not fetched and stored_before:
+            stats.inc_value("spider/listing_caught_up")
+            return  # nothing new here, and stored articles: the rest is older
+        days = [d for d in map(url_day, listing.urls) if d]
+        if self.since and days and max(days) < self.since:
+            stats.inc_value("spider/listing_before_since")
+            return
+        if offset == 0 and listing.more_template and listing.more_start is not None:
+            next_offset = listing.more_start
+        else:
+            next_offset = offset + step
+        url = self.rewrite(template.replace("{{offset}}", str(next_offset)))
+        yield self.req(url, self.parse_listing, cb_kwargs={
+            "section": section, "offset": next_offset, "template": template, "step": step})
+
+    def first_page_done(self, section: str, caught_up: bool) -> None:
+        if caught_up:
+            self.caught_up_sections.add(section)
+        self.first_pages_due.discard(section)
+        if not self.first_pages_due and self.first_pages_done is not None:
+            self.first_pages_done.set()
+
+    # -- callbacks: articles -------------------------------------------------------------
+    async def resolve_slug(self, response: Response, via: str, source: str | None, depth: int):
+        if response.status in REDIRECTS:
+            location = response.headers.get("Location")
+            if not location:
+                self.crawler.stats.inc_value("spider/slug_unresolved")
+                logger.warning("redirect without Location for %s", response.url)
+                return
+            target = response.urljoin(location.decode("latin-1"))
+            self.crawler.stats.inc_value("spider/slug_resolved")
+            async for r in self.article_requests([target], via, source, depth):
+                yield r
+            return
+        # answered with the page itself: read it as the article
+        async for r in self.parse_article(response, via, source, depth):
             yield r
 
-    async def parse_article(self, response: Response, via: str, source: str, depth: int):
+    async def parse_article(self, response: Response, via: str, source: str | None, depth: int):
         stats = self.crawler.stats
         try:
             article = parse_article(response.body, response.url)
@@ -313,33 +549,51 @@ class MoscowTimesSpider(scrapy.Spider):
             stats.inc_value("spider/parse_error")
             logger.error("cannot parse %s: %s", response.url, exc)
             return
+        if article.article_id in self.parsed_ids:
+            stats.inc_value("spider/duplicate_canonical")
+            return  # two URLs, one canonical article (ids are known after the response)
+        self.parsed_ids.add(article.article_id)
+        self.scheduled_ids.add(article.article_id)
         if article.partial:
             stats.inc_value("spider/partial")
             logger.warning("partial article %s: %s", response.url, ", ".join(article.parse_errors))
         article.discovered_via = via
         article.discovered_from = source
-        self.scheduled_ids.add(article.article_id)
-        if depth < self.related_depth:
-            links = [r.url for r in article.related] + list(article.read_more)
-            stats.inc_value("spider/related_links", len(article.related))
-            async for r in self.article_requests(links, "related", article.url, depth + 1):
-                yield r
+        links = [r.url for r in article.related]
+        stats.inc_value("spider/related_links", len(links))
+        stats.inc_value("spider/read_more_links", len(article.read_more))
+        async for r in self.follow(links + list(article.read_more), article.url, depth):
+            yield r
         if article.type == "live":
             posts_url = live_posts_url(response.body, response.url)
             if posts_url:
-                yield scrapy.Request(posts_url, callback=self.parse_live, errback=self.live_failed,
-                                     cb_kwargs={"article": article}, dont_filter=True)
+                yield scrapy.Request(posts_url, callback=self.parse_live,
+                                     errback=self.live_failed, dont_filter=True,
+                                     cb_kwargs={"article": article, "depth": depth})
                 return
+            article.partial = True
+            article.parse_errors.append("no_live_posts_url")
         stats.inc_value(f"spider/articles/{article.type}")
         yield article
 
-    def parse_live(self, response: Response, article):
+    async def follow(self, urls: list[str], source: str, depth: int):
+        """Related and "Read more" links, while within ``related_depth`` hops."""
+        if depth >= self.related_depth or not urls:
+            return
+        async for r in self.article_requests(urls, "related", source, depth + 1):
+            yield r
+
+    async def parse_live(self, response: Response, article: Article, depth: int):
         try:
             article.live_posts = parse_live_posts(response.body)
         except ParseError as exc:
             article.partial = True
             article.parse_errors.append("live_posts_unreadable")
             logger.warning("live posts of %s unreadable: %s", article.url, exc)
+        links = [r.url for post in article.live_posts for r in post.related]
+        self.crawler.stats.inc_value("spider/related_links", len(links))
+        async for r in self.follow(links, article.url, depth):
+            yield r
         self.crawler.stats.inc_value("spider/articles/live")
         yield article
 
@@ -348,19 +602,68 @@ class MoscowTimesSpider(scrapy.Spider):
         article.partial = True
         article.parse_errors.append("live_posts_unavailable")
         self.on_error(failure)
+        self.crawler.stats.inc_value("spider/articles/live")
         yield article
 
     def on_error(self, failure) -> None:
+        """Counted and logged, never raised: one bad page does not end a crawl."""
         stats = self.crawler.stats
         request = failure.request
-        if failure.check(HttpError):
-            status = failure.value.response.status
+        status = failure.value.response.status if failure.check(HttpError) else None
+        aid = request.meta.get("article_id")
+        if aid is not None and status not in GONE:
+            self.failed_ids.add(aid)  # worth another try: its month is not done
+            if aid in self.month_of:
+                self.months_incomplete.add(self.month_of[aid])
+        if request.meta.get("first_page"):
+            self.first_page_done(request.meta["first_page"], caught_up=False)
+        if status is not None:
             stats.inc_value(f"spider/http_{status}")
-            level = logging.INFO if status in (404, 410) else logging.WARNING
-            logger.log(level, "HTTP %s for %s", status, request.url)
-        elif failure.check(TxTimeoutError):
+            if status in GONE:
+                stats.inc_value("spider/gone")
+                logger.info("HTTP %s (removed) for %s", status, request.url)
+            else:
+                logger.warning("HTTP %s for %s", status, request.url)
+        elif failure.check(TxTimeoutError, TCPTimedOutError):
             stats.inc_value("spider/timeout")
-            logger.warning("timeout fetching %s", request.url)
+            logger.warning("timed out fetching %s", request.url)
+        elif failure.check(DNSLookupError):
+            stats.inc_value("spider/dns_error")
+            logger.warning("DNS lookup failed for %s", request.url)
+        elif failure.check(ConnectError, ConnectionLost):
+            stats.inc_value("spider/connection_error")
+            logger.warning("connection failed for %s: %s", request.url, failure.getErrorMessage())
+        elif failure.check(IgnoreRequest):
+            stats.inc_value("spider/ignored")
+            logger.info("not fetched: %s (%s)", request.url, failure.getErrorMessage())
         else:
             stats.inc_value(f"spider/error/{failure.type.__name__}")
-            logger.warning("failed to fetch %s: %s", request.url, failure.getErrorMessage())
+            logger.warning("failed to fetch %s: %s: %s", request.url, failure.type.__name__,
+                           failure.getErrorMessage())
+
+
+def site_domain(origin: str) -> str:
+    """The domain offsite checks allow: ``themoscowtimes.com`` for both real origins (the
+    sitemaps live on ``static.``), the bare host elsewhere (ports are not compared)."""
+    host = urlsplit(origin).hostname or ""
+    return "themoscowtimes.com" if host.endswith("themoscowtimes.com") else host
+
+
+def url_day(url: str) -> date | None:
+    """The publication date in an article URL's path (Moscow time), if it has one."""
+    parts = urlsplit(url).path.split("/")
+    try:
+        return date(int(parts[1]), int(parts[2]), int(parts[3]))
+    except (IndexError, ValueError):
+        return None
+
+
+def month_key(loc: str) -> str:
+    """State key of a monthly sitemap: its path (a replica's ports change between runs)."""
+    return f"sitemap:{urlsplit(loc).path}"
+
+
+def user_agent(contact: str | None) -> str:
+    contact = (contact or "").strip()
+    return f"newsscraper/{__version__} (news archive crawler" + \
+        (f"; +{contact})" if contact else ")")
