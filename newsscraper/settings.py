@@ -13,8 +13,9 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
 # --- politeness on the real site -------------------------------------------------
-NEWSSCRAPER_CONTACT = "newsscraper operators (set NEWSSCRAPER_CONTACT)"
-USER_AGENT = "newsscraper/0.1 (+https://github.com/newsscraper; news archive bot)"
+# an e-mail or URL the site can reach the operator at; the spider puts it into the
+# User-Agent ("newsscraper/0.1 (news archive crawler; +CONTACT)") unless USER_AGENT is set
+NEWSSCRAPER_CONTACT = ""
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
@@ -27,6 +28,12 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+# --- the moscowtimes spider (newsscraper/spiders/moscowtimes.py) ---------------------
+# NEWSSCRAPER_BASE_URL / NEWSSCRAPER_STATIC_URL: other origins (a replica) when no -a names them
+NEWSSCRAPER_REFRESH_DAYS = 2  # stored articles published this recently are fetched again
+NEWSSCRAPER_KNOWN_BATCH = 100  # article ids per "which are stored?" lookup
+NEWSSCRAPER_PROFILE = ""  # "replica": no throttling (newsscraper/profiles.py)
 
 # --- storage ---------------------------------------------------------------------
 # MONGO_URI: unset -> the embedded local FerretDB (`newsscraper db start`).
