@@ -50,4 +50,10 @@ def load_seeds(path: str | Path | None = None) -> list[Seed]:
             text = resources.files("newsscraper").joinpath(f"data/{DEFAULT_SEEDS}").read_text()
             return parse_seeds(text, DEFAULT_SEEDS)
     path = Path(path)
-    return parse_seeds(path.read_text(encoding="utf-8"), str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SeedError(f"{path}: no such seed file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SeedError(f"{path}: cannot read the seed file: {exc}") from None
+    return parse_seeds(text, str(path))
