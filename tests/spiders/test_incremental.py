@@ -1,0 +1,168 @@
+"""Incremental decisions against the real store: what an earlier run stored is not fetched
+again, unless recent or in a month whose sitemap moved; state survives only for months
+read whole."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from scrapy import Request
+from scrapy.http import XmlResponse
+
+from newsscraper.items import to_jsonable
+from newsscraper.replica import truth_records
+from newsscraper.sites.moscowtimes import article_id_from_url, parse_listing_page
+from newsscraper.storage.mongo import ArticleStore
+from tests.spiders.helpers import BASE, STATIC, drain, response_for
+
+INDEX = f"{STATIC}/sitemap/sitemap.xml"
+
+
+@pytest.fixture
+def store_settings(mongo_uri: str, mongo_db_name: str) -> dict:
+    return {"STORE_ENABLED": True, "MONGO_URI": mongo_uri, "MONGO_DATABASE": mongo_db_name}
+
+
+@pytest.fixture
+def truth(model) -> dict[int, dict]:
+    return {t["article_id"]: t for t in truth_records(model, BASE, STATIC)}
+
+
+async def store(settings: dict, records: list[dict]) -> None:
+    s = ArticleStore(settings["MONGO_URI"], settings["MONGO_DATABASE"])
+    try:
+        await s.write([dict(r, content_hash=f"h{r['article_id']}") for r in records])
+    finally:
+        await s.close()
+
+
+async def started(make_spider, settings: dict, **arguments):
+    spider = make_spider(settings=settings, **arguments)
+    await drain(spider.start())  # opens the store; the seed requests are not needed here
+    return spider
+
+
+async def test_stored_articles_are_skipped_recent_ones_fetched_again(
+        make_spider, store_settings, truth, site):
+    page = response_for(site, f"{BASE}/news")
+    urls = parse_listing_page(page.body, page.url).urls
+    ids = [article_id_from_url(u) for u in urls]
+    old, recent = ids[5:], ids[3:5]
+    fresh = dict(truth[recent[0]], published_at=to_jsonable(
+        datetime.now(timezone.utc) - timedelta(hours=5)))
+    await store(store_settings, [truth[i] for i in old] + [fresh, truth[recent[1]]])
+
+    spider = await started(make_spider, store_settings)
+    out = await drain(spider.article_requests(urls, "listing", f"{BASE}/news"))
+    assert [article_id_from_url(r.url) for r in out] == [*ids[:3], recent[0]]
+    stats = spider.crawler.stats
+    assert stats.get_value("spider/skipped_known") == len(old) + 1
+    assert stats.get_value("spider/refreshed") == 1
+    assert spider.skipped_known == set(old) | {recent[1]}
+    # asked once more (another listing, a feed): not asked of the store again
+    lookups = stats.get_value("spider/store_lookups")
+    assert await drain(spider.article_requests(urls, "rss", "f")) == []
+    assert stats.get_value("spider/store_lookups") == lookups
+    # a month whose sitemap moved brings them back
+    again = await drain(spider.article_requests(urls, "sitemap", "m", refresh=True))
+    assert {article_id_from_url(r.url) for r in again} == set(old) | {recent[1]}
+    await spider.store.close()
+
+    full = await started(make_spider, store_settings, mode="full")
+    assert len(await drain(full.article_requests(urls, "listing", "x"))) == len(urls)
+    await full.store.close()
+
+
+async def test_a_listing_caught_up_stops_and_its_news_sitemap_is_not_read(
+        make_spider, store_settings, truth, site):
+    page = response_for(site, f"{BASE}/news", Request(f"{BASE}/news",
+                                                      meta={"first_page": "news"}))
+    ids = [article_id_from_url(u) for u in parse_listing_page(page.body, page.url).urls]
+    await store(store_settings, [truth[i] for i in ids])
+    spider = await started(make_spider, store_settings)
+    assert not spider.first_pages_done.is_set()
+    assert await drain(spider.parse_listing(page, "news")) == []
+    assert spider.crawler.stats.get_value("spider/listing_caught_up") == 1
+    assert spider.caught_up_sections == {"news"}
+    for section in list(spider.first_pages_due):  # the other sections' first pages
+        spider.first_page_done(section, caught_up=False)
+    assert spider.first_pages_done.is_set()
+    out = await drain(spider.parse_sitemap(response_for(site, f"{STATIC}/sitemap/newsmap.xml"),
+                                           news=True))
+    assert "news.xml" not in {r.url.rsplit("/", 1)[-1] for r in out} and len(out) == 8
+    await spider.store.close()
+
+
+async def test_a_listing_with_new_articles_pages_on(make_spider, store_settings, truth, site):
+    page = response_for(site, f"{BASE}/news")
+    ids = [article_id_from_url(u) for u in parse_listing_page(page.body, page.url).urls]
+    await store(store_settings, [truth[i] for i in ids[2:]])
+    spider = await started(make_spider, store_settings)
+    out = await drain(spider.parse_listing(page, "news"))
+    assert [article_id_from_url(r.url) for r in out[:-1]] == ids[:2]
+    assert out[-1].url == f"{BASE}/news/19"  # new ones here: the next page may hold more
+    await spider.store.close()
+
+
+async def test_months_unchanged_skipped_moved_refreshed_new_read(make_spider, store_settings,
+                                                                  site):
+    first = await started(make_spider, store_settings)
+    out = await drain(first.parse_sitemap(response_for(site, INDEX)))
+    assert all(r.cb_kwargs["refresh"] is False for r in out)  # nothing remembered yet
+    # the run reads every month whole, except one that lost an article to an error
+    months = [r.cb_kwargs["month"] for r in out]
+    first.months_read.update(months)
+    first.months_incomplete.add(months[1])
+    await first.on_closed(first, "finished")
+    assert first.crawler.stats.get_value("spider/months_complete") == len(months) - 1
+
+    s = ArticleStore(store_settings["MONGO_URI"], store_settings["MONGO_DATABASE"])
+    state = await s.get_state(months)
+    assert set(state) == set(months) - {months[1]}
+    await s.set_state({months[2]: "2000-01-01T00:00:00+00:00"})  # as if edited since
+    await s.close()
+
+    second = await started(make_spider, store_settings)
+    out = await drain(second.parse_sitemap(response_for(site, INDEX)))
+    assert {r.cb_kwargs["month"]: r.cb_kwargs["refresh"] for r in out} == \
+        {months[1]: False, months[2]: True}
+    stats = second.crawler.stats
+    assert stats.get_value("spider/sitemap_unchanged") == len(months) - 2
+    assert stats.get_value("spider/sitemap_changed") == 1
+    await second.on_closed(second, "shutdown")  # an unfinished run saves no state
+    s = ArticleStore(store_settings["MONGO_URI"], store_settings["MONGO_DATABASE"])
+    assert (await s.get_state([months[2]]))[months[2]] == "2000-01-01T00:00:00+00:00"
+    await s.close()
+
+
+async def test_one_lastmod_on_every_moved_month_is_a_build_time(make_spider, store_settings):
+    def index(stamp: str) -> XmlResponse:
+        body = "".join(f"<sitemap><loc>{STATIC}/sitemap/2025-{m}.xml</loc>"
+                       f"<lastmod>{stamp if m > 8 else f'2025-0{m}-28T10:00:00+03:00'}</lastmod>"
+                       f"</sitemap>" for m in (7, 8, 9, 10, 11))
+        return XmlResponse(INDEX, body=(
+            '<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns='
+            f'"http://www.sitemaps.org/schemas/sitemap/0.9">{body}</sitemapindex>').encode())
+
+    first = await started(make_spider, store_settings)
+    out = await drain(first.parse_sitemap(index("2025-11-01T10:00:00+03:00")))
+    first.months_read.update(r.cb_kwargs["month"] for r in out)
+    await first.on_closed(first, "finished")
+    second = await started(make_spider, store_settings)
+    out = await drain(second.parse_sitemap(index("2025-11-02T04:00:00+03:00")))
+    # three months moved, all to the same second: the index was rebuilt, not edited
+    assert [r.cb_kwargs for r in out] == [
+        {"month": f"sitemap:/sitemap/2025-{m}.xml", "refresh": False} for m in (11, 10, 9)]
+    await second.store.close()
+
+
+async def test_a_store_that_cannot_answer_means_fetching(make_spider):
+    spider = await started(make_spider, {"STORE_ENABLED": True,
+                                         "MONGO_URI": "mongodb://127.0.0.1:9/",
+                                         "MONGO_TIMEOUT_MS": 200})
+    urls = [f"{BASE}/2025/08/01/some-article-a{i}" for i in (1, 2, 3)]
+    out = await drain(spider.article_requests(urls, "listing", "x"))
+    assert len(out) == 3
+    assert spider.crawler.stats.get_value("spider/store_lookup_errors") == 1
+    await spider.on_closed(spider, "finished")
