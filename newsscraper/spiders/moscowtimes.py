@@ -11,8 +11,13 @@ holds and fetch only the others, except:
 
 - articles published within the refresh window (``NEWSSCRAPER_REFRESH_DAYS``), where
   most edits happen;
-- articles of a month whose sitemap ``lastmod`` moved since the last complete run:
-  something in that month was edited, and only fetching tells which article.
+- every article of a month whose sitemap ``lastmod`` moved since the month was last
+  read whole, once that move spans ``NEWSSCRAPER_MONTH_RECHECK_HOURS`` (by the site's
+  clock, or by ours since that read). The index is the only place the site tells of
+  edits, and only by month: a move may be a new article or an edit, and only fetching
+  tells which. Before the recheck is due, a moved month yields only its new articles,
+  so the current month, whose ``lastmod`` moves with every publication, is read whole
+  about once a day rather than on every run.
 
 Listings stop paging at the first page with nothing new on it, and the news sitemap of
 a section whose first listing page already shows stored articles is not fetched, so a
@@ -148,6 +153,7 @@ class MoscowTimesSpider(scrapy.Spider):
         self.refresh_days = 2
         self.known_batch = 100
         self.newsmap_wait = 30.0
+        self.month_recheck = timedelta(hours=24)
         self.store: ArticleStore | None = None
         # ids requested in this run / yielded / stored by an earlier run and not fetched
         self.scheduled_ids: set[int] = set()
@@ -155,8 +161,9 @@ class MoscowTimesSpider(scrapy.Spider):
         self.skipped_known: set[int] = set()
         self.scheduled_slugs: set[str] = set()
         self.failed_ids: set[int] = set()
-        # monthly sitemaps: lastmod seen now, which were read whole, which lost articles
-        self.month_lastmod: dict[str, str] = {}
+        # monthly sitemaps: what each read means for the state, which were read to the
+        # end, which lost articles (errors, window, budget) and so are not done
+        self.month_plans: dict[str, tuple[str, str, MonthState | None]] = {}
         self.month_of: dict[int, str] = {}
         self.months_read: set[str] = set()
         self.months_incomplete: set[str] = set()
@@ -177,6 +184,7 @@ class MoscowTimesSpider(scrapy.Spider):
         spider.refresh_days = s.getint("NEWSSCRAPER_REFRESH_DAYS", 2)
         spider.known_batch = max(1, s.getint("NEWSSCRAPER_KNOWN_BATCH", 100))
         spider.newsmap_wait = s.getfloat("NEWSSCRAPER_NEWSMAP_WAIT", 30.0)
+        spider.month_recheck = timedelta(hours=s.getfloat("NEWSSCRAPER_MONTH_RECHECK_HOURS", 24))
         crawler.signals.connect(spider.on_closed, scrapy.signals.spider_closed)
         return spider
 
@@ -234,8 +242,10 @@ class MoscowTimesSpider(scrapy.Spider):
 
     async def on_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats
-        done = {k: v for k, v in self.month_lastmod.items()
-                if k in self.months_read and k not in self.months_incomplete}
+        now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        done = {k: MonthState.after(plan, stamp, state, now).as_value()
+                for k, (plan, stamp, state) in self.month_plans.items()
+                if stamp and k in self.months_read and k not in self.months_incomplete}
         stats.set_value("spider/months_complete", len(done))
         if self.store is None:
             return
@@ -404,8 +414,9 @@ class MoscowTimesSpider(scrapy.Spider):
                 yield r
 
     async def month_sitemaps(self, entries) -> AsyncIterator[scrapy.Request]:
-        """Monthly files inside the window, newest first (the index is not sorted); in
-        incremental runs only those whose ``lastmod`` moved since the last complete run."""
+        """Monthly files inside the window, newest first (the index is not sorted). In
+        incremental runs a month is skipped while its ``lastmod`` stands still, yields
+        its new articles when it moved, and is re-read whole when a recheck is due."""
         stats = self.crawler.stats
         months = sorted((e for e in entries
                          if e.year_month and self.month_in_window(*e.year_month)),
@@ -414,35 +425,39 @@ class MoscowTimesSpider(scrapy.Spider):
             if not e.year_month:  # not a monthly file: read it as it is
                 yield self.req(self.rewrite(e.loc), self.parse_sitemap)
         keys = {e.loc: month_key(e.loc) for e in months}
-        previous: dict[str, Any] = {}
+        previous: dict[str, MonthState | None] = {}
         if self.store is not None and keys:
             try:
-                previous = await self.store.get_state(list(keys.values()))
+                stored = await self.store.get_state(list(keys.values()))
+                previous = {k: MonthState.load(v) for k, v in stored.items()}
             except Exception as exc:
                 logger.warning("sitemap state unavailable (%s): reading every month",
                                type(exc).__name__)
         stamps = {e.loc: e.lastmod.isoformat() if e.lastmod else "" for e in months}
-        moved = [stamps[e.loc] for e in months
-                 if stamps[e.loc] and previous.get(keys[e.loc]) not in (None, stamps[e.loc])]
-        # one time stamp on every moved month is the file's build time, not an edit
+        moved = []
+        for loc, stamp in stamps.items():
+            state = previous.get(keys[loc])
+            if stamp and state is not None and stamp != state.full:
+                moved.append(stamp)
+        # one time stamp on every moved month is the build time of the index, not edits
         trust = not (len(moved) > 1 and len(set(moved)) == 1)
         if not trust:
             logger.warning("every changed month has lastmod %s: taken as the build time of "
                            "the index, not as edits", moved[0])
+        now = datetime.now(timezone.utc)
         for e in months:
-            key, stamp = keys[e.loc], stamps[e.loc]
-            before = previous.get(key)
             if not self.budget_left():
                 stats.inc_value("spider/months_over_max_articles")
                 break
-            if self.incremental and stamp and before == stamp:
-                stats.inc_value("spider/sitemap_unchanged")
+            key, stamp = keys[e.loc], stamps[e.loc]
+            state = previous.get(key)
+            plan = plan_month(stamp, state, now, self.month_recheck, trust) \
+                if self.incremental else "full"
+            stats.inc_value(f"spider/months/{plan}")
+            if plan == "skip":
                 continue
-            if stamp:
-                self.month_lastmod[key] = stamp
-            refresh = self.incremental and trust and bool(stamp) and before is not None
-            if refresh:
-                stats.inc_value("spider/sitemap_changed")
+            self.month_plans[key] = (plan, stamp, state)
+            refresh = self.incremental and plan == "full"
             yield self.req(self.rewrite(e.loc), self.parse_sitemap,
                            cb_kwargs={"month": key, "refresh": refresh})
 
@@ -667,3 +682,67 @@ def user_agent(contact: str | None) -> str:
     contact = (contact or "").strip()
     return f"newsscraper/{__version__} (news archive crawler" + \
         (f"; +{contact})" if contact else ")")
+
+
+@dataclass(frozen=True)
+class MonthState:
+    """What the crawl remembers of one monthly sitemap between runs (``crawl_state``)."""
+
+    seen: str
+    """``lastmod`` when the month's file was last read to the end."""
+    full: str
+    """``lastmod`` when every article of the month was last fetched or found stored."""
+    full_at: str = ""
+    """Our clock (ISO, UTC) at that full read."""
+
+    @classmethod
+    def load(cls, value: Any) -> MonthState | None:
+        if isinstance(value, str):  # the state of earlier versions: a plain lastmod
+            return cls(value, value)
+        if isinstance(value, dict) and value.get("seen") and value.get("full"):
+            return cls(str(value["seen"]), str(value["full"]), str(value.get("full_at") or ""))
+        return None
+
+    @classmethod
+    def after(cls, plan: str, stamp: str, state: MonthState | None, now: str) -> MonthState:
+        """The state once a month was read to the end under ``plan``."""
+        if plan == "new" and state is not None:
+            return cls(stamp, state.full, state.full_at)
+        return cls(stamp, stamp, now)
+
+    def as_value(self) -> dict[str, str]:
+        return {"seen": self.seen, "full": self.full, "full_at": self.full_at}
+
+
+def plan_month(stamp: str, state: MonthState | None, now: datetime, recheck: timedelta,
+               trust: bool = True) -> str:
+    """How an incremental run reads a monthly sitemap whose index entry says ``stamp``:
+
+    - ``read``: never read (or no lastmod): its articles not stored yet;
+    - ``skip``: nothing moved since it was last read whole, or since its last read while
+      a recheck is not due;
+    - ``new``: it moved, a recheck is not due: the articles not stored yet;
+    - ``full``: it moved and a recheck is due: every article, stored or not.
+    """
+    if state is None or not stamp:
+        return "read"
+    if stamp == state.full:
+        return "skip"
+    due = trust and (_elapsed(state.full, stamp) >= recheck
+                     or (bool(state.full_at) and _elapsed(state.full_at, now) >= recheck))
+    if due:
+        return "full"
+    return "skip" if stamp == state.seen else "new"
+
+
+def _elapsed(earlier: str | datetime, later: str | datetime) -> timedelta:
+    try:
+        a = earlier if isinstance(earlier, datetime) else datetime.fromisoformat(earlier)
+        b = later if isinstance(later, datetime) else datetime.fromisoformat(later)
+        if a.tzinfo is None:
+            a = a.replace(tzinfo=timezone.utc)
+        if b.tzinfo is None:
+            b = b.replace(tzinfo=timezone.utc)
+        return b - a
+    except (TypeError, ValueError):
+        return timedelta.max  # unreadable: better read whole than miss edits

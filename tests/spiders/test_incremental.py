@@ -13,6 +13,7 @@ from scrapy.http import XmlResponse
 from newsscraper.items import to_jsonable
 from newsscraper.replica import truth_records
 from newsscraper.sites.moscowtimes import article_id_from_url, parse_listing_page
+from newsscraper.spiders.moscowtimes import MonthState, plan_month
 from newsscraper.storage.mongo import ArticleStore
 from tests.spiders.helpers import BASE, STATIC, drain, response_for
 
@@ -105,12 +106,13 @@ async def test_a_listing_with_new_articles_pages_on(make_spider, store_settings,
     await spider.store.close()
 
 
-async def test_months_unchanged_skipped_moved_refreshed_new_read(make_spider, store_settings,
-                                                                  site):
+async def test_months_unchanged_skipped_moved_read_rechecked(make_spider, store_settings,
+                                                             site):
     first = await started(make_spider, store_settings)
     out = await drain(first.parse_sitemap(response_for(site, INDEX)))
     assert all(r.cb_kwargs["refresh"] is False for r in out)  # nothing remembered yet
-    # the run reads every month whole, except one that lost an article to an error
+    assert first.crawler.stats.get_value("spider/months/read") == len(out)
+    # the run reads every month to the end, except one that lost an article to an error
     months = [r.cb_kwargs["month"] for r in out]
     first.months_read.update(months)
     first.months_incomplete.add(months[1])
@@ -120,20 +122,67 @@ async def test_months_unchanged_skipped_moved_refreshed_new_read(make_spider, st
     s = ArticleStore(store_settings["MONGO_URI"], store_settings["MONGO_DATABASE"])
     state = await s.get_state(months)
     assert set(state) == set(months) - {months[1]}
-    await s.set_state({months[2]: "2000-01-01T00:00:00+00:00"})  # as if edited since
+    stamp = state[months[0]]["seen"]
+    assert state[months[0]]["full"] == stamp and state[months[0]]["full_at"]
+    # as if month 2 had been read whole a week before its lastmod, month 3 an hour before
+    lastmod = {m: state[m]["seen"] for m in state}
+    hour_before = (datetime.fromisoformat(lastmod[months[3]]) - timedelta(hours=1)).isoformat()
+    await s.set_state({
+        months[2]: {"seen": "2000-01-01T00:00:00+00:00", "full": "2000-01-01T00:00:00+00:00",
+                    "full_at": ""},
+        months[3]: {"seen": hour_before, "full": hour_before,
+                    "full_at": datetime.now(timezone.utc).isoformat()}})
     await s.close()
 
     second = await started(make_spider, store_settings)
     out = await drain(second.parse_sitemap(response_for(site, INDEX)))
     assert {r.cb_kwargs["month"]: r.cb_kwargs["refresh"] for r in out} == \
-        {months[1]: False, months[2]: True}
+        {months[1]: False, months[2]: True, months[3]: False}
     stats = second.crawler.stats
-    assert stats.get_value("spider/sitemap_unchanged") == len(months) - 2
-    assert stats.get_value("spider/sitemap_changed") == 1
-    await second.on_closed(second, "shutdown")  # an unfinished run saves no state
+    assert [stats.get_value(f"spider/months/{p}") for p in ("skip", "read", "full", "new")] \
+        == [len(months) - 3, 1, 1, 1]
+    second.months_read.update(months)
+    await second.on_closed(second, "finished")
     s = ArticleStore(store_settings["MONGO_URI"], store_settings["MONGO_DATABASE"])
-    assert (await s.get_state([months[2]]))[months[2]] == "2000-01-01T00:00:00+00:00"
+    state = await s.get_state(months)
+    # month 3 was read for its new articles: seen moves, the last full read stays
+    assert state[months[3]]["seen"] == lastmod[months[3]]
+    assert state[months[3]]["full"] == hour_before
+    assert state[months[2]]["full"] == state[months[2]]["seen"] != "2000-01-01T00:00:00+00:00"
     await s.close()
+
+    third = await started(make_spider, store_settings)
+    out = await drain(third.parse_sitemap(response_for(site, INDEX)))
+    assert out == []  # nothing moved since; month 3's recheck is not due yet
+    await third.on_closed(third, "shutdown")
+
+
+def test_plan_month():
+    now = datetime(2025, 11, 9, 12, tzinfo=timezone.utc)
+    day = timedelta(hours=24)
+
+    def state(seen, full, full_at=""):
+        return MonthState(seen, full, full_at)
+
+    t0, t1, t2 = "2025-11-01T10:00:00+03:00", "2025-11-01T10:30:00+03:00", \
+        "2025-11-02T11:00:00+03:00"
+    assert plan_month(t1, None, now, day) == "read"
+    assert plan_month("", state(t0, t0), now, day) == "read"  # no lastmod: new ones only
+    assert plan_month(t0, state(t0, t0), now, day) == "skip"
+    assert plan_month(t1, state(t0, t0), now, day) == "new"  # moved half an hour
+    assert plan_month(t1, state(t1, t0), now, day) == "skip"  # and read already
+    assert plan_month(t2, state(t1, t0), now, day) == "full"  # moved a day past the full read
+    # by our clock: a day after the last full read, an unread move is read whole
+    recent = (now - timedelta(hours=2)).isoformat()
+    stale = (now - timedelta(hours=25)).isoformat()
+    assert plan_month(t1, state(t1, t0, recent), now, day) == "skip"
+    assert plan_month(t1, state(t1, t0, stale), now, day) == "full"
+    assert plan_month(t2, state(t1, t0), now, day, trust=False) == "new"
+    assert plan_month(t1, state(t0, "not a date"), now, day) == "full"
+    assert MonthState.load("2025-11-01T10:00:00+03:00") == state(t0, t0)
+    assert MonthState.load({"seen": t1}) is None and MonthState.load(None) is None
+    assert MonthState.after("new", t2, state(t1, t0, "x"), "now") == state(t2, t0, "x")
+    assert MonthState.after("full", t2, state(t1, t0, "x"), "now") == state(t2, t2, "now")
 
 
 async def test_one_lastmod_on_every_moved_month_is_a_build_time(make_spider, store_settings):
