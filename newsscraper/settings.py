@@ -33,6 +33,8 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # NEWSSCRAPER_BASE_URL / NEWSSCRAPER_STATIC_URL: other origins (a replica) when no -a names them
 NEWSSCRAPER_REFRESH_DAYS = 2  # stored articles published this recently are fetched again
 NEWSSCRAPER_KNOWN_BATCH = 100  # article ids per "which are stored?" lookup
+# a month whose sitemap lastmod moved is re-read whole (edits) once the move spans this
+NEWSSCRAPER_MONTH_RECHECK_HOURS = 24
 NEWSSCRAPER_PROFILE = ""  # "replica": no throttling (newsscraper/profiles.py)
 
 # --- storage ---------------------------------------------------------------------
