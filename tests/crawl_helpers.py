@@ -7,6 +7,7 @@ pytest process; the replica runs in this process, in a thread.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,12 @@ def run_crawl(server, mongo_uri: str, database: str, data_dir: Path, *args: str,
            "-s", "LOG_LEVEL=INFO", *as_args(REPLICA), *args]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=timeout)
+
+
+def crawl_stats(stderr: str) -> dict[str, int]:
+    """The numeric stats Scrapy dumped at the end of a crawl's log (LOG_LEVEL=INFO)."""
+    dump = stderr.rsplit("Dumping Scrapy stats:", 1)[-1]
+    return {k: int(v) for k, v in re.findall(r"'([\w/.-]+)': (\d+)[,}]", dump)}
 
 
 def last_run(db) -> dict:

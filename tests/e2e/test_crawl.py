@@ -9,7 +9,7 @@ import pytest
 from newsscraper.items import to_jsonable
 from newsscraper.replica import ReplicaServer, generate_site, truth_records
 from newsscraper.storage.local import free_port
-from tests.crawl_helpers import last_run, run_crawl
+from tests.crawl_helpers import crawl_stats, last_run, run_crawl
 
 pytestmark = pytest.mark.slow
 
@@ -68,14 +68,28 @@ def test_full_then_unchanged_then_epoch2(mongo_server, mongo_db, mongo_db_name, 
         run1 = last_run(mongo_db)
         assert run1["status"] == "finished" and run1["counts"]["new"] == len(truth1)
 
-        # every related edge: the slug link's target is stored and recorded as related
+        # every related edge (body blocks, live posts, "Read more"): its target is stored
+        stored = {d["article_id"] for d in mongo_db.articles.find({}, {"article_id": 1})}
+        edges = 0
         for record in truth1.values():
-            for link in record["related"]:
+            links = list(record["related"])
+            for post in record["live_posts"] or []:
+                links += post["related"]
+            for link in links:
                 target = model1.by_slug[link["url"].rstrip("/").rsplit("/", 1)[-1]]
-                assert mongo_db.articles.count_documents({"_id": f"moscowtimes:{target.id}"}) == 1
+                assert target.id in stored, (record["article_id"], link)
+                edges += 1
+            for url in record["read_more"]:
+                assert int(url.rsplit("-a", 1)[1]) in stored
+        assert edges > 100
         channels = {d["discovered_via"] for d in mongo_db.articles.find({}, {"discovered_via": 1})}
-        assert channels <= {"listing", "rss", "sitemap", "related"} and "listing" in channels
+        assert channels == {"listing", "rss", "sitemap", "related"}
         assert mongo_db.articles.count_documents({"discovered_from": None}) == 0
+        for doc in mongo_db.articles.find({"discovered_via": "related"}).limit(20):
+            source = mongo_db.articles.find_one({"url": doc["discovered_from"]})
+            assert source is not None, doc["discovered_from"]
+        stats1 = crawl_stats(first.stderr)
+        assert stats1["spider/slug_resolved"] > 0 and stats1["spider/scheduled/related"] > 0
 
         second = run_crawl(server, mongo_server, mongo_db_name, tmp_path)
         assert second.returncode == 0, second.stderr[-3000:]
@@ -85,12 +99,17 @@ def test_full_then_unchanged_then_epoch2(mongo_server, mongo_db, mongo_db_name, 
         assert run2["counts"]["requests"] <= 0.05 * run1["counts"]["requests"], (
             run2["counts"]["requests"], run1["counts"]["requests"])
         assert mongo_db.article_versions.count_documents({}) == 0
+        stats2 = crawl_stats(second.stderr)
+        assert not any(k.startswith("spider/scheduled/") for k in stats2), stats2
+        assert stats2["spider/months/skip"] == stats1["spider/months/read"]
 
     model2 = generate_site(ARTICLES, SEED, epoch=2)
     with ReplicaServer(model2, port=ports[0], static_port=ports[1]) as server:
         third = run_crawl(server, mongo_server, mongo_db_name, tmp_path)
         assert third.returncode == 0, third.stderr[-3000:]
         run3 = last_run(mongo_db)
+        stats3 = crawl_stats(third.stderr)
+        assert stats3.get("spider/months/full", 0) >= 1  # edits: moved months re-read
         truth2 = {t["article_id"]: t for t in truth_records(model2, server.base_url,
                                                             server.static_url)}
         new_ids = set(model2.changes["new"])
