@@ -150,3 +150,19 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
     return value
+
+
+def to_document(value: Any) -> Any:
+    """Like :func:`to_jsonable`, but datetimes stay datetimes (in UTC): the form MongoDB
+    stores (BSON dates), without a round trip through strings."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_document(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored")
+        return value.astimezone(timezone.utc)
+    if isinstance(value, list):
+        return [to_document(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_document(v) for k, v in value.items()}
+    return value

@@ -9,7 +9,7 @@ from pathlib import Path
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
-from newsscraper.items import to_jsonable
+from newsscraper.items import to_document, to_jsonable
 from newsscraper.storage.local import DatabaseError, LocalDatabase
 from newsscraper.storage.mongo import ArticleStore, FlushResult, retrying
 from newsscraper.storage.spill import SpillFile
@@ -83,7 +83,7 @@ class MongoStorePipeline:
             self._went_down(exc)
 
     async def process_item(self, item):
-        record = to_jsonable(item)
+        record = to_document(item)
         if self.down:
             self._spill([record])
             return item
@@ -129,7 +129,7 @@ class MongoStorePipeline:
                 self.stats.inc_value(f"mongo/{name}", value)
 
     def _spill(self, records: list[dict]) -> None:
-        path = self.spill.append([{"kind": "article", "item": r} for r in records])
+        path = self.spill.append([{"kind": "article", "item": to_jsonable(r)} for r in records])
         self.stats.inc_value("mongo/spilled", len(records))
         logger.error("MongoDB unavailable: %d item(s) kept in %s for the next run",
                      len(records), path)

@@ -16,7 +16,6 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
-from newsscraper.items import to_jsonable
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +29,8 @@ def utcnow() -> datetime:
 
 
 def article_doc(item: dict[str, Any]) -> dict[str, Any]:
-    """The stored form of an Article dict (from ``to_jsonable``): datetimes as BSON dates."""
+    """The stored form of an Article dict (from ``to_jsonable`` or ``to_document``):
+    datetimes as BSON dates."""
     doc = dict(item)
     doc["_id"] = f"{doc['site']}:{doc['article_id']}"
     for name in ("published_at", "modified_at"):
@@ -66,6 +66,7 @@ class ArticleStore:
         self.runs = db[runs]
         self.body_hashes = db[body_hashes]
         self.state = db["crawl_state"]
+        self.index = db["article_index"]
 
     @classmethod
     def from_settings(cls, settings, uri: str) -> ArticleStore:
@@ -90,14 +91,14 @@ class ArticleStore:
                                          name="article_version")
 
     async def known_ids(self, ids: list[int], site: str = "moscowtimes") -> dict[int, datetime | None]:
-        """Which of ``ids`` are stored, with their ``published_at`` (an ``_id $in``
-        lookup: the only filter FerretDB's SQLite backend serves from an index)."""
+        """Which of ``ids`` are stored, with their ``published_at``. Asks the slim
+        ``article_index`` collection: on FerretDB's SQLite backend every query scans its
+        collection, so the scan should be of small documents."""
         if not ids:
             return {}
         keys = [f"{site}:{i}" for i in dict.fromkeys(ids)]
         out: dict[int, datetime | None] = {}
-        async for doc in self.articles.find({"_id": {"$in": keys}},
-                                            {"_id": 1, "published_at": 1, "modified_at": 1}):
+        async for doc in self.index.find({"_id": {"$in": keys}}, {"_id": 1, "published_at": 1}):
             out[int(doc["_id"].split(":", 1)[1])] = doc.get("published_at")
         return out
 
@@ -105,8 +106,12 @@ class ArticleStore:
         """Store a batch idempotently: new articles inserted (version 1), changed ones
         versioned, unchanged ones only touched (``last_seen_at``).
 
-        Safe to repeat after an ambiguous failure: inserts that already happened come
-        back as duplicate-key errors and revision copies have deterministic ``_id``s.
+        Optimistic: the whole batch is inserted with ``insert_many(ordered=False)``; the
+        duplicate-key failures (11000) are the articles already stored, and only those
+        are read back. A fresh batch costs no read at all, which matters on FerretDB
+        where every read scans a collection. Safe to repeat after an ambiguous failure:
+        inserts that already happened come back as 11000 and revision copies have
+        deterministic ``_id``s.
         """
         now = now or utcnow()
         result = FlushResult()
@@ -114,84 +119,96 @@ class ArticleStore:
         if not docs:
             return result
         await self._mark_duplicates(docs, result)
-        existing = {d["_id"]: d async for d in self.articles.find({"_id": {"$in": list(docs)}})}
-        new = [d for k, d in docs.items() if k not in existing]
-        changed = [d for k, d in docs.items()
-                   if k in existing and existing[k].get("content_hash") != d.get("content_hash")]
-        same = [k for k, d in docs.items()
-                if k in existing and existing[k].get("content_hash") == d.get("content_hash")]
-        for d in new:
+        for d in docs.values():
             d.update(first_seen_at=now, last_seen_at=now, version=1)
-        if new:
-            result.new = await self._insert_new(new, result)
+        stored = await self._insert_ignoring_duplicates(self.articles, list(docs.values()))
+        existing_ids = [k for k in docs if k not in stored]
+        result.new = len(stored)
+        result.ids["new"].extend(stored)
+        await self._insert_ignoring_duplicates(self.index, [_index_entry(docs[k]) for k in stored])
+        if not existing_ids:
+            return result
+        known = {d["_id"]: d async for d in self.index.find({"_id": {"$in": existing_ids}})}
+        missing = [k for k in existing_ids if k not in known]
+        if missing:  # stored by a version of this code without the index: rebuild entries
+            async for d in self.articles.find({"_id": {"$in": missing}},
+                                              {"_id": 1, "published_at": 1, "content_hash": 1,
+                                               "version": 1}):
+                known[d["_id"]] = _index_entry(d)
+            await self._insert_ignoring_duplicates(self.index, [known[k] for k in missing
+                                                                if k in known])
+        changed = [k for k in existing_ids if known.get(k, {}).get("content_hash")
+                   != docs[k].get("content_hash")]
+        same = [k for k in existing_ids if k not in changed]
         if changed:
-            await self._new_revisions(changed, existing, now, result)
+            await self._new_revisions([docs[k] for k in changed], now, result)
         if same:
             await self.articles.update_many({"_id": {"$in": same}}, {"$set": {"last_seen_at": now}})
+            await self.index.update_many({"_id": {"$in": same}}, {"$set": {"last_seen_at": now}})
             result.unchanged += len(same)
         return result
 
-    async def _insert_new(self, new: list[dict], result: FlushResult) -> int:
+    @staticmethod
+    async def _insert_ignoring_duplicates(collection, docs: list[dict]) -> list[str]:
+        """Insert what is not there yet; return the ``_id``s inserted now."""
+        if not docs:
+            return []
         try:
-            await self.articles.insert_many(new, ordered=False)
-            inserted = [d["_id"] for d in new]
+            await collection.insert_many(docs, ordered=False)
+            return [d["_id"] for d in docs]
         except BulkWriteError as exc:
-            dup = {new[e["index"]]["_id"] for e in exc.details.get("writeErrors", [])
-                   if e.get("code") == DUPLICATE_KEY}
-            other = [e for e in exc.details.get("writeErrors", []) if e.get("code") != DUPLICATE_KEY]
-            if other:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
                 raise
-            # "already stored": a retry after a write whose acknowledgement was lost
-            inserted = [d["_id"] for d in new if d["_id"] not in dup]
-            result.unchanged += len(dup)
-        result.ids["new"].extend(inserted)
-        return len(inserted)
+            duplicate = {docs[e["index"]]["_id"] for e in errors}
+            return [d["_id"] for d in docs if d["_id"] not in duplicate]
 
-    async def _new_revisions(self, changed: list[dict], existing: dict[str, dict], now: datetime,
-                             result: FlushResult) -> None:
+    async def _new_revisions(self, changed: list[dict], now: datetime, result: FlushResult) -> None:
+        existing = {d["_id"]: d async for d in
+                    self.articles.find({"_id": {"$in": [d["_id"] for d in changed]}})}
         copies = []
         for d in changed:
             old = dict(existing[d["_id"]])
-            version = int(old.get("version", 1))
             old["article"] = old.pop("_id")
-            old["_id"] = f"{d['_id']}:v{version}"
+            old["_id"] = f"{d['_id']}:v{int(old.get('version', 1))}"
             old["superseded_at"] = now
             copies.append(old)
-        try:
-            await self.versions.insert_many(copies, ordered=False)
-        except BulkWriteError as exc:
-            if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
-                raise
-        ops = []
+        await self._insert_ignoring_duplicates(self.versions, copies)
+        ops, index_ops = [], []
         for d in changed:
             old = existing[d["_id"]]
+            version = int(old.get("version", 1))
             d.update(first_seen_at=old.get("first_seen_at", now), last_seen_at=now,
-                     version=int(old.get("version", 1)) + 1)
+                     version=version + 1)
             # the version guard makes a replayed write a no-op
-            ops.append(ReplaceOne({"_id": d["_id"], "version": old.get("version", 1)}, d))
+            ops.append(ReplaceOne({"_id": d["_id"], "version": version}, d))
+            index_ops.append(ReplaceOne({"_id": d["_id"]}, _index_entry(d)))
         await self.articles.bulk_write(ops, ordered=False)
+        await self.index.bulk_write(index_ops, ordered=False)
         result.updated += len(changed)
         result.ids["updated"].extend(d["_id"] for d in changed)
 
     async def _mark_duplicates(self, docs: dict[str, dict], result: FlushResult) -> None:
-        """Same body under another id (this run or an earlier one) -> ``duplicate_of``."""
-        by_hash = {d["body_hash"]: k for k, d in docs.items() if d.get("body_hash")}
+        """Same body under another id (this run or an earlier one) -> ``duplicate_of``.
+
+        Body hashes are claimed by inserting them; only the hashes already claimed are
+        read back to learn their owner."""
+        by_hash: dict[str, str] = {}
+        for k, d in docs.items():
+            if d.get("body_hash"):
+                by_hash.setdefault(d["body_hash"], k)
         if not by_hash:
             return
-        known = {h["_id"]: h["article"] async for h in
-                 self.body_hashes.find({"_id": {"$in": list(by_hash)}})}
+        claimed = await self._insert_ignoring_duplicates(
+            self.body_hashes, [{"_id": h, "article": k} for h, k in by_hash.items()])
+        taken = [h for h in by_hash if h not in set(claimed)]
+        owners = {h["_id"]: h["article"] async for h in
+                  self.body_hashes.find({"_id": {"$in": taken}})} if taken else {}
         for k, d in docs.items():
-            owner = known.get(d.get("body_hash"))
+            owner = owners.get(d.get("body_hash")) or by_hash.get(d.get("body_hash"))
             if owner and owner != k and not d.get("duplicate_of"):
                 d["duplicate_of"] = owner
                 result.duplicates_marked += 1
-        fresh = [{"_id": h, "article": k} for h, k in by_hash.items() if h not in known]
-        if fresh:
-            try:
-                await self.body_hashes.insert_many(fresh, ordered=False)
-            except BulkWriteError as exc:
-                if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
-                    raise
 
     # -- crawl state (what the spider remembers between runs) -------------------------
     async def get_state(self, keys: list[str]) -> dict[str, Any]:
@@ -217,8 +234,11 @@ class ArticleStore:
         await self.runs.update_one({"_id": run_id}, {"$set": fields}, upsert=True)
 
 
-def jsonable_article(item) -> dict[str, Any]:
-    return to_jsonable(item)
+def _index_entry(doc: dict[str, Any]) -> dict[str, Any]:
+    """The slim copy of an article kept in ``article_index`` for cheap lookups."""
+    return {"_id": doc["_id"], "published_at": doc.get("published_at"),
+            "content_hash": doc.get("content_hash"), "version": doc.get("version", 1),
+            "last_seen_at": doc.get("last_seen_at")}
 
 
 async def retrying(op, *, attempts_until: float, first_delay: float = 0.5,
