@@ -57,7 +57,8 @@ class RunRecorder:
         try:
             await store.start_run({"_id": self.run_id, "spider": spider.name,
                                    "started_at": self.started, "status": "running",
-                                   "arguments": self._arguments(spider), "host": os.uname().nodename})
+                                   "arguments": self._arguments(spider),
+                                   "host": os.uname().nodename})
         except Exception as exc:
             logger.warning("could not write the run record: %s", type(exc).__name__)
             self.crawler.stats.inc_value("runs/errors")

@@ -16,7 +16,6 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
-
 logger = logging.getLogger(__name__)
 
 DUPLICATE_KEY = 11000
@@ -38,7 +37,8 @@ def article_doc(item: dict[str, Any]) -> dict[str, Any]:
             doc[name] = datetime.fromisoformat(doc[name].replace("Z", "+00:00"))
     for post in doc.get("live_posts") or []:
         if isinstance(post.get("published_at"), str):
-            post["published_at"] = datetime.fromisoformat(post["published_at"].replace("Z", "+00:00"))
+            post["published_at"] = datetime.fromisoformat(
+                post["published_at"].replace("Z", "+00:00"))
     return doc
 
 
@@ -90,7 +90,8 @@ class ArticleStore:
         await self.versions.create_index([("article", ASCENDING), ("version", ASCENDING)],
                                          name="article_version")
 
-    async def known_ids(self, ids: list[int], site: str = "moscowtimes") -> dict[int, datetime | None]:
+    async def known_ids(self, ids: list[int],
+                        site: str = "moscowtimes") -> dict[int, datetime | None]:
         """Which of ``ids`` are stored, with their ``published_at``. Asks the slim
         ``article_index`` collection: on FerretDB's SQLite backend every query scans its
         collection, so the scan should be of small documents."""
@@ -205,7 +206,8 @@ class ArticleStore:
         owners = {h["_id"]: h["article"] async for h in
                   self.body_hashes.find({"_id": {"$in": taken}})} if taken else {}
         for k, d in docs.items():
-            owner = owners.get(d.get("body_hash")) or by_hash.get(d.get("body_hash"))
+            bh = d.get("body_hash") or ""
+            owner = owners.get(bh) or by_hash.get(bh)
             if owner and owner != k and not d.get("duplicate_of"):
                 d["duplicate_of"] = owner
                 result.duplicates_marked += 1

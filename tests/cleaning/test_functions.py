@@ -62,7 +62,8 @@ def test_to_utc(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    (["By Jake Cordell, Anna Rogova and Mack O’Brien"], ["Jake Cordell", "Anna Rogova", "Mack O’Brien"]),
+    (["By Jake Cordell, Anna Rogova and Mack O’Brien"],
+     ["Jake Cordell", "Anna Rogova", "Mack O’Brien"]),
     ("A and B", ["A", "B"]),
     ([" A ", "A", ""], ["A"]),
     ([], []),

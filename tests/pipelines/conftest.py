@@ -25,7 +25,8 @@ def make_article():
             body=f"First paragraph of story {article_id} with unique words {article_id * 7}.\n\n"
                  f"Second paragraph {article_id} about the ruble and the budget.",
             related=[RelatedLink("https://www.themoscowtimes.com/2025/11/02/other", "Other", 1)],
-            image=Image("https://static.themoscowtimes.com/image/article_1360/ab/x.jpg", "Cap", "Cred"),
+            image=Image("https://static.themoscowtimes.com/image/article_1360/ab/x.jpg",
+                        "Cap", "Cred"),
         )
         base.update(fields)
         return Article(**base)

@@ -42,7 +42,8 @@ async def test_new_then_unchanged_then_edited(crawler_for, build, make_article, 
     assert stats["mongo/new"] == 3
     first = {d["_id"]: d for d in mongo_db.articles.find()}
     assert set(first) == {"moscowtimes:1", "moscowtimes:2", "moscowtimes:3"}
-    assert all(d["version"] == 1 and d["first_seen_at"] == d["last_seen_at"] for d in first.values())
+    assert all(d["version"] == 1 and d["first_seen_at"] == d["last_seen_at"]
+               for d in first.values())
 
     await asyncio.sleep(1.1)  # stored times have second resolution
     # the related link's render date moved: not a change a reader sees
@@ -53,7 +54,8 @@ async def test_new_then_unchanged_then_edited(crawler_for, build, make_article, 
     assert stats["mongo/unchanged"] == 2 and stats["mongo/updated"] == 1
     after = {d["_id"]: d for d in mongo_db.articles.find()}
     for key in ("moscowtimes:1", "moscowtimes:2"):
-        assert after[key]["version"] == 1 and after[key]["content_hash"] == first[key]["content_hash"]
+        assert after[key]["version"] == 1
+        assert after[key]["content_hash"] == first[key]["content_hash"]
         assert after[key]["last_seen_at"] > first[key]["last_seen_at"]
     edited = after["moscowtimes:3"]
     assert edited["version"] == 2 and edited["title"] == "Story 3, edited"
@@ -63,8 +65,10 @@ async def test_new_then_unchanged_then_edited(crawler_for, build, make_article, 
     assert mongo_db.article_versions.count_documents({}) == 1
 
 
-async def test_same_article_twice_in_a_run_is_stored_once(crawler_for, build, make_article, mongo_db):
-    stats = await run_items(crawler_for(), build, [make_article(7), make_article(7), make_article(8)])
+async def test_same_article_twice_in_a_run_is_stored_once(crawler_for, build, make_article,
+                                                          mongo_db):
+    items = [make_article(7), make_article(7), make_article(8)]
+    stats = await run_items(crawler_for(), build, items)
     assert stats["dedupe/dropped_same_id"] == 1 and stats["mongo/new"] == 2
     assert mongo_db.articles.count_documents({}) == 2
 
@@ -154,7 +158,8 @@ async def test_outage_in_the_middle_recovers(crawler_for, build, make_article, o
 
 
 @monitor_leak
-async def test_outage_that_lasts_spills_then_replays(crawler_for, build, make_article, own_server, tmp_path):
+async def test_outage_that_lasts_spills_then_replays(crawler_for, build, make_article, own_server,
+                                                     tmp_path):
     settings = dict(MONGO_URI=own_server.uri, MONGO_DATABASE="spill", STORE_BATCH_SIZE=5,
                     STORE_RETRY_SECONDS=1.5, MONGO_TIMEOUT_MS=300)
     crawler = crawler_for(**settings)
