@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -97,6 +98,7 @@ def dedupe_tags(tags: list[str] | None) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)  # pure; the same "Read more" links recur on every page
 def canonicalize_url(url: str | None) -> str | None:
     """Scheme and host lower-cased, tracking parameters and fragment removed, query
     sorted (w3lib); the path is kept as published."""

@@ -44,8 +44,8 @@ class CleanPipeline:
             a[name] = to_utc(value) if value is not None else None
         if a.get("url"):
             a["url"] = canonicalize_url(a["url"])
-        a["read_more"] = list(dict.fromkeys(u for u in map(canonicalize_url, a.get("read_more") or [])
-                                            if u))
+        read_more = map(canonicalize_url, a.get("read_more") or [])
+        a["read_more"] = list(dict.fromkeys(u for u in read_more if u))
         for link in a.get("related") or []:
             link.title = clean_text(link.title) or ""
         image = a.get("image")

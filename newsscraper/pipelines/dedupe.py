@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import re
+import zlib
 
 from datasketch import MinHash, MinHashLSH
 from itemadapter import ItemAdapter
@@ -58,6 +59,8 @@ class DedupePipeline:
         self.bodies: dict[str, str] = {}
         self.num_perm = num_perm
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        # drawn once: datasketch would draw the same permutations again for every sketch
+        self.permutations = MinHash(num_perm=num_perm, seed=1).permutations
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -90,7 +93,10 @@ class DedupePipeline:
         return item
 
     def _minhash(self, body: str) -> MinHash:
-        mh = MinHash(num_perm=self.num_perm, seed=1)
+        # crc32 (C) instead of the default per-shingle SHA-1: datasketch mixes the 32-bit
+        # value before permuting, and sketches only meet other sketches of this run
+        mh = MinHash(num_perm=self.num_perm, seed=1, hashfunc=zlib.crc32,
+                     permutations=self.permutations, scheme="affine32")
         words = _WORD.findall(body.casefold())
         shingles = {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
         mh.update_batch([s.encode() for s in shingles])

@@ -1,0 +1,328 @@
+"""Crawl benchmarks: speed against a bare spider, peak memory, incremental requests.
+
+Every crawl is a real ``scrapy crawl moscowtimes`` child process (replica profile: no
+throttling, 32 concurrent requests) against a replica served by another child process
+(``newsscraper replica serve``), storing into a FerretDB this script starts in a
+temporary directory (or the server ``MONGO_URI`` names). Figures come from the crawl's
+own stats (``elapsed_time_seconds``: engine start to close) and, for memory, from the
+crawl process's peak resident set (``wait4`` rusage ``ru_maxrss``).
+
+``speed``: one recording crawl (DEBUG log) gives the link graph the spider walked
+(each page's children, from the ``referer`` of every response). Then, in alternating
+rounds, the full pipeline (parse, follow, clean, validate, dedupe, store; ``mode=full``
+into an empty database) and a bare Scrapy spider that requests exactly the same URLs
+along the same graph from the same seeds, with no parsing and no storage (redirects not
+followed: the graph names their targets), both with the same settings. Reported:
+responses per second of each (best round) and their ratio (target >= 0.8).
+
+``memory``: a full crawl of replicas of each size (default 5,000 and 20,000 articles)
+into an empty database; peak RSS of the crawl process (targets <= 300 MB and <= 1.5x
+growth).
+
+``incremental``: a first crawl (default ``mode``) into an empty database, a re-run
+against the unchanged replica (target <= 5% of the first run's requests), then a run
+against epoch 2 of the same site (new, edited and removed articles) served on the same
+ports: its requests, and whether it stored exactly the new ones and updated the edited.
+
+    .venv/bin/python -m benchmarks.bench_crawl speed         # --articles 5000 --rounds 2
+    .venv/bin/python -m benchmarks.bench_crawl memory        # --sizes 5000,20000
+    .venv/bin/python -m benchmarks.bench_crawl incremental   # --articles 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import scrapy
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = 1
+CRAWLED = re.compile(r"Crawled \((\d+)\) <GET (\S+)>(?: \[[^\]]*\])? \(referer: (\S+)\)")
+ENGINE_SETTINGS = ("CONCURRENT_ITEMS", "DOWNLOAD_MAXSIZE", "TWISTED_REACTOR")
+STAT = re.compile(r"'([\w/.-]+)': ([\d.]+)[,}]")
+
+
+class BareSpider(scrapy.Spider):
+    """Requests what a recorded crawl requested, along the same links, and nothing else:
+    no parsing, no items. ``-a graph=FILE``: ``{"seeds": [...], "children": {url: [...]}}``."""
+
+    name = "bare"
+
+    def __init__(self, graph: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        data = json.loads(Path(graph).read_text())
+        self.seeds: list[str] = data["seeds"]
+        self.children: dict[str, list[str]] = data["children"]
+
+    async def start(self):
+        for url in self.seeds:
+            yield self.request(url)
+
+    def request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, self.parse, meta={"dont_redirect": True,
+                                                     "handle_httpstatus_all": True})
+
+    def parse(self, response):
+        for url in self.children.get(response.url, ()):
+            yield self.request(url)
+
+
+@dataclass
+class Crawl:
+    returncode: int
+    stats: dict[str, float]
+    peak_mb: float
+    wall: float
+    cpu: float
+    log: str = field(repr=False, default="")
+
+    @property
+    def responses(self) -> int:
+        return int(self.stats.get("response_received_count", 0))
+
+    @property
+    def seconds(self) -> float:
+        return self.stats.get("elapsed_time_seconds") or self.wall
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.responses / self.seconds
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str], log_path: Path) -> Crawl:
+    started = time.perf_counter()
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    text = log_path.read_text(errors="replace")
+    dump = text.rsplit("Dumping Scrapy stats:", 1)[-1]
+    stats = {k: float(v) for k, v in STAT.findall(dump)}
+    return Crawl(proc.returncode, stats, usage.ru_maxrss / 1024, wall,
+                 usage.ru_utime + usage.ru_stime, text)
+
+
+@contextmanager
+def replica(articles: int, epoch: int = 1, port: int = 0, static_port: int = 0):
+    """``newsscraper replica serve`` in a child process; yields (base_url, static_url)."""
+    cmd = [sys.executable, "-m", "newsscraper.cli", "replica", "serve", "--articles",
+           str(articles), "--seed", str(SEED), "--epoch", str(epoch), "--port", str(port),
+           "--static-port", str(static_port)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True)
+    try:
+        assert proc.stdout is not None
+        base = proc.stdout.readline().strip().split("=", 1)[1]
+        static = proc.stdout.readline().strip().split("=", 1)[1]
+        yield base, static
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+
+
+@contextmanager
+def database():
+    """The server to store into: ``MONGO_URI``, else a FerretDB of our own in a temp dir."""
+    if os.environ.get("MONGO_URI"):
+        yield os.environ["MONGO_URI"]
+        return
+    from newsscraper.storage.local import LocalDatabase, free_port
+
+    with tempfile.TemporaryDirectory(prefix="bench-crawl-db-") as tmp:
+        db = LocalDatabase(data_dir=Path(tmp), port=free_port())
+        db.start(log=lambda m: print(m, file=sys.stderr))
+        try:
+            yield db.uri
+        finally:
+            db.stop()
+
+
+def drop(uri: str, name: str) -> None:
+    from pymongo import MongoClient
+
+    client: MongoClient = MongoClient(uri)
+    try:
+        client.drop_database(name)
+    finally:
+        client.close()
+
+
+def crawl(origins: tuple[str, str], uri: str, db: str, work: Path, label: str,
+          *extra: str, level: str = "INFO") -> Crawl:
+    base, static = origins
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "moscowtimes", "-a", f"base_url={base}",
+           "-a", f"static_url={static}", "-s", "NEWSSCRAPER_PROFILE=replica",
+           "-s", f"MONGO_DATABASE={db}", "-s", f"NEWSSCRAPER_DATA_DIR={work}",
+           "-s", f"LOG_LEVEL={level}", *extra]
+    env = dict(os.environ, MONGO_URI=uri, PYTHONWARNINGS="ignore")
+    result = _run(cmd, ROOT, env, work / f"{label}.log")
+    if result.returncode != 0:
+        raise SystemExit(f"{label}: crawl failed ({result.returncode}); see {work}/{label}.log")
+    return result
+
+
+def bare(graph: Path, work: Path, label: str) -> Crawl:
+    from newsscraper import settings as project
+    from newsscraper.profiles import REPLICA, as_args
+
+    # the engine settings of the project, so only parsing and storage differ
+    engine = {k: getattr(project, k) for k in ENGINE_SETTINGS}
+    cmd = [sys.executable, "-m", "scrapy", "runspider", str(Path(__file__).resolve()),
+           "-a", f"graph={graph}", *as_args(REPLICA), *as_args(engine),
+           "-s", "ROBOTSTXT_OBEY=True",
+           "-s", "LOG_LEVEL=INFO", "-s", "USER_AGENT=newsscraper-bench (bare)"]
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    env.pop("SCRAPY_SETTINGS_MODULE", None)
+    result = _run(cmd, work, env, work / f"{label}.log")  # outside the project: bare settings
+    if result.returncode != 0:
+        raise SystemExit(f"{label}: bare crawl failed; see {work}/{label}.log")
+    return result
+
+
+def link_graph(log: str, static: str) -> dict:
+    """Seeds and children of every page, from a DEBUG crawl log's ``Crawled`` lines."""
+    seeds: list[str] = []
+    children: dict[str, list[str]] = defaultdict(list)
+    for _status, url, referer in CRAWLED.findall(log):
+        if referer == "None":
+            if url != f"{static}/robots.txt" and url not in seeds:  # robots: the middleware
+                seeds.append(url)
+        else:
+            children[referer].append(url)
+    return {"seeds": seeds, "children": children}
+
+
+def run_speed(args, work: Path) -> dict:
+    with database() as uri, replica(args.articles) as origins:
+        name = f"bench_{uuid.uuid4().hex[:8]}"
+        recording = crawl(origins, uri, name, work, "recording", "-a", "mode=full",
+                          level="DEBUG")
+        drop(uri, name)
+        graph = link_graph(recording.log, origins[1])
+        path = work / "graph.json"
+        path.write_text(json.dumps(graph))
+        pages = sum(len(v) for v in graph["children"].values()) + len(graph["seeds"])
+        print(f"recorded: {recording.responses:,} responses, {pages:,} requests in the graph")
+        ours: list[Crawl] = []
+        theirs: list[Crawl] = []
+        for n in range(args.rounds):
+            theirs.append(bare(path, work, f"bare{n}"))
+            name = f"bench_{uuid.uuid4().hex[:8]}"
+            ours.append(crawl(origins, uri, name, work, f"full{n}", "-a", "mode=full"))
+            drop(uri, name)
+            print(f"round {n + 1}: bare {theirs[-1].responses:,} responses in "
+                  f"{theirs[-1].seconds:.1f} s ({theirs[-1].pages_per_second:,.0f}/s, "
+                  f"{theirs[-1].cpu:.1f} s CPU of {theirs[-1].wall:.1f} s wall); "
+                  f"full {ours[-1].responses:,} in {ours[-1].seconds:.1f} s "
+                  f"({ours[-1].pages_per_second:,.0f}/s, {ours[-1].cpu:.1f} s CPU of "
+                  f"{ours[-1].wall:.1f} s wall, "
+                  f"{int(ours[-1].stats.get('item_scraped_count', 0)):,} articles)")
+        best_ours = max(ours, key=lambda c: c.pages_per_second)
+        best_bare = max(theirs, key=lambda c: c.pages_per_second)
+        ratio = best_ours.pages_per_second / best_bare.pages_per_second
+        print(f"\nbest: full pipeline {best_ours.pages_per_second:,.0f} pages/s, bare spider "
+              f"{best_bare.pages_per_second:,.0f} pages/s, ratio {ratio:.2f} (target >= 0.8)")
+        return {"articles": args.articles, "full_pages_s": best_ours.pages_per_second,
+                "bare_pages_s": best_bare.pages_per_second, "ratio": ratio,
+                "full_responses": best_ours.responses, "bare_responses": best_bare.responses}
+
+
+def run_memory(args, work: Path) -> dict:
+    sizes = [int(s) for s in args.sizes.split(",")]
+    peaks: dict[int, float] = {}
+    with database() as uri:
+        for size in sizes:
+            with replica(size) as origins:
+                name = f"bench_{uuid.uuid4().hex[:8]}"
+                result = crawl(origins, uri, name, work, f"memory{size}", "-a", "mode=full")
+                drop(uri, name)
+            peaks[size] = result.peak_mb
+            print(f"{size:,} articles: {int(result.stats.get('item_scraped_count', 0)):,} "
+                  f"stored, {result.responses:,} responses in {result.seconds:.0f} s, "
+                  f"peak RSS {result.peak_mb:,.0f} MB")
+    growth = peaks[sizes[-1]] / peaks[sizes[0]]
+    print(f"\ngrowth {sizes[0]:,} -> {sizes[-1]:,} articles: {growth:.2f}x "
+          f"(targets: <= 300 MB, <= 1.5x)")
+    return {"peak_mb": peaks, "growth": growth}
+
+
+def run_incremental(args, work: Path) -> dict:
+    from pymongo import MongoClient
+
+    from newsscraper.replica import generate_site
+    from newsscraper.storage.local import free_port
+
+    changes = generate_site(args.articles, SEED, 2).changes
+    ports = free_port(), free_port()
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    out: dict = {}
+    with database() as uri:
+        with replica(args.articles, 1, *ports) as origins:
+            first = crawl(origins, uri, name, work, "first")
+            again = crawl(origins, uri, name, work, "unchanged")
+        with replica(args.articles, 2, *ports) as origins:
+            epoch2 = crawl(origins, uri, name, work, "epoch2")
+        client: MongoClient = MongoClient(uri)
+        try:
+            runs = list(client[name].runs.find().sort("started_at", 1))
+        finally:
+            client.close()
+        drop(uri, name)
+    r1, r2, r3 = (int(c.stats.get("downloader/request_count", 0)) for c in (first, again, epoch2))
+    counts = runs[-1]["counts"]
+    print(f"first run:  {r1:,} requests, {runs[0]['counts']['new']:,} articles stored")
+    print(f"unchanged:  {r2:,} requests ({100 * r2 / r1:.1f}% of the first; target <= 5%), "
+          f"{runs[1]['counts']['new']} new, {runs[1]['counts']['updated']} updated")
+    print(f"epoch 2:    {r3:,} requests ({100 * r3 / r1:.1f}%), {counts['new']} new "
+          f"(site: {len(changes['new'])}), {counts['updated']} updated (site: "
+          f"{len(changes['edited'])} edited), {int(epoch2.stats.get('spider/gone', 0))} "
+          f"removed links answered 404/410")
+    out.update(first=r1, unchanged=r2, epoch2=r3, epoch2_new=counts["new"],
+               epoch2_updated=counts["updated"], site_new=len(changes["new"]),
+               site_edited=len(changes["edited"]))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="what", required=True)
+    s = sub.add_parser("speed", help="full pipeline vs a bare spider on the same links")
+    s.add_argument("--articles", type=int, default=5000)
+    s.add_argument("--rounds", type=int, default=2)
+    m = sub.add_parser("memory", help="peak RSS of the crawl process at two sizes")
+    m.add_argument("--sizes", default="5000,20000")
+    i = sub.add_parser("incremental", help="requests of re-runs vs a first run")
+    i.add_argument("--articles", type=int, default=5000)
+    for p in (s, m, i):
+        p.add_argument("--keep", action="store_true", help="keep the crawl logs")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
+    try:
+        result = {"speed": run_speed, "memory": run_memory,
+                  "incremental": run_incremental}[args.what](args, work)
+        print(json.dumps(result, default=str))
+    finally:
+        if args.keep:
+            print(f"logs in {work}", file=sys.stderr)
+        else:
+            for f in work.iterdir():
+                f.unlink()
+            work.rmdir()
+
+
+if __name__ == "__main__":
+    main()
