@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from pymongo import MongoClient
 
-from newsscraper.storage.local import LocalDatabase, free_port
+from newsscraper.storage.local import LocalDatabase, find_ferretdb, free_port
 
 pytest_plugins = ["tests.fixtures_replica"]
 
@@ -32,6 +32,15 @@ def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield db.uri
     finally:
         db.stop()
+
+
+def require_local_ferretdb() -> None:
+    """Skip a test that must run a FerretDB of its own (to stop, kill or inspect it)
+    when none can be had here: no binary and no Go to build one (a MongoDB-only host)."""
+    import shutil
+
+    if find_ferretdb() is None and shutil.which("go") is None:
+        pytest.skip("needs a local FerretDB: no ferretdb binary and no Go to build one")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from newsscraper.storage.local import DatabaseError, LocalDatabase, install_ferretdb
+from newsscraper.storage.local import DatabaseError, LocalDatabase, install_ferretdb, ping
 from newsscraper.storage.uri import redact
 
 
@@ -17,11 +17,16 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     external = os.environ.get("MONGO_URI")
+    if external and args.action == "status":
+        up = ping(external, timeout_ms=3000)
+        print(f"MONGO_URI is set: {redact(external)} "
+              f"{'answers ping' if up else 'does not answer ping'}")
+        return 0 if up else 3
     if external and args.action != "install":
         print(f"MONGO_URI is set ({redact(external)}): using that server, nothing to {args.action}")
         return 0
-    db = LocalDatabase.from_env()
     try:
+        db = LocalDatabase.from_env()
         if args.action == "install":
             print(install_ferretdb(log=lambda m: print(m, file=sys.stderr)))
             return 0
@@ -34,6 +39,6 @@ def run(args) -> int:
         ok, message = db.status()
         print(message)
         return 0 if ok else 3
-    except DatabaseError as exc:
+    except (DatabaseError, OSError) as exc:
         print(f"newsscraper db {args.action}: {exc}", file=sys.stderr)
         return 1

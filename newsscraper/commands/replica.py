@@ -7,6 +7,7 @@ site as JSON Lines to stdout.
 
 from __future__ import annotations
 
+import argparse
 import json
 import signal
 import sys
@@ -21,7 +22,8 @@ def add_parser(sub) -> None:
     for name, help_ in (("serve", "serve the replica until stopped"),
                         ("truth", "write the ground-truth records as JSON Lines")):
         v = verbs.add_parser(name, help=help_)
-        v.add_argument("--articles", type=int, default=300, help="generated articles (300)")
+        v.add_argument("--articles", type=_article_count, default=300,
+                       help="generated articles (300; at least 10)")
         v.add_argument("--seed", type=int, default=1)
         v.add_argument("--epoch", type=int, choices=(1, 2), default=1,
                        help="2: a week later, with edits, new and removed articles")
@@ -42,6 +44,13 @@ def add_parser(sub) -> None:
             v.set_defaults(func=truth)
 
 
+def _article_count(text: str) -> int:
+    n = int(text)
+    if n < 10:
+        raise argparse.ArgumentTypeError("the replica needs at least 10 articles")
+    return n
+
+
 def serve(args) -> int:
     from newsscraper.replica import ReplicaServer, generate_site
 
@@ -49,8 +58,13 @@ def serve(args) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    server = ReplicaServer(model, faults=args.faults, port=args.port,
-                           static_port=args.static_port, host=args.host).start()
+    try:
+        server = ReplicaServer(model, faults=args.faults, port=args.port,
+                               static_port=args.static_port, host=args.host).start()
+    except OSError as exc:
+        print(f"newsscraper replica serve: cannot listen on {args.host} "
+              f"(ports {args.port}, {args.static_port}): {exc.strerror or exc}", file=sys.stderr)
+        return 1
     try:
         print(f"base_url={server.base_url}")
         print(f"static_url={server.static_url}", flush=True)

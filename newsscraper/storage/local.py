@@ -43,7 +43,14 @@ class DatabaseError(RuntimeError):
 
 
 def _project_root() -> Path:
-    return Path(os.environ.get("NEWSSCRAPER_HOME", os.getcwd()))
+    """``NEWSSCRAPER_HOME``, else the folder of the nearest ``scrapy.cfg`` above the
+    current directory (as Scrapy finds its project), else the current directory."""
+    if os.environ.get("NEWSSCRAPER_HOME"):
+        return Path(os.environ["NEWSSCRAPER_HOME"])
+    from scrapy.utils.conf import closest_scrapy_cfg
+
+    cfg = closest_scrapy_cfg()
+    return Path(cfg).parent if cfg else Path.cwd()
 
 
 def tools_dir() -> Path:
@@ -114,6 +121,18 @@ def _pid_alive(pid: int) -> bool:
         return True
 
 
+def _is_ferretdb(pid: int) -> bool:
+    """Alive and running FerretDB: a pid file can outlive its server, and the pid be
+    reused by an unrelated process that must never be signalled."""
+    if not _pid_alive(pid):
+        return False
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc (not Linux): trust the pid
+    return b"ferretdb" in cmdline.split(b"\0", 1)[0]
+
+
 def ping(uri: str, timeout_ms: int = 1000) -> bool:
     """True when a MongoDB-protocol server at ``uri`` answers ``ping``."""
     from pymongo import MongoClient
@@ -154,7 +173,13 @@ class LocalDatabase:
     def from_env(cls) -> LocalDatabase:
         """Data dir and port from ``NEWSSCRAPER_DB_DIR`` / ``NEWSSCRAPER_DB_PORT``."""
         data_dir = Path(os.environ.get("NEWSSCRAPER_DB_DIR", _project_root() / DEFAULT_DATA_DIR))
-        port = int(os.environ.get("NEWSSCRAPER_DB_PORT", DEFAULT_PORT))
+        raw = os.environ.get("NEWSSCRAPER_DB_PORT", str(DEFAULT_PORT))
+        try:
+            port = int(raw)
+        except ValueError:
+            raise DatabaseError(f"NEWSSCRAPER_DB_PORT must be a port number; got {raw!r}") from None
+        if not 0 < port < 65536:
+            raise DatabaseError(f"NEWSSCRAPER_DB_PORT must be 1-65535; got {port}")
         return cls(data_dir=data_dir, port=port)
 
     @property
@@ -183,14 +208,14 @@ class LocalDatabase:
         """Start the instance if it is not running; return a one-line status message."""
         pid = self.pid()
         if pid is not None:
-            if _pid_alive(pid):
+            if _is_ferretdb(pid):
                 if ping(self.uri):
                     return f"FerretDB already running (pid {pid}) at {self.uri}"
                 raise DatabaseError(
                     f"pid {pid} from {self.pid_file} is alive but does not answer on "
                     f"{self.uri}; stop it (`newsscraper db stop`) or remove the pid file"
                 )
-            log(f"removing stale pid file {self.pid_file} (pid {pid} is gone)")
+            log(f"removing stale pid file {self.pid_file} (pid {pid} is not a FerretDB)")
             self.pid_file.unlink(missing_ok=True)
         if _port_open(self.host, self.port):
             raise DatabaseError(
@@ -233,7 +258,7 @@ class LocalDatabase:
         pid = self.pid()
         if pid is None:
             return "FerretDB is not running (no pid file)"
-        if not _pid_alive(pid):
+        if not _is_ferretdb(pid):  # gone, or the pid now belongs to another program
             self.pid_file.unlink(missing_ok=True)
             return f"FerretDB is not running; removed stale pid file (pid {pid})"
         os.kill(pid, signal.SIGTERM)
@@ -254,7 +279,7 @@ class LocalDatabase:
         pid = self.pid()
         if pid is None:
             return False, f"FerretDB not running (data dir {self.data_dir})"
-        if not _pid_alive(pid):
+        if not _is_ferretdb(pid):
             return False, f"FerretDB not running; stale pid file {self.pid_file} (pid {pid})"
         if not ping(self.uri):
             return False, f"FerretDB pid {pid} is alive but does not answer on {self.uri}"

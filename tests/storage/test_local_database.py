@@ -1,10 +1,13 @@
 import socket
+import subprocess
+import sys
 
 import pytest
 from pymongo import MongoClient
 
 from newsscraper.cli import main
 from newsscraper.storage.local import DatabaseError, LocalDatabase, free_port
+from tests.conftest import require_local_ferretdb
 
 
 def test_round_trip_through_real_server(mongo_db):
@@ -26,6 +29,7 @@ def test_duplicate_key_is_reported_as_11000(mongo_db):
 
 @pytest.fixture
 def local_db(tmp_path, monkeypatch):
+    require_local_ferretdb()
     monkeypatch.delenv("MONGO_URI", raising=False)
     port = free_port()
     monkeypatch.setenv("NEWSSCRAPER_DB_DIR", str(tmp_path / "db"))
@@ -55,6 +59,47 @@ def test_stale_pid_file_is_cleared(local_db, capsys):
     assert "stale pid" in capsys.readouterr().out
     assert main(["db", "start"]) == 0
     assert "stale pid" in capsys.readouterr().err
+
+
+def test_pid_reused_by_another_program_is_never_signalled(local_db, capsys):
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        local_db.data_dir.mkdir(parents=True)
+        local_db.pid_file.write_text(f"{other.pid}\n")
+        assert main(["db", "status"]) == 3
+        assert main(["db", "stop"]) == 0
+        assert "stale pid" in capsys.readouterr().out
+        assert other.poll() is None, "db stop killed a process that is not FerretDB"
+        local_db.pid_file.write_text(f"{other.pid}\n")
+        assert main(["db", "start"]) == 0
+        assert local_db.pid() != other.pid and other.poll() is None
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_project_database_found_from_a_subdirectory(monkeypatch, tmp_path):
+    for name in ("NEWSSCRAPER_HOME", "NEWSSCRAPER_DB_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "scrapy.cfg").write_text("[settings]\ndefault = newsscraper.settings\n")
+    (tmp_path / "tests" / "deep").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "tests" / "deep")
+    assert LocalDatabase.from_env().data_dir == tmp_path / "var" / "db"
+
+
+def test_bad_port_setting_is_a_clear_message(monkeypatch, capsys):
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    monkeypatch.setenv("NEWSSCRAPER_DB_PORT", "abc")
+    assert main(["db", "status"]) == 1
+    assert "NEWSSCRAPER_DB_PORT" in capsys.readouterr().err
+
+
+def test_status_of_an_external_server_pings_it(monkeypatch, capsys, mongo_server):
+    monkeypatch.setenv("MONGO_URI", "mongodb://127.0.0.1:1/")
+    assert main(["db", "status"]) == 3
+    assert "does not answer" in capsys.readouterr().out
+    monkeypatch.setenv("MONGO_URI", mongo_server)
+    assert main(["db", "status"]) == 0
 
 
 def test_port_in_use_gives_a_clear_message(local_db, capsys):
