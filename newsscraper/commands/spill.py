@@ -11,7 +11,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("spill", help="inspect or replay items spilled while MongoDB was down")
     p.add_argument("action", choices=("status", "replay"))
     p.add_argument("--data-dir", default=os.environ.get("NEWSSCRAPER_DATA_DIR", "var"))
-    p.add_argument("--database", default=os.environ.get("MONGO_DATABASE", "newsscraper"))
+    p.add_argument("--database", default=None,
+                   help="default: MONGO_DATABASE (setting or environment), as the crawl uses")
     p.set_defaults(func=run)
 
 
@@ -27,20 +28,24 @@ def run(args) -> int:
     return asyncio.run(_replay(files, args.database))
 
 
-async def _replay(files: list[Path], database: str) -> int:
-    from newsscraper.storage.mongo import ArticleStore
-    from newsscraper.storage.spill import SpillFile
-    from newsscraper.storage.uri import mongo_uri, redact
+async def _replay(files: list[Path], database: str | None) -> int:
+    from scrapy.utils.project import get_project_settings
 
-    uri = mongo_uri()
-    store = ArticleStore(uri, database)
+    from newsscraper.storage.mongo import ArticleStore
+    from newsscraper.storage.uri import mongo_database, mongo_uri, redact
+
+    settings = get_project_settings()  # the crawl's database and collection names
+    if database:
+        settings.set("MONGO_DATABASE", database, priority="cmdline")
+    database = mongo_database(settings)
+    uri = mongo_uri(settings)
+    store = ArticleStore.from_settings(settings, uri)
     try:
         for path in files:
-            items = [r["item"] for r in SpillFile.read(path) if r.get("kind") == "article"]
-            for i in range(0, len(items), 200):
-                await store.write(items[i:i + 200])
+            result, runs = await store.replay(path, settings.getint("STORE_BATCH_SIZE", 200))
             path.unlink()
-            print(f"replayed {len(items)} item(s) from {path} into {redact(uri)} {database}")
+            print(f"replayed {path} into {redact(uri)} {database}: {result.new} new, "
+                  f"{result.updated} updated, {result.unchanged} unchanged, {runs} run record(s)")
     finally:
         await store.close()
     return 0

@@ -6,11 +6,14 @@ import logging
 import os
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsscraper.items import to_jsonable
 from newsscraper.storage.mongo import ArticleStore
+from newsscraper.storage.spill import SpillFile
 from newsscraper.storage.uri import mongo_uri
 
 logger = logging.getLogger(__name__)
@@ -27,6 +30,9 @@ class RunRecorder:
     """Writes a run record at spider open (status ``running``) and close (status
     ``finished`` or ``failed``, finish reason, arguments, counts, duration).
 
+    When the database cannot take the record at close, it is kept in a spill file under
+    ``NEWSSCRAPER_DATA_DIR/spill`` and written by the next run's replay.
+
     Settings: ``RUNS_ENABLED`` (True), ``MONGO_*`` as the store. The record never holds
     the database password.
     """
@@ -38,6 +44,8 @@ class RunRecorder:
         self.crawler = crawler
         self.run_id = f"{_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
         self.started = _now()
+        self.opening: dict = {"_id": self.run_id, "started_at": self.started}
+        self.spill_dir = Path(crawler.settings.get("NEWSSCRAPER_DATA_DIR", "var")) / "spill"
         crawler.signals.connect(self.spider_opened, signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
 
@@ -53,12 +61,12 @@ class RunRecorder:
 
     async def spider_opened(self, spider) -> None:
         self.crawler.stats.set_value("run/id", self.run_id)
+        self.opening = {"_id": self.run_id, "spider": spider.name, "started_at": self.started,
+                        "status": "running", "arguments": self._arguments(spider),
+                        "host": os.uname().nodename}
         store = self._store()
         try:
-            await store.start_run({"_id": self.run_id, "spider": spider.name,
-                                   "started_at": self.started, "status": "running",
-                                   "arguments": self._arguments(spider),
-                                   "host": os.uname().nodename})
+            await store.start_run(dict(self.opening))
         except Exception as exc:
             logger.warning("could not write the run record: %s", type(exc).__name__)
             self.crawler.stats.inc_value("runs/errors")
@@ -89,7 +97,11 @@ class RunRecorder:
         try:
             await store.finish_run(self.run_id, record)
         except Exception as exc:
-            logger.warning("could not finish the run record %s: %s", self.run_id,
-                           type(exc).__name__)
+            # kept with the spilled items: the next run's replay writes it
+            path = SpillFile(self.spill_dir).append(
+                [{"kind": "run", "run": to_jsonable({**self.opening, **record})}])
+            self.crawler.stats.inc_value("runs/spilled")
+            logger.error("could not write the run record %s (%s); kept in %s for the next run",
+                         self.run_id, type(exc).__name__, path)
         finally:
             await store.close()

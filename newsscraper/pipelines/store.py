@@ -13,7 +13,7 @@ from newsscraper.items import to_document, to_jsonable
 from newsscraper.storage.local import DatabaseError, LocalDatabase
 from newsscraper.storage.mongo import ArticleStore, FlushResult, retrying
 from newsscraper.storage.spill import SpillFile
-from newsscraper.storage.uri import mongo_uri, redact, uses_local_database
+from newsscraper.storage.uri import mongo_database, mongo_uri, redact, uses_local_database
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +32,10 @@ class MongoStorePipeline:
     ``mongo_unavailable`` (a non-zero exit of ``scrapy crawl``). The next run replays
     spill files before crawling.
 
-    Settings: ``MONGO_URI`` (else the environment, else the local FerretDB, started when
-    ``MONGO_AUTOSTART``), ``MONGO_DATABASE``, ``MONGO_*_COLLECTION``, ``STORE_ENABLED``.
+    Settings: ``STORE_BATCH_SIZE`` (200), ``STORE_BATCH_SECONDS`` (5),
+    ``STORE_RETRY_SECONDS`` (60), ``NEWSSCRAPER_DATA_DIR``, ``MONGO_URI`` (else the
+    environment, else the local FerretDB, started when ``MONGO_AUTOSTART``),
+    ``MONGO_DATABASE``, ``MONGO_*_COLLECTION``, ``STORE_ENABLED``.
     Stats: ``mongo/new``, ``mongo/updated``, ``mongo/unchanged``, ``mongo/duplicates``,
     ``mongo/retries``, ``mongo/spilled``, ``mongo/replayed``, ``mongo/errors``.
     """
@@ -56,6 +58,7 @@ class MongoStorePipeline:
         self.last_flush = 0.0
         self.down = False
         self._closing: asyncio.Future | None = None
+        self._timer: asyncio.Task | None = None
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -72,9 +75,10 @@ class MongoStorePipeline:
             except DatabaseError as exc:
                 logger.error("local database could not start: %s", exc)
         logger.info("storing articles in %s, database %s", redact(self.uri),
-                    self.settings.get("MONGO_DATABASE"))
+                    mongo_database(self.settings))
         self.store = ArticleStore.from_settings(self.settings, self.uri)
         self.last_flush = asyncio.get_running_loop().time()
+        self._timer = asyncio.ensure_future(self._flush_when_due())
         try:
             await retrying(self.store.ensure_indexes, attempts_until=self._deadline(),
                            what="index creation", stats=self.stats)
@@ -113,7 +117,18 @@ class MongoStorePipeline:
                 return
             self._count(result)
 
+    async def _flush_when_due(self) -> None:
+        """The time bound of a batch, also while no item arrives (a slow crawl's tail)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.batch_seconds / 2)
+            if self.buffer and loop.time() - self.last_flush >= self.batch_seconds:
+                # shielded: cancelling the timer at close must not drop a batch in flight
+                await asyncio.shield(self.flush())
+
     async def close_spider(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
         await self.flush()
         if self.store is not None:
             await self.store.close()
@@ -150,16 +165,18 @@ class MongoStorePipeline:
 
     async def _replay(self) -> None:
         assert self.store is not None
+        store = self.store
         for path in self.spill.pending():
-            records = [r["item"] for r in SpillFile.read(path) if r.get("kind") == "article"]
-            for i in range(0, len(records), self.batch_size):
-                chunk = records[i:i + self.batch_size]
-                result = await retrying(lambda c=chunk: self.store.write(c),
-                                        attempts_until=self._deadline(), what="spill replay",
-                                        stats=self.stats)
-                self._count(result)
-            self.stats.inc_value("mongo/replayed", len(records))
-            logger.info("replayed %d spilled item(s) from %s", len(records), path)
+            result, runs = await retrying(lambda p=path: store.replay(p, self.batch_size),
+                                          attempts_until=self._deadline(), what="spill replay",
+                                          stats=self.stats)
+            self._count(result)
+            items = result.new + result.updated + result.unchanged
+            self.stats.inc_value("mongo/replayed", items)
+            if runs:
+                self.stats.inc_value("mongo/replayed_runs", runs)
+            logger.info("replayed %d spilled item(s) and %d run record(s) from %s", items,
+                        runs, path)
             path.unlink()
 
 

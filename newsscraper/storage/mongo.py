@@ -16,6 +16,8 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
+from newsscraper.storage.uri import mongo_database
+
 logger = logging.getLogger(__name__)
 
 DUPLICATE_KEY = 11000
@@ -70,7 +72,7 @@ class ArticleStore:
 
     @classmethod
     def from_settings(cls, settings, uri: str) -> ArticleStore:
-        return cls(uri, settings.get("MONGO_DATABASE", "newsscraper"),
+        return cls(uri, mongo_database(settings),
                    settings.get("MONGO_ARTICLES_COLLECTION", "articles"),
                    settings.get("MONGO_VERSIONS_COLLECTION", "article_versions"),
                    settings.get("MONGO_RUNS_COLLECTION", "runs"),
@@ -167,6 +169,20 @@ class ArticleStore:
     async def _new_revisions(self, changed: list[dict], now: datetime, result: FlushResult) -> None:
         existing = {d["_id"]: d async for d in
                     self.articles.find({"_id": {"$in": [d["_id"] for d in changed]}})}
+        # the index can lag the article when a write failed between the two (a retry or
+        # replay comes next): the article itself says whether this content is stored
+        stale = [d for d in changed if existing[d["_id"]].get("content_hash")
+                 == d.get("content_hash")]
+        if stale:
+            ids = [d["_id"] for d in stale]
+            await self.articles.update_many({"_id": {"$in": ids}},
+                                            {"$set": {"last_seen_at": now}})
+            await self.index.bulk_write([ReplaceOne({"_id": k}, _index_entry(
+                {**existing[k], "last_seen_at": now})) for k in ids], ordered=False)
+            result.unchanged += len(stale)
+            changed = [d for d in changed if d not in stale]
+            if not changed:
+                return
         copies = []
         for d in changed:
             old = dict(existing[d["_id"]])
@@ -228,12 +244,41 @@ class ArticleStore:
             await self.state.bulk_write([UpdateOne({"_id": k}, {"$set": {"value": v}}, upsert=True)
                                          for k, v in values.items()], ordered=False)
 
+    async def replay(self, path, batch_size: int = 200) -> tuple[FlushResult, int]:
+        """Store what a spill file kept: articles (in batches) and run records. Safe to
+        repeat: article writes are idempotent and run records are keyed by run id.
+        Returns the articles' outcome and the number of run records restored."""
+        from newsscraper.storage.spill import SpillFile
+
+        records = SpillFile.read(path)
+        articles = [r["item"] for r in records if r.get("kind") == "article"]
+        total = FlushResult()
+        for i in range(0, len(articles), batch_size):
+            r = await self.write(articles[i:i + batch_size])
+            total.new += r.new
+            total.updated += r.updated
+            total.unchanged += r.unchanged
+            total.duplicates_marked += r.duplicates_marked
+        runs = [run_doc(r["run"]) for r in records if r.get("kind") == "run"]
+        for run in runs:
+            await self.runs.replace_one({"_id": run["_id"]}, run, upsert=True)
+        return total, len(runs)
+
     # -- run records ----------------------------------------------------------------
     async def start_run(self, run: dict[str, Any]) -> None:
         await self.runs.replace_one({"_id": run["_id"]}, run, upsert=True)
 
     async def finish_run(self, run_id: str, fields: dict[str, Any]) -> None:
         await self.runs.update_one({"_id": run_id}, {"$set": fields}, upsert=True)
+
+
+def run_doc(record: dict[str, Any]) -> dict[str, Any]:
+    """A run record read back from a spill file: its times as BSON dates again."""
+    doc = dict(record)
+    for name in ("started_at", "ended_at"):
+        if isinstance(doc.get(name), str):
+            doc[name] = datetime.fromisoformat(doc[name].replace("Z", "+00:00"))
+    return doc
 
 
 def _index_entry(doc: dict[str, Any]) -> dict[str, Any]:
@@ -263,4 +308,4 @@ async def retrying(op, *, attempts_until: float, first_delay: float = 0.5,
             delay = min(delay * 2, max_delay)
 
 
-__all__ = ["ArticleStore", "FlushResult", "PyMongoError", "article_doc", "retrying"]
+__all__ = ["ArticleStore", "FlushResult", "PyMongoError", "article_doc", "retrying", "run_doc"]

@@ -19,6 +19,20 @@ def mongo_uri(settings: Any = None) -> str:
     return value or os.environ.get("MONGO_URI") or LocalDatabase.from_env().uri
 
 
+def mongo_database(settings: Any = None) -> str:
+    """The database name: ``-s MONGO_DATABASE=...`` (or a spider's own setting), else the
+    ``MONGO_DATABASE`` environment variable, else the project setting (``newsscraper``).
+    The environment sits between the two so that a scheduler's environment file can
+    name the database without editing ``settings.py``."""
+    from scrapy.settings import SETTINGS_PRIORITIES
+
+    if settings is not None and settings.get("MONGO_DATABASE") and \
+            (settings.getpriority("MONGO_DATABASE") or 0) > SETTINGS_PRIORITIES["project"]:
+        return str(settings.get("MONGO_DATABASE"))
+    configured = settings.get("MONGO_DATABASE") if settings is not None else None
+    return os.environ.get("MONGO_DATABASE") or configured or "newsscraper"
+
+
 def uses_local_database(settings: Any = None) -> bool:
     value = settings.get("MONGO_URI") if settings is not None else None
     return not (value or os.environ.get("MONGO_URI"))

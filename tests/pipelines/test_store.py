@@ -19,6 +19,7 @@ from newsscraper.pipelines.dedupe import DedupePipeline
 from newsscraper.pipelines.store import MongoStorePipeline
 from newsscraper.pipelines.validate import ValidatePipeline
 from newsscraper.storage.local import LocalDatabase, free_port
+from tests.conftest import require_local_ferretdb
 
 
 async def run_items(crawler, build, items):
@@ -118,6 +119,7 @@ async def test_password_never_logged(crawler_for, build, caplog, mongo_uri):
 @pytest.fixture
 def own_server(tmp_path):
     """A FerretDB of the test's own, to stop and start at will."""
+    require_local_ferretdb()
     db = LocalDatabase(data_dir=tmp_path / "own-db", port=free_port())
     db.start(log=lambda _m: None)
     yield db
@@ -195,3 +197,37 @@ async def test_outage_that_lasts_spills_then_replays(crawler_for, build, make_ar
     client.close()
     assert sorted(d["article_id"] for d in docs) == list(range(1, 21))
     assert all(d["version"] == 1 for d in docs)
+
+
+async def test_retry_after_the_index_write_failed_makes_no_extra_revision(
+        crawler_for, build, make_article, mongo_db):
+    await run_items(crawler_for(), build, [make_article(40)])
+    edited = make_article(40, title="Story 40, edited")
+    await run_items(crawler_for(), build, [edited])
+    # the state a failure between the article write and its index write leaves behind
+    v1_hash = mongo_db.article_versions.find_one({"_id": "moscowtimes:40:v1"})["content_hash"]
+    mongo_db.article_index.update_one({"_id": "moscowtimes:40"},
+                                      {"$set": {"content_hash": v1_hash, "version": 1}})
+    stats = await run_items(crawler_for(), build, [make_article(40, title="Story 40, edited")])
+    assert stats.get("mongo/updated", 0) == 0 and stats["mongo/unchanged"] == 1
+    doc = mongo_db.articles.find_one({"_id": "moscowtimes:40"})
+    assert doc["version"] == 2 and doc["title"] == "Story 40, edited"
+    assert mongo_db.article_versions.count_documents({"article": "moscowtimes:40"}) == 1
+    index = mongo_db.article_index.find_one({"_id": "moscowtimes:40"})
+    assert index["content_hash"] == doc["content_hash"] and index["version"] == 2
+
+
+async def test_batch_time_bound_flushes_while_no_item_arrives(crawler_for, build, make_article,
+                                                               mongo_db):
+    store = build(MongoStorePipeline, crawler_for(STORE_BATCH_SECONDS=0.3))
+    await store.open_spider()
+    try:
+        for i in (50, 51, 52):
+            await store.process_item(make_article(i))
+        assert mongo_db.articles.count_documents({}) == 0  # a batch, not per-item writes
+        deadline = time.monotonic() + 5
+        while mongo_db.articles.count_documents({}) < 3 and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        assert mongo_db.articles.count_documents({}) == 3
+    finally:
+        await store.close_spider()
