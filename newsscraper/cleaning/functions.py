@@ -65,7 +65,10 @@ def to_utc(value: datetime | str | None) -> datetime | None:
             return None
     if value.tzinfo is None or value.utcoffset() is None:
         return None
-    return value.astimezone(timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:  # 9999-12-31T23:59-12:00 has no UTC form: as unreadable
+        return None
 
 
 def split_authors(names: list[str] | str | None) -> list[str]:

@@ -36,6 +36,8 @@ class ValidatePipeline:
                 raise DropItem(reason)
         if not isinstance(a["article_id"], int) or a["article_id"] <= 0:
             self.stats.inc_value("validate/dropped/bad_article_id")
+            logger.warning("dropping article %s: bad_article_id (%r)", a.get("url"),
+                           a["article_id"])
             raise DropItem("bad_article_id")
         self.stats.inc_value("validate/passed")
         return item

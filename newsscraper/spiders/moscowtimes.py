@@ -564,6 +564,11 @@ class MoscowTimesSpider(scrapy.Spider):
             stats.inc_value("spider/parse_error")
             logger.error("cannot parse %s: %s", response.url, exc)
             return
+        except Exception:  # a parser bug: this page is lost, the crawl goes on
+            stats.inc_value("spider/parser_bug")
+            logger.exception("parser failed on %s; please report with the saved page",
+                             response.url)
+            return
         if article.article_id in self.parsed_ids:
             stats.inc_value("spider/duplicate_canonical")
             return  # two URLs, one canonical article (ids are known after the response)

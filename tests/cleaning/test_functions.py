@@ -53,6 +53,8 @@ def test_clean_body_keeps_paragraphs_and_drops_appeals():
     ("2024-05-17 17:40:00", None),  # the gallery's raw DB value: zone unknown
     ("yesterday", None),
     (None, None),
+    ("9999-12-31T23:59:59-12:00", None),  # no UTC form: unreadable, not a crash
+    ("0001-01-01T00:00:00+03:00", None),
 ])
 def test_to_utc(raw, expected):
     got = to_utc(raw)

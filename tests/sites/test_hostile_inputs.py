@@ -123,3 +123,23 @@ def test_trap_truncated_page_is_partial_or_an_error(hostile):
         return
     assert a.article_id and a.title  # whatever arrived is kept, and the item is marked
     assert a.partial and "truncated" in a.parse_errors
+
+
+def test_unparseable_links_are_dropped_not_raised(documents):
+    page = documents[0].decode()
+    broken = page.replace('rel="canonical" href="', 'rel="canonical" href="http://[x', 1)
+    assert broken != page
+    article = parse_article(broken, URL)  # og:url, then the response URL, stand in
+    assert article.article_id == 85152 and article.url.endswith("-a85152")
+    # related, "Read more", image, feed and sitemap links: the broken one alone is dropped
+    first_related = parse_article(page, URL).related[0].url
+    article = parse_article(page.replace(first_related, "http://[x"), URL)
+    assert "http://[x" not in [r.url for r in article.related]
+    feed = (b"<rss><channel><item><link>http://[x</link></item>"
+            b"<item><link>https://www.themoscowtimes.com/2024/05/17/y-a1</link></item>"
+            b"</channel></rss>")
+    assert [e.url for e in parse_rss(feed, URL)] == [
+        "https://www.themoscowtimes.com/2024/05/17/y-a1"]
+    sitemap = (b"<urlset><url><loc>http://[x</loc></url>"
+               b"<url><loc>https://a.example/1</loc></url></urlset>")
+    assert [e.loc for e in parse_sitemap(sitemap, URL).entries] == ["https://a.example/1"]

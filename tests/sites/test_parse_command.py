@@ -98,3 +98,13 @@ def test_not_an_article_and_missing_file(capsys, tmp_path, model, site):
     assert code == 1 and out is None and "not" in err.lower()
     code, out, err = run(capsys, tmp_path / "missing.html")
     assert code == 2 and out is None and err
+
+
+def test_redesigned_article_page_is_read_as_an_article_by_its_url(capsys, tmp_path):
+    path = tmp_path / "redesigned.html"
+    path.write_text("<html><head><title>New look</title></head><body><main><h1>Story</h1>"
+                    "<p>Text</p></main></body></html>")
+    code, out, err = run(capsys, path, "--url", WWW + "/2024/05/17/story-a85152")
+    assert code == 1 and out is None and "article" in err.lower()
+    code, out, _ = run(capsys, path, "--url", WWW + "/news")
+    assert code == 0 and out == []

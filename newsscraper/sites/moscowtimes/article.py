@@ -310,7 +310,7 @@ def parse_article(html: str | bytes, url: str) -> Article:
         raise NotAnArticle("no <head>: an infinite-scroll fragment (/all/{id}), not a page")
     head = _read_head(root)
     declared = [absolute_url(url, c) for c in (head.canonical, head.meta.get("og:url")) if c]
-    page_url = next((u for u in declared if is_article_url(u)), url)
+    page_url = next((u for u in declared if u and is_article_url(u)), url)
     article_id = article_id_from_url(page_url)
     if article_id is None:
         raise NotAnArticle(f"no article id in {page_url}")
@@ -515,11 +515,11 @@ def _add_paragraph(out: list[str], el) -> None:
 def _related(block, base: str) -> list[RelatedLink]:
     out = []
     for a in _all(block, S.RELATED_LINK):
-        href = a.get("href")
+        href = absolute_url(base, a.get("href") or "")
         if not href:
             continue
         title = _text(_first(a, S.RELATED_TITLE)) or collapse(a.get("title", ""))
-        out.append(RelatedLink(url=absolute_url(base, href), title=title))
+        out.append(RelatedLink(url=href, title=title))
     return out
 
 
@@ -527,7 +527,7 @@ def _read_more(art, base: str) -> list[str]:
     # the cluster of "Read more" cards follows the inner article.article, outside it
     clusters = [c for c in _q(S.CLUSTERS)(art) if "cluster" in (c.get("class") or "").split()]
     hrefs = [a.get("href") for cluster in clusters for a in _q(S.READ_MORE_LINK)(cluster)]
-    return _dedupe([absolute_url(base, h) for h in hrefs if h])
+    return _dedupe([u for u in (absolute_url(base, h) for h in hrefs if h) if u])
 
 
 def _tags(walk: _Walk) -> list[str]:
@@ -539,12 +539,12 @@ def _image(walk: _Walk, base: str) -> Image | None:
     fig = walk.first(S.FEATURED)
     if fig is None:
         return None
-    src = _attr(fig, S.FEATURED_IMG, "src")
+    src = absolute_url(base, _attr(fig, S.FEATURED_IMG, "src") or "")
     if not src:
         return None
     caption = _text(_first(fig, S.FEATURED_CAPTION)) or None
     credits = _text(_first(fig, S.FEATURED_CREDITS)) or None
-    return Image(url=absolute_url(base, src), caption=caption,
+    return Image(url=src, caption=caption,
                  credits=credits if caption or credits else None)
 
 

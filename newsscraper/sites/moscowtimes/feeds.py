@@ -39,11 +39,11 @@ def parse_rss(body: str | bytes, url: str) -> list[FeedEntry]:
         return []
     out = []
     for item in root.iter("item"):
-        link = collapse(item.findtext("link") or item.findtext("guid") or "")
+        link = absolute_url(url, collapse(item.findtext("link") or item.findtext("guid") or ""))
         if not link:
             continue
         # titles are HTML-escaped before the XML escaping: "&#039;" arrives as text
         title = html_lib.unescape(collapse(item.findtext("title") or ""))
-        out.append(FeedEntry(url=absolute_url(url, link), title=title,
+        out.append(FeedEntry(url=link, title=title,
                              published_at=_date(item.findtext("pubDate"))))
     return out

@@ -44,8 +44,8 @@ def parse_listing_page(html: str | bytes, url: str) -> Listing:
     # card: the sidebar's "Just in" / "Most read" items are other classes
     scope = sel.css(ListingSelectorsV2024.MAIN) or sel.css(ListingSelectorsV2024.AUTHOR_CLUSTER)
     root = scope[0] if scope else sel
-    urls = list(dict.fromkeys(absolute_url(url, h)
-                              for h in root.css(ListingSelectorsV2024.CARD_LINKS).getall()))
+    hrefs = root.css(ListingSelectorsV2024.CARD_LINKS).getall()
+    urls = [u for u in dict.fromkeys(absolute_url(url, h) for h in hrefs) if u]
     more = root.css(ListingSelectorsV2024.MORE)
     if more:
         m = more[0].attrib

@@ -59,9 +59,9 @@ def parse_sitemap(body: str | bytes, url: str) -> Sitemap:
             name = _local(child.tag)
             if name in ("loc", "lastmod", "publication_date", "title") and child.text:
                 fields[name] = child.text.strip()
-        if "loc" not in fields:
+        loc = absolute_url(url, fields.get("loc", ""))
+        if not loc:
             continue
-        loc = absolute_url(url, fields["loc"])
         m = _MONTH.search(loc)
         entries.append(SitemapEntry(
             loc=loc, lastmod=_time(fields.get("lastmod")),

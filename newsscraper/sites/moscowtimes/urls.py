@@ -44,12 +44,18 @@ def is_skipped_url(url: str) -> bool:
     return is_skipped_path(parts.path) or "utm_" in parts.query
 
 
-def absolute_url(base: str, href: str) -> str:
-    """``href`` resolved against ``base`` and made safe (spaces, non-ASCII escaped)."""
+def absolute_url(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base`` and made safe (spaces, non-ASCII escaped);
+    ``None`` for an href no URL parser accepts (``http://[x``): a broken link is dropped,
+    it does not take the page down with it."""
     href = href.strip()
-    if href.startswith(("http://", "https://")) and href.isascii() and " " not in href:
-        return href  # already absolute and safe: the common case
-    return safe_url_string(urljoin(base, href))
+    try:
+        if href.startswith(("http://", "https://")) and href.isascii() and " " not in href:
+            urlsplit(href)  # the one check the common, already-safe case needs
+            return href
+        return safe_url_string(urljoin(base, href))
+    except ValueError:
+        return None
 
 
 def is_skipped_path(path: str) -> bool:
