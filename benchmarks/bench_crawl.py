@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -319,9 +320,7 @@ def main() -> None:
         if args.keep:
             print(f"logs in {work}", file=sys.stderr)
         else:
-            for f in work.iterdir():
-                f.unlink()
-            work.rmdir()
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

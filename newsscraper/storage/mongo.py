@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateOne
@@ -58,7 +58,8 @@ class ArticleStore:
 
     def __init__(self, uri: str, database: str, articles: str = "articles",
                  versions: str = "article_versions", runs: str = "runs",
-                 body_hashes: str = "body_hashes", timeout_ms: int = 5000) -> None:
+                 body_hashes: str = "body_hashes", timeout_ms: int = 5000,
+                 seen_resolution: timedelta = timedelta(0)) -> None:
         self.client: AsyncMongoClient = AsyncMongoClient(
             uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
             tz_aware=True, retryWrites=True)
@@ -69,6 +70,7 @@ class ArticleStore:
         self.body_hashes = db[body_hashes]
         self.state = db["crawl_state"]
         self.index = db["article_index"]
+        self.seen_resolution = seen_resolution
 
     @classmethod
     def from_settings(cls, settings, uri: str) -> ArticleStore:
@@ -77,7 +79,8 @@ class ArticleStore:
                    settings.get("MONGO_VERSIONS_COLLECTION", "article_versions"),
                    settings.get("MONGO_RUNS_COLLECTION", "runs"),
                    settings.get("MONGO_BODY_HASHES_COLLECTION", "body_hashes"),
-                   settings.getint("MONGO_TIMEOUT_MS", 5000))
+                   settings.getint("MONGO_TIMEOUT_MS", 5000),
+                   timedelta(hours=settings.getfloat("STORE_SEEN_RESOLUTION_HOURS", 0)))
 
     async def close(self) -> None:
         await self.client.close()
@@ -146,8 +149,15 @@ class ArticleStore:
         if changed:
             await self._new_revisions([docs[k] for k in changed], now, result)
         if same:
-            await self.articles.update_many({"_id": {"$in": same}}, {"$set": {"last_seen_at": now}})
             await self.index.update_many({"_id": {"$in": same}}, {"$set": {"last_seen_at": now}})
+            # the article itself only when its last_seen_at is older than the resolution:
+            # on FerretDB every update scans the collection, and a scheduled run re-reads
+            # the same recent articles many times a day
+            due = [k for k in same if not _within(known[k].get("last_seen_at"), now,
+                                                  self.seen_resolution)]
+            if due:
+                await self.articles.update_many({"_id": {"$in": due}},
+                                                {"$set": {"last_seen_at": now}})
             result.unchanged += len(same)
         return result
 
@@ -279,6 +289,14 @@ def run_doc(record: dict[str, Any]) -> dict[str, Any]:
         if isinstance(doc.get(name), str):
             doc[name] = datetime.fromisoformat(doc[name].replace("Z", "+00:00"))
     return doc
+
+
+def _within(then: datetime | None, now: datetime, span: timedelta) -> bool:
+    if then is None or not span:
+        return False
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=timezone.utc)
+    return now - then < span
 
 
 def _index_entry(doc: dict[str, Any]) -> dict[str, Any]:

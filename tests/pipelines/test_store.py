@@ -231,3 +231,19 @@ async def test_batch_time_bound_flushes_while_no_item_arrives(crawler_for, build
         assert mongo_db.articles.count_documents({}) == 3
     finally:
         await store.close_spider()
+
+
+async def test_unchanged_article_rewritten_at_most_once_per_resolution(
+        crawler_for, build, make_article, mongo_db):
+    await run_items(crawler_for(), build, [make_article(60)])
+    stored = mongo_db.articles.find_one({"_id": "moscowtimes:60"})
+    await asyncio.sleep(1.1)  # stored times have second resolution
+    stats = await run_items(crawler_for(STORE_SEEN_RESOLUTION_HOURS=12), build,
+                            [make_article(60)])
+    assert stats["mongo/unchanged"] == 1
+    assert mongo_db.articles.find_one({"_id": "moscowtimes:60"}) == stored  # not rewritten
+    seen = mongo_db.article_index.find_one({"_id": "moscowtimes:60"})["last_seen_at"]
+    assert seen > stored["last_seen_at"]
+    await asyncio.sleep(1.1)
+    await run_items(crawler_for(STORE_SEEN_RESOLUTION_HOURS=0.0002), build, [make_article(60)])
+    assert mongo_db.articles.find_one({"_id": "moscowtimes:60"})["last_seen_at"] > seen
