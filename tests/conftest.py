@@ -7,9 +7,11 @@ gets a database of its own, dropped afterwards. There is no fake store anywhere.
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pymongo import MongoClient
@@ -41,6 +43,21 @@ def require_local_ferretdb() -> None:
 
     if find_ferretdb() is None and shutil.which("go") is None:
         pytest.skip("needs a local FerretDB: no ferretdb binary and no Go to build one")
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[LocalDatabase]:
+    """A FerretDB of the test's own, to stop and start at will (outage tests)."""
+    require_local_ferretdb()
+    db = LocalDatabase(data_dir=tmp_path / "own-db", port=free_port())
+    db.start(log=lambda _m: None)
+    try:
+        yield db
+    finally:
+        db.stop()
+        # pymongo's server monitor can drop a socket it opened while the server was being
+        # killed; collect it here so its ResourceWarning stays with the test that caused it
+        gc.collect()
 
 
 @pytest.fixture

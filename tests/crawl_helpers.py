@@ -17,13 +17,20 @@ from newsscraper.profiles import REPLICA, as_args
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_crawl(server, mongo_uri: str, database: str, data_dir: Path, *args: str,
-              timeout: float = 300) -> subprocess.CompletedProcess:
+def crawl_command(server, mongo_uri: str, database: str, data_dir: Path,
+                  *args: str) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of a replica crawl into ``database``."""
     env = dict(os.environ, MONGO_URI=mongo_uri, PYTHONWARNINGS="ignore")
     cmd = [sys.executable, "-m", "scrapy", "crawl", "moscowtimes",
            "-a", f"base_url={server.base_url}", "-a", f"static_url={server.static_url}",
            "-s", f"MONGO_DATABASE={database}", "-s", f"NEWSSCRAPER_DATA_DIR={data_dir}",
            "-s", "LOG_LEVEL=INFO", *as_args(REPLICA), *args]
+    return cmd, env
+
+
+def run_crawl(server, mongo_uri: str, database: str, data_dir: Path, *args: str,
+              timeout: float = 300) -> subprocess.CompletedProcess:
+    cmd, env = crawl_command(server, mongo_uri, database, data_dir, *args)
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=timeout)
 

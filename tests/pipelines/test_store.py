@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import gc
 import json
 import threading
 import time
@@ -18,8 +17,6 @@ from newsscraper.pipelines.clean import CleanPipeline
 from newsscraper.pipelines.dedupe import DedupePipeline
 from newsscraper.pipelines.store import MongoStorePipeline
 from newsscraper.pipelines.validate import ValidatePipeline
-from newsscraper.storage.local import LocalDatabase, free_port
-from tests.conftest import require_local_ferretdb
 
 
 async def run_items(crawler, build, items):
@@ -114,19 +111,6 @@ async def test_password_never_logged(crawler_for, build, caplog, mongo_uri):
     await store.open_spider()
     await store.close_spider()
     assert "s3cr3t" not in caplog.text and "reader:***@" in caplog.text
-
-
-@pytest.fixture
-def own_server(tmp_path):
-    """A FerretDB of the test's own, to stop and start at will."""
-    require_local_ferretdb()
-    db = LocalDatabase(data_dir=tmp_path / "own-db", port=free_port())
-    db.start(log=lambda _m: None)
-    yield db
-    db.stop()
-    # pymongo's server monitor can drop a socket it opened while the server was being
-    # killed; collect it here so its ResourceWarning stays with the test that caused it
-    gc.collect()
 
 
 # the unraisable ResourceWarning above comes from pymongo's monitor thread, not our code
