@@ -25,8 +25,11 @@ Routes of the www origin (``RenderedSite.get``):
 - ``/author/{slug}``: up to 100 cards, no canonical, no og tags.
 - ``/live/{id}/{from}``: the live blog's posts after the Unix time ``from`` (0: all).
 - ``/rss/{news,opinion,city,arts-and-life,meanwhile,podcasts,in-depth,all,yandex-news}``.
-- ``/robots.txt``, ``/``. Static origin: ``/sitemap/sitemap.xml`` (index),
-  ``/sitemap/{Y}-{M}.xml``, ``/sitemap/newsmap.xml`` + its section files, ``/image/...``.
+- ``/robots.txt``, ``/``, ``/favicon.ico``. Static origin: ``/sitemap/sitemap.xml`` (index),
+  ``/sitemap/{Y}-{M}.xml``, ``/sitemap/newsmap.xml`` + its section files; the look of the
+  site from ``data/``: ``/css/main.css`` (the replica's own stylesheet), the logos under
+  ``/img/`` and the favicon; ``/image/...``: one of a few small grey-toned PNG "photos",
+  the same one for a given URL.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import format_datetime
+from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
@@ -126,9 +131,30 @@ NOT_FOUND = _h(404, b"""<!DOCTYPE html>
 GONE = _h(410, NOT_FOUND.body.replace(b"<h1>404</h1>", b"<h1>410</h1>").replace(
     b"does not exist.", b"has been removed."))
 PDF = _h(200, b"%PDF-1.4\n% replica: the article as a PDF\n%%EOF\n", "application/pdf")
-# a 1x1 grey GIF for every image on the static origin
-PIXEL = _h(200, bytes.fromhex("47494638396101000100800000bbbbbb00000021f90401000000002c00000000"
-                              "010001000002024401003b"), "image/gif")
+PHOTOS = 6  # data/photo{0..5}.png: small grey-toned "photos", one picked per image URL
+
+
+@cache
+def asset(name: str) -> bytes:
+    """A file of ``data/``, read once per process."""
+    return resources.files("newsscraper.replica").joinpath(f"data/{name}").read_bytes()
+
+
+@cache
+def static_assets() -> dict[str, Page]:
+    """The stylesheet, logos and favicon the pages link to, on the static origin."""
+    return {
+        "/css/main.css": _h(200, asset("style.css"), "text/css; charset=UTF-8"),
+        "/img/logo_tmt_30_yo.svg": _h(200, asset("logo.svg"), "image/svg+xml"),
+        "/img/logo.png": _h(200, asset("logo.png"), "image/png"),  # JSON-LD publisher, 50x50
+        "/img/logo_1280.png": _h(200, asset("logo_1280.png"), "image/png"),  # JSON-LD org
+        "/img/icons/favicon.ico": _h(200, asset("favicon.ico"), "image/x-icon"),
+    }
+
+
+@cache
+def photo(k: int) -> Page:
+    return _h(200, asset(f"photo{k}.png"), "image/png")
 
 
 @dataclass
@@ -167,7 +193,7 @@ class RenderedSite:
         if origin == "static":
             page = self.static_pages.get(bare)
             if page is None and bare.startswith("/image/"):
-                return PIXEL
+                return photo(zlib.crc32(bare.encode()) % PHOTOS)  # the same one per URL
             return page or NOT_FOUND
         page = self.pages.get(bare)
         return page if page is not None else self._dynamic(bare)
@@ -283,7 +309,8 @@ class Renderer:
         self.sitemaps(site.static_pages)
         p["/robots.txt"] = _h(200, ROBOTS.format(static=self.static).encode(), "text/plain")
         site.static_pages["/robots.txt"] = _h(200, b"User-agent: *\nDisallow:\n", "text/plain")
-        site.static_pages["/css/main.css"] = _h(200, b"/* replica */\n", "text/css")
+        site.static_pages.update(static_assets())
+        p["/favicon.ico"] = site.static_pages["/img/icons/favicon.ico"]  # browsers ask for it
         home = (f'<section class="cluster cluster--home">\n<h2 class="cluster__label">Latest news'
                 f'</h2>\n<div class="row-flex">\n{self.cards(self.live[:19])}</div>\n</section>')
         p["/"] = _h(200, self.shell("The Moscow Times - Independent News From Russia",

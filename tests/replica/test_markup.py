@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import struct
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,12 +12,14 @@ import pytest
 from parsel import Selector
 
 from newsscraper.replica import generate_site, render_site
-from newsscraper.replica.examples import save_examples
+from newsscraper.replica.examples import example_paths, save_examples, static_urls
 from newsscraper.replica.generate import MSK, SECTIONS
 from newsscraper.replica.render import iso
+from tests.replica.conftest import fetch
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 WWW = "https://www.themoscowtimes.com"
+STATIC = "https://static.themoscowtimes.com"
 
 
 def classes(sel: Selector) -> set[str]:
@@ -319,6 +322,111 @@ def test_save_one_page_of_each_kind(tmp_path):
             "sitemap_index.xml", "news_sitemap_news.xml", "robots.txt"} <= names
     assert all(p.stat().st_size > 100 for p in written)
     json.loads((tmp_path / "live_posts.json").read_bytes())
+    assert not (tmp_path / "static").exists()
+
+
+def test_saved_pages_carry_their_static_files(tmp_path):
+    """``--assets``: every static file a saved page names is beside it, as served."""
+    save_examples(tmp_path, generate_site(120, seed=3), assets=True)
+    static = (tmp_path / "static").resolve()
+    page = (tmp_path / "article_default.html").read_bytes()
+    assert f'href="{static.as_uri()}/css/main.css?v=5"'.encode() in page
+    assert (tmp_path / "rss_all.xml").read_bytes().count(STATIC.encode()) > 0  # real origins
+    for name in ("article_a85152.html", "article_gallery.html", "listing_news.html"):
+        urls = static_urls((tmp_path / name).read_bytes(), static.as_uri())
+        assert any(u.startswith("/image/") for u in urls), name
+        for url in urls:
+            assert (static / url.split("?")[0].lstrip("/")).stat().st_size > 100, url
+    assert (static / "css/main.css").read_bytes() == render_site(generate_site(10)).get(
+        "/css/main.css", "static").body
+
+
+MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/x-icon": b"\x00\x00\x01\x00",
+         "image/svg+xml": b"<svg", "text/css": b""}
+TYPES = {".css": {"text/css"}, ".svg": {"image/svg+xml"}, ".png": {"image/png"},
+         ".ico": {"image/x-icon"}, ".jpg": {"image/jpeg", "image/png"}}
+
+
+def css_rules(css: str) -> dict[str, str]:
+    """Class name -> the declarations of every rule whose selector names it."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    assert css.count("{") == css.count("}")
+    rules: dict[str, str] = {}
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        for name in re.findall(r"\.([A-Za-z_][\w-]*)", selector):
+            rules[name] = rules.get(name, "") + body
+    return rules
+
+
+def check_asset(url: str, status: int, ctype: str, body: bytes) -> None:
+    """200, a type that fits the file name, and bytes of that type (no stub)."""
+    suffix = Path(url.split("?")[0]).suffix
+    ctype = ctype.split(";")[0]
+    assert status == 200, url
+    assert ctype in TYPES[suffix], (url, ctype)
+    assert body.startswith(MAGIC[ctype]) and len(body) > 100, url
+    if ctype == "image/png":
+        width, height = struct.unpack(">II", body[16:24])
+        assert width >= 32 and height >= 32, url
+
+
+def page_of_each_type(model, site) -> dict[str, bytes]:
+    pages = {name: site.get(path).body for name, (origin, path)
+             in example_paths(model, site).items() if name.endswith(".html")}
+    return pages | {"home.html": site.get("/").body}
+
+
+def test_static_origin_serves_the_sites_look(model, site):
+    """The stylesheet, logos, favicon and images that a page of each type names on the
+    static origin are there, each of its own type, and the stylesheet styles the pages."""
+    used: set[str] = set()
+    urls: dict[str, str] = {}
+    for name, body in page_of_each_type(model, site).items():
+        used |= classes(Selector(text=body.decode()))
+        urls |= dict.fromkeys(static_urls(body, STATIC), name)
+    assert {"/css/main.css?v=5", "/img/logo_tmt_30_yo.svg", "/img/logo.png",
+            "/img/logo_1280.png", "/img/icons/favicon.ico"} <= urls.keys()
+    assert {u.split("/")[2] for u in urls if u.startswith("/image/")} >= {
+        "article_1360", "article_640", "1360", "1920", "320", "og"}
+    images: dict[str, bytes] = {}
+    for url in urls:
+        page = site.get(url, "static")
+        check_asset(url, page.status, page.headers["Content-Type"], page.body)
+        if url.startswith("/image/"):
+            assert site.get(url, "static").body == page.body  # the same image for a URL
+            images[url] = page.body
+    assert len(set(images.values())) > 1
+    assert site.get("/favicon.ico").body == site.get("/img/icons/favicon.ico", "static").body
+    css = site.get("/css/main.css?v=5", "static")
+    assert css.headers["Content-Type"].startswith("text/css")
+    rules = css_rules(css.body.decode())
+    main = {"header", "header__logo", "menu__item", "article__header", "article__label",
+            "byline", "byline__author__name", "byline__datetime", "featured-image",
+            "featured-image__caption", "article__content", "article__quote", "article__aside",
+            "article__related-article", "related-article__title", "article__tags", "tag",
+            "contribute-banner", "article__disclaimer", "sidebar", "article-excerpt-tiny__headline",
+            "cluster", "cluster__label", "article-excerpt-default",
+            "article-excerpt-default__headline", "article-excerpt-default__image-wrapper",
+            "article-excerpt-lead__headline", "button", "galleryheader", "article__gallery__item",
+            "live-intro", "live-label-wrap", "container", "row-flex", "col-4", "col-3",
+            "hidden-sm-down"}
+    assert main <= used, main - used  # classes the pages carry...
+    assert main - rules.keys() == set()  # ...and the stylesheet styles
+    assert all(re.search(r"[a-z-]+\s*:\s*\S", rules[c]) for c in main)
+    assert len(used & rules.keys()) >= 0.6 * len(used)
+    assert re.search(r"font(-family)?:[^;}]*serif", rules["article__content"])
+
+
+def test_static_files_over_http(replica):
+    """The same, as a browser gets it from the running replica."""
+    article = next(a for a in replica.model.live_articles if a.image and a.authors)
+    status, _, body = fetch(replica.base_url + article.path)
+    urls = static_urls(body, replica.static_url)
+    assert len(urls) >= 7
+    for url in urls:
+        status, headers, data = fetch(replica.static_url + url)
+        check_asset(url, status, headers["Content-Type"], data)
+        assert int(headers["Content-Length"]) == len(data)
 
 
 @pytest.mark.parametrize("seed", [1, 2])
