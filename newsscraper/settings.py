@@ -52,8 +52,8 @@ MONGO_TIMEOUT_MS = 5000
 STORE_BATCH_SIZE = 200
 STORE_BATCH_SECONDS = 5.0
 STORE_RETRY_SECONDS = 60.0  # then spill to NEWSSCRAPER_DATA_DIR/spill and fail the run
-# an unchanged article's own last_seen_at moves at most this often (article_index's on
-# every sighting): each rewrite costs a collection scan on FerretDB
+# an unchanged article's last_seen_at moves at most this often: on FerretDB each
+# rewrite costs a scan of the collection
 STORE_SEEN_RESOLUTION_HOURS = 12
 
 ITEM_PIPELINES = {

@@ -149,13 +149,14 @@ class ArticleStore:
         if changed:
             await self._new_revisions([docs[k] for k in changed], now, result)
         if same:
-            await self.index.update_many({"_id": {"$in": same}}, {"$set": {"last_seen_at": now}})
-            # the article itself only when its last_seen_at is older than the resolution:
-            # on FerretDB every update scans the collection, and a scheduled run re-reads
-            # the same recent articles many times a day
+            # last_seen_at only when older than the resolution: on FerretDB every updated
+            # document costs a collection scan, and scheduled runs re-read the same recent
+            # articles many times a day
             due = [k for k in same if not _within(known[k].get("last_seen_at"), now,
                                                   self.seen_resolution)]
             if due:
+                await self.index.update_many({"_id": {"$in": due}},
+                                             {"$set": {"last_seen_at": now}})
                 await self.articles.update_many({"_id": {"$in": due}},
                                                 {"$set": {"last_seen_at": now}})
             result.unchanged += len(same)
