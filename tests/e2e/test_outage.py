@@ -111,12 +111,18 @@ def check_store(db: LocalDatabase, site: ReplicaServer) -> dict:
         client.close()
 
 
-def test_database_restarted_mid_crawl(own_server, replica_server, crawls, tmp_path):
+def interrupted_crawl(own_server, replica_server, crawls, tmp_path, retry_seconds: float):
+    """A crawl of the replica whose database is stopped once it has stored some articles."""
     site = replica_server(ARTICLES, SEED)
     data_dir = tmp_path / "data"
     crawl = crawls(site, own_server.uri, data_dir, tmp_path / "crawl.log", *SLOW,
-                   "-s", "STORE_RETRY_SECONDS=60")
+                   "-s", f"STORE_RETRY_SECONDS={retry_seconds}")
     stop_once_some_stored(own_server, crawl)
+    return site, data_dir, crawl
+
+
+def test_database_restarted_mid_crawl(own_server, replica_server, crawls, tmp_path):
+    site, data_dir, crawl = interrupted_crawl(own_server, replica_server, crawls, tmp_path, 60)
     time.sleep(3)
     own_server.start(log=lambda _m: None)
     assert crawl.wait(60) == 0, crawl.tail()
@@ -128,11 +134,7 @@ def test_database_restarted_mid_crawl(own_server, replica_server, crawls, tmp_pa
 
 
 def test_database_gone_for_good_then_replayed(own_server, replica_server, crawls, tmp_path):
-    site = replica_server(ARTICLES, SEED)
-    data_dir = tmp_path / "data"
-    crawl = crawls(site, own_server.uri, data_dir, tmp_path / "crawl.log", *SLOW,
-                   "-s", "STORE_RETRY_SECONDS=2")
-    stop_once_some_stored(own_server, crawl)
+    site, data_dir, crawl = interrupted_crawl(own_server, replica_server, crawls, tmp_path, 2)
     assert crawl.wait(60) == 3, crawl.tail()
     failed = crawl_stats(crawl.log.read_text())
     assert "'finish_reason': 'mongo_unavailable'" in crawl.log.read_text(), crawl.tail()
