@@ -16,6 +16,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
+from newsscraper.storage.spill import SpillFile
 from newsscraper.storage.uri import mongo_database
 
 logger = logging.getLogger(__name__)
@@ -259,8 +260,6 @@ class ArticleStore:
         """Store what a spill file kept: articles (in batches) and run records. Safe to
         repeat: article writes are idempotent and run records are keyed by run id.
         Returns the articles' outcome and the number of run records restored."""
-        from newsscraper.storage.spill import SpillFile
-
         records = SpillFile.read(path)
         articles = [r["item"] for r in records if r.get("kind") == "article"]
         total = FlushResult()
