@@ -53,6 +53,14 @@ class FlushResult:
     duplicates_marked: int = 0
     ids: dict[str, list[str]] = field(default_factory=lambda: {"new": [], "updated": []})
 
+    def add(self, other: FlushResult) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.duplicates_marked += other.duplicates_marked
+        for kind, ids in other.ids.items():
+            self.ids.setdefault(kind, []).extend(ids)
+
 
 class ArticleStore:
     """One database's articles, revisions, body-hash index and run records."""
@@ -148,7 +156,7 @@ class ArticleStore:
                    != docs[k].get("content_hash")]
         same = [k for k in existing_ids if k not in changed]
         if changed:
-            await self._new_revisions([docs[k] for k in changed], now, result)
+            same += await self._new_revisions([docs[k] for k in changed], now, result)
         if same:
             # last_seen_at only when older than the resolution: on FerretDB every updated
             # document costs a collection scan, and scheduled runs re-read the same recent
@@ -178,23 +186,22 @@ class ArticleStore:
             duplicate = {docs[e["index"]]["_id"] for e in errors}
             return [d["_id"] for d in docs if d["_id"] not in duplicate]
 
-    async def _new_revisions(self, changed: list[dict], now: datetime, result: FlushResult) -> None:
+    async def _new_revisions(self, changed: list[dict], now: datetime,
+                             result: FlushResult) -> list[str]:
+        """Store new revisions of ``changed``; return the ``_id``s that were not changed
+        after all, for the caller to treat as unchanged."""
         existing = {d["_id"]: d async for d in
                     self.articles.find({"_id": {"$in": [d["_id"] for d in changed]}})}
         # the index can lag the article when a write failed between the two (a retry or
         # replay comes next): the article itself says whether this content is stored
-        stale = [d for d in changed if existing[d["_id"]].get("content_hash")
-                 == d.get("content_hash")]
+        stale = [d["_id"] for d in changed
+                 if existing[d["_id"]].get("content_hash") == d.get("content_hash")]
         if stale:
-            ids = [d["_id"] for d in stale]
-            await self.articles.update_many({"_id": {"$in": ids}},
-                                            {"$set": {"last_seen_at": now}})
-            await self.index.bulk_write([ReplaceOne({"_id": k}, _index_entry(
-                {**existing[k], "last_seen_at": now})) for k in ids], ordered=False)
-            result.unchanged += len(stale)
-            changed = [d for d in changed if d not in stale]
+            await self.index.bulk_write([ReplaceOne({"_id": k}, _index_entry(existing[k]))
+                                         for k in stale], ordered=False)
+            changed = [d for d in changed if d["_id"] not in stale]
             if not changed:
-                return
+                return stale
         copies = []
         for d in changed:
             old = dict(existing[d["_id"]])
@@ -216,6 +223,7 @@ class ArticleStore:
         await self.index.bulk_write(index_ops, ordered=False)
         result.updated += len(changed)
         result.ids["updated"].extend(d["_id"] for d in changed)
+        return stale
 
     async def _mark_duplicates(self, docs: dict[str, dict], result: FlushResult) -> None:
         """Same body under another id (this run or an earlier one) -> ``duplicate_of``.
@@ -264,11 +272,7 @@ class ArticleStore:
         articles = [r["item"] for r in records if r.get("kind") == "article"]
         total = FlushResult()
         for i in range(0, len(articles), batch_size):
-            r = await self.write(articles[i:i + batch_size])
-            total.new += r.new
-            total.updated += r.updated
-            total.unchanged += r.unchanged
-            total.duplicates_marked += r.duplicates_marked
+            total.add(await self.write(articles[i:i + batch_size]))
         runs = [run_doc(r["run"]) for r in records if r.get("kind") == "run"]
         for run in runs:
             await self.runs.replace_one({"_id": run["_id"]}, run, upsert=True)
