@@ -265,16 +265,22 @@ def _parse_time(value: object) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=MOSCOW)
 
 
-_PARSER = etree.HTMLParser(collect_ids=False)  # plain elements: quicker than lxml.html's
+# plain elements: quicker than lxml.html's. huge_tree lifts libxml2's 256-level depth
+# limit (past it the rest of the page is silently dropped) to 2048 levels and its
+# 10 MB text-node limit; MAX_PAGE_CHARS bounds the memory a hostile page can take.
+_PARSER = etree.HTMLParser(collect_ids=False, huge_tree=True)
+_UTF8_PARSER = etree.HTMLParser(encoding="utf-8", collect_ids=False, huge_tree=True)
+MAX_PAGE_CHARS = 16 * 1024 * 1024  # DOWNLOAD_MAXSIZE; real article pages are ~100 kB
 
 
 def _parse_tree(text: str, url: str):
+    if len(text) > MAX_PAGE_CHARS:
+        raise ParseError(f"page too large: {len(text):,} characters (limit {MAX_PAGE_CHARS:,})")
     try:
         try:
             root = etree.fromstring(text, _PARSER, base_url=url)
         except ValueError:  # a str with an XML declaration naming an encoding (XHTML)
-            root = etree.fromstring(text.encode("utf-8"), etree.HTMLParser(encoding="utf-8"),
-                                    base_url=url)
+            root = etree.fromstring(text.encode("utf-8"), _UTF8_PARSER, base_url=url)
     except (etree.ParserError, ValueError) as exc:  # lxml refuses some byte soups outright
         raise NotAnArticle(f"unparseable HTML: {exc}") from exc
     if root is None:
@@ -292,6 +298,8 @@ def parse_article(html: str | bytes, url: str) -> Article:
     errors: list[str] = []
     if is_skipped_path(urlsplit(url).path):  # /all/{id} fragments, /pdf, previews
         raise NotAnArticle(f"not an article page: {url}")
+    if len(html) > MAX_PAGE_CHARS:  # before decoding: the bound is on memory
+        raise ParseError(f"page too large: {len(html):,} (limit {MAX_PAGE_CHARS:,})")
     if isinstance(html, bytes):
         text, encoding_ok = decode_html(html)
         if not encoding_ok:

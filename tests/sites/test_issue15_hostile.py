@@ -1,0 +1,44 @@
+"""Hostile pages of issue 15: each test is named after the case it covers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsscraper.sites.moscowtimes import ParseError, parse_article
+from newsscraper.sites.moscowtimes.article import MAX_PAGE_CHARS
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+URL = "https://www.themoscowtimes.com/2024/05/17/putin-says-no-plans-to-take-kharkiv-a85152"
+
+
+@pytest.fixture(scope="module")
+def golden_html() -> str:
+    return (DATA / "article_a85152_golden.html").read_text(encoding="utf-8")
+
+
+def after_first_paragraph(html: str, insert: str) -> str:
+    cut = html.index("</p>") + len("</p>")
+    return html[:cut] + insert + html[cut:]
+
+
+def test_p_with_300_nested_spans_is_read_whole(golden_html):
+    # libxml2 stops at depth 256 by default: everything after the deep <p> was dropped
+    deep = "<p>" + "<span>" * 300 + "Deep text." + "</span>" * 300 + "</p>"
+    good = parse_article(golden_html, URL)
+    article = parse_article(after_first_paragraph(golden_html, deep), URL)
+    paragraphs = good.body.split("\n\n")
+    assert article.body.split("\n\n") == [paragraphs[0], "Deep text.", *paragraphs[1:]]
+    assert article.tags == good.tags == ["Vladimir Putin", "Kharkiv", "War in Ukraine"]
+    assert [(r.url, r.title, r.position) for r in article.related] == [
+        (r.url, r.title, r.position + 1) for r in good.related]  # one paragraph more before
+    assert article.read_more == good.read_more and len(article.read_more) == 4
+    assert not article.partial and article.parse_errors == []
+
+
+def test_page_over_the_size_bound_is_refused_not_parsed(golden_html):
+    padding = "<!-- " + "x" * (MAX_PAGE_CHARS + 1) + " -->"
+    for page in (golden_html + padding, (golden_html + padding).encode()):
+        with pytest.raises(ParseError, match="too large"):
+            parse_article(page, URL)
