@@ -22,7 +22,7 @@ DISCOVERY_CHANNELS = ("listing", "rss", "sitemap", "related", "seed")
 
 @dataclass
 class Image:
-    """A featured image as shown above the article body."""
+    """A photo: the featured image above the article body, or an image of a live post."""
 
     url: str
     """Absolute image URL as published (the ``article_1360`` preset on the real site)."""
@@ -47,6 +47,19 @@ class RelatedLink:
 
 
 @dataclass
+class LinkBlock:
+    """A link block (``div.article__link`` on pages, ``{"type": "link"}`` in live posts): a
+    promoted link, internal or external, with the title and description shown."""
+
+    url: str
+    """The link's target, absolute, as published."""
+    title: str
+    """The link's title as shown."""
+    description: str | None = None
+    """The line shown under the title; ``None`` when the block has none."""
+
+
+@dataclass
 class LivePost:
     """One post of a live blog, served as JSON from ``/live/{article_id}/{from}``."""
 
@@ -58,6 +71,11 @@ class LivePost:
     """Visible paragraphs of the post's html blocks, joined by a blank line."""
     related: list[RelatedLink] = field(default_factory=list)
     """Related-article blocks inside the post, in order."""
+    images: list[Image] = field(default_factory=list)
+    """Image blocks of the post, in order: photo URL, caption and credits as published
+    (each ``None`` when the post shows none)."""
+    links: list[LinkBlock] = field(default_factory=list)
+    """Link blocks of the post, in order (embeds are not kept)."""
 
 
 @dataclass

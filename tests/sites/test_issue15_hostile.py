@@ -42,3 +42,41 @@ def test_page_over_the_size_bound_is_refused_not_parsed(golden_html):
     for page in (golden_html + padding, (golden_html + padding).encode()):
         with pytest.raises(ParseError, match="too large"):
             parse_article(page, URL)
+
+
+def test_visible_amp_entity_text_stays_amp_through_parse_and_clean(golden_html):
+    from newsscraper.pipelines.clean import CleanPipeline
+
+    shown = "<p>Write &amp;amp; in HTML for &amp;.</p>"  # a reader sees "Write &amp; in..."
+    article = parse_article(after_first_paragraph(golden_html, shown), URL)
+    CleanPipeline().process_item(article)
+    assert article.body.split("\n\n")[1] == "Write &amp; in HTML for &."
+
+
+def test_control_characters_in_a_page_are_removed_not_spaced(golden_html):
+    page = after_first_paragraph(golden_html, "<p>bell\x07inside unit\x1fsep a\x85b</p>")
+    assert parse_article(page, URL).body.split("\n\n")[1] == "bellinside unitsep ab"
+
+
+def test_live_posts_keep_images_and_link_blocks():
+    from newsscraper.items import Image, LinkBlock
+    from newsscraper.sites.moscowtimes import parse_live_posts
+
+    posts = parse_live_posts((DATA / "live_posts_GET_live_85120_0.json").read_bytes())
+    assert posts[1].images == [Image(
+        url="https://static.themoscowtimes.com/image/article_960/aa/live.jpg",
+        caption="Caption", credits="Credits")]
+    assert posts[1].links == [LinkBlock(url="https://example.org", title="External",
+                                        description="desc")]
+    assert posts[0].images == [] and posts[0].links == []
+
+
+def test_live_post_relative_image_resolves_against_the_json_url():
+    from newsscraper.sites.moscowtimes import parse_live_posts
+
+    body = (b'[{"id": 1, "time": "2024-05-17T09:05:00+03:00", "body": ['
+            b'{"type": "image", "image": {"src": "/image/1360/ab/x.jpg", "caption": " ",'
+            b' "credits": null}}, {"type": "image", "image": {"caption": "no src"}}]}]')
+    post, = parse_live_posts(body, "https://www.themoscowtimes.com/live/7/0")
+    assert [(i.url, i.caption, i.credits) for i in post.images] == [
+        ("https://www.themoscowtimes.com/image/1360/ab/x.jpg", None, None)]

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 
-from newsscraper.items import Article, Image, LivePost, RelatedLink
+from newsscraper.items import Article, Image, LinkBlock, LivePost, RelatedLink
 from newsscraper.sites.moscowtimes.text import collapse, decode_html
 from newsscraper.sites.moscowtimes.urls import (
     absolute_url,
@@ -591,47 +591,84 @@ def _post_paragraphs(html: str) -> list[str]:
     return out
 
 
-def parse_live_posts(body: str | bytes) -> list[LivePost]:
+def parse_live_posts(body: str | bytes, url: str = "") -> list[LivePost]:
     """Posts of a live blog from the ``/live/{id}/{from}`` JSON, in ascending time.
 
-    Posts without a readable id or time are left out; the text of a post comes from its
-    html blocks, its related links from its article blocks (image, embed and link
-    blocks carry no text)."""
+    Posts without a readable id or time are left out. A post keeps the text of its html
+    blocks, its related articles, its images (URL, caption, credits) and its link blocks;
+    embeds (tweets, iframes) are not kept. Relative URLs resolve against ``url``."""
     try:
         data = json.loads(body)
     except (ValueError, TypeError) as exc:
         raise ParseError(f"live posts are not JSON: {exc}") from exc
     if not isinstance(data, list):
         raise ParseError("live posts JSON is not a list")
-    posts = []
-    for raw in data:
-        if not isinstance(raw, dict):
-            continue
-        published = _parse_time(raw.get("time"))
-        try:
-            post_id = int(raw["id"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if published is None:
-            continue
-        paragraphs: list[str] = []
-        related: list[RelatedLink] = []
-        blocks = raw.get("body")
-        for block in blocks if isinstance(blocks, list) else ():
-            if not isinstance(block, dict):
-                continue
-            if block.get("type") == "html" and isinstance(block.get("body"), str):
-                paragraphs += _post_paragraphs(block["body"])
-            elif block.get("type") == "article" and isinstance(block.get("article"), dict):
-                link = block["article"]
-                href, title = link.get("url"), link.get("title")
-                if isinstance(href, str) and href.strip():
-                    related.append(RelatedLink(
-                        url=href.strip(), title=collapse(title if isinstance(title, str) else "")))
-        posts.append(LivePost(post_id=post_id, published_at=published,
-                              body="\n\n".join(paragraphs), related=related))
+    posts = [post for raw in data if (post := _live_post(raw, url)) is not None]
     posts.sort(key=lambda p: p.published_at)
     return posts
+
+
+def _live_post(raw: Any, base: str) -> LivePost | None:
+    """One post of the live JSON, or ``None`` when it has no readable id or time."""
+    if not isinstance(raw, dict):
+        return None
+    published = _parse_time(raw.get("time"))
+    try:
+        post_id = int(raw["id"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if published is None:
+        return None
+    post = LivePost(post_id=post_id, published_at=published, body="")
+    paragraphs: list[str] = []
+    blocks = raw.get("body")
+    for block in blocks if isinstance(blocks, list) else ():
+        if not isinstance(block, dict):
+            continue
+        kind = block.get("type")
+        if kind == "html" and isinstance(block.get("body"), str):
+            paragraphs += _post_paragraphs(block["body"])
+        elif kind == "article" and (link := _post_related(block.get("article"), base)):
+            post.related.append(link)
+        elif kind == "image" and (image := _post_image(block.get("image"), base)):
+            post.images.append(image)
+        elif kind == "link" and (promo := _post_link(block, base)):
+            post.links.append(promo)
+    post.body = "\n\n".join(paragraphs)
+    return post
+
+
+def _json_text(value: Any) -> str | None:
+    """A JSON string value, whitespace collapsed; ``None`` for anything else or blank."""
+    return collapse(value) or None if isinstance(value, str) else None
+
+
+def _post_related(data: Any, base: str) -> RelatedLink | None:
+    if not isinstance(data, dict) or not (href := _json_text(data.get("url"))):
+        return None
+    url = absolute_url(base, href) if base else href
+    return RelatedLink(url=url, title=_json_text(data.get("title")) or "") if url else None
+
+
+def _post_image(data: Any, base: str) -> Image | None:
+    if not isinstance(data, dict) or not (src := _json_text(data.get("src"))):
+        return None
+    url = absolute_url(base, src) if base else src
+    if not url:
+        return None
+    return Image(url=url, caption=_json_text(data.get("caption")),
+                 credits=_json_text(data.get("credits")))
+
+
+def _post_link(block: dict, base: str) -> LinkBlock | None:
+    data = block.get("link")
+    if not isinstance(data, dict) or not (href := _json_text(data.get("url"))):
+        return None
+    url = absolute_url(base, href) if base else href
+    if not url:
+        return None
+    return LinkBlock(url=url, title=_json_text(data.get("title")) or "",
+                     description=_json_text(block.get("description")))
 
 
 def url_date(url: str) -> str | None:
