@@ -80,3 +80,10 @@ def test_live_post_relative_image_resolves_against_the_json_url():
     post, = parse_live_posts(body, "https://www.themoscowtimes.com/live/7/0")
     assert [(i.url, i.caption, i.credits) for i in post.images] == [
         ("https://www.themoscowtimes.com/image/1360/ab/x.jpg", None, None)]
+
+
+def test_nesting_past_the_parsers_depth_limit_is_flagged_not_silently_cut(golden_html):
+    deep = "<p>" + "<span>" * 5000 + "Deep text." + "</span>" * 5000 + "</p>"
+    article = parse_article(after_first_paragraph(golden_html, deep), URL)
+    # libxml2 stops even with huge_tree (2048 levels): what follows is lost, and said so
+    assert article.partial and "missing_tags" in article.parse_errors

@@ -76,7 +76,7 @@ class SelectorsV2024:
               FEATURED)
 
     AUTHOR_NAME = ".byline__author__name"  # inside the live blog's commented-out byline
-    BLOCK = "./div[contains(concat(' ', @class, ' '), ' article__block ')]"
+    BLOCK = "article__block"  # the class of the body's blocks (div), wrappers allowed
     RELATED_LINK = "aside.article__related-article a.related-article__inner"
     RELATED_TITLE = "h3.related-article__title"
     HEADER_BLOCK_TEXT = "h2, h3"
@@ -193,7 +193,9 @@ _AUTHOR_SPLIT = re.compile(r"\s*,\s*|\s+and\s+")
 _COMMENT_BYLINE = re.compile(r'class="byline__author"[^>]*>\s*(?:By\s+)?(.*?)</div>', re.S)
 _URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")  # matched at the path's start
 _PARTIAL = frozenset({"no_title", "no_published_meta", "empty_body", "no_section", "bad_encoding",
-                      "truncated"})
+                      "truncated", "missing_header", "missing_byline", "missing_authors",
+                      "missing_content", "missing_body_blocks", "missing_tags"})
+ORGANISATION = "The Moscow Times"  # meta and JSON-LD name it when no person wrote the piece
 
 
 @dataclass
@@ -381,10 +383,52 @@ def parse_article(html: str | bytes, url: str) -> Article:
         image=None if kind in ("video", "gallery") else _image(walk, page_url),
         language=_language(root),
     )
+    errors += _missing_blocks(walk, head, article)
     if errors:
         article.partial = bool(_PARTIAL & set(errors))
         article.parse_errors = errors
     return article
+
+
+def _missing_blocks(walk: _Walk, head: _Head, article: Article) -> list[str]:
+    """Blocks every layout of the site has, found missing (renamed by a redesign, or cut
+    off by a broken page): checked against what the head states where it states it, so
+    a drifted page is flagged instead of passing with an empty or shortened field."""
+    missing = []
+    if walk.first(S.HEADER) is None:
+        missing.append("missing_header")  # the title has fallbacks, the dek has none
+    contents = walk.all(S.CONTENT)
+    if not contents:
+        missing.append("missing_content")
+    elif not any(_blocks(c) for c in contents):
+        missing.append("missing_body_blocks")
+    if article.type != "live" and walk.first(S.BYLINE) is None:
+        missing.append("missing_byline")  # JSON-LD names the first author only
+    stated = _stated_authors(head)
+    if stated and not set(stated) <= set(article.authors):
+        missing.append("missing_authors")
+    if not article.tags and _stated_tags(head):
+        missing.append("missing_tags")
+    return missing
+
+
+def _stated_authors(head: _Head) -> list[str]:
+    """The people the head names as authors (the first one only, on this site)."""
+    people = [collapse(str(p.get("name") or "")) for p in _as_list(head.news.get("author"))
+              if isinstance(p, dict) and p.get("@type") == "Person"]
+    meta = collapse(head.meta.get("article:author") or "")
+    if not people and meta and meta != ORGANISATION:
+        people = [meta]
+    return [p for p in people if p]
+
+
+def _stated_tags(head: _Head) -> list[str]:
+    """The tags ``article:tag`` / keywords meta / JSON-LD ``keywords`` state."""
+    for raw in (head.meta.get("article:tag"), head.meta.get("keywords"),
+                head.news.get("keywords")):
+        if isinstance(raw, str) and (tags := [t for t in map(collapse, raw.split(",")) if t]):
+            return tags
+    return []
 
 
 def _byline_time(walk: _Walk) -> tuple[str | None, bool]:
@@ -496,7 +540,7 @@ def _body_and_related(walk: _Walk, base: str) -> tuple[list[str], list[RelatedLi
     out: list[str] = []
     related: list[RelatedLink] = []
     for content in walk.all(S.CONTENT):
-        for block in _all(content, S.BLOCK):
+        for block in _blocks(content):
             classes = block.get("class", "")
             if "article__block--article" in classes:
                 for link in _related(block, base):
@@ -512,6 +556,25 @@ def _body_and_related(walk: _Walk, base: str) -> tuple[list[str], list[RelatedLi
                 for el in _all(block, S.QUOTE_BLOCK_TEXT):
                     _add_paragraph(out, el)
     return out, related
+
+
+def _blocks(content) -> list:
+    """The body blocks of a content container in order: its ``div.article__block``
+    descendants (a wrapper div in between is no redesign), not blocks inside blocks."""
+    out: list = []
+    for el in content.iter("div"):
+        if _has_class(el, S.BLOCK) and not (out and _within(el, out[-1], content)):
+            out.append(el)
+    return out
+
+
+def _within(el, ancestor, stop) -> bool:
+    for parent in el.iterancestors():
+        if parent is ancestor:
+            return True
+        if parent is stop:
+            return False
+    return False
 
 
 def _add_paragraph(out: list[str], el) -> None:
