@@ -37,13 +37,19 @@ class RelatedLink:
     """An inline related-article block inside the body ("Related article: ...")."""
 
     url: str
-    """The href as published. On the real site it is slug-only and dated with the
+    """The href as rendered. On the real site it is slug-only and dated with the
     render date (no ``-aID``): follow it and de-duplicate after the redirect."""
     title: str
     """The linked article's headline as shown in the block."""
     position: int | None = None
     """How many body paragraphs precede the block: where "Related article:" stands when
     the article is laid out as text. ``None`` where unknown (live posts)."""
+    article_id: int | None = None
+    """The linked article's id, read from ``url`` (``-a{ID}``, also legacy URLs); joins to
+    ``Article.article_id``. ``None`` for slug-only URLs until a crawl resolves them."""
+    canonical_url: str | None = None
+    """The linked article's canonical URL when ``url`` carries its id (``None`` for
+    slug-only URLs: only the server's redirect tells it)."""
 
 
 @dataclass

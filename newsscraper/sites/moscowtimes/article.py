@@ -24,6 +24,7 @@ from newsscraper.sites.moscowtimes.text import collapse, decode_html
 from newsscraper.sites.moscowtimes.urls import (
     absolute_url,
     article_id_from_url,
+    canonical_article_url,
     is_article_url,
     is_skipped_path,
 )
@@ -590,8 +591,15 @@ def _related(block, base: str) -> list[RelatedLink]:
         if not href:
             continue
         title = _text(_first(a, S.RELATED_TITLE)) or collapse(a.get("title", ""))
-        out.append(RelatedLink(url=href, title=title))
+        out.append(related_link(href, title))
     return out
+
+
+def related_link(url: str, title: str) -> RelatedLink:
+    """A related-article link as rendered, with the target's id and canonical URL when
+    the URL carries them (slug-only URLs, the site's usual related links, do not)."""
+    return RelatedLink(url=url, title=title, article_id=article_id_from_url(url),
+                       canonical_url=canonical_article_url(url))
 
 
 def _read_more(art, base: str) -> list[str]:
@@ -710,7 +718,7 @@ def _post_related(data: Any, base: str) -> RelatedLink | None:
     if not isinstance(data, dict) or not (href := _json_text(data.get("url"))):
         return None
     url = absolute_url(base, href) if base else href
-    return RelatedLink(url=url, title=_json_text(data.get("title")) or "") if url else None
+    return related_link(url, _json_text(data.get("title")) or "") if url else None
 
 
 def _post_image(data: Any, base: str) -> Image | None:
