@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 from w3lib.url import safe_url_string
 
 # /{YYYY}/{MM}/{DD}/{slug}-a{ID}; the date and slug are not checked by the server
 ARTICLE_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([a-z0-9-]+)-a(\d+)/?$")
+# the date at the start of an article's path (also slug-only links)
+URL_DATE = re.compile(r"^/(\d{4})/(\d{1,2})/(\d{1,2})/")
 # slug-only links of inline related blocks: dated with the render date, no id
 SLUG_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([a-z0-9-]+)/?$")
 # the 2016-2018 site, redirected by their trailing numeric id
@@ -76,3 +79,15 @@ def is_skipped_path(path: str) -> bool:
     """Paths that are never article pages: PDFs, ``/all/{id}`` fragments, previews,
     search, AMP."""
     return path.startswith(SKIP_PREFIXES) or path.rstrip("/").endswith(SKIP_SUFFIXES)
+
+
+def url_date(url: str) -> date | None:
+    """The date at the start of an article URL's path: the publication date in Moscow
+    (the render date in slug-only related links). ``None`` without a valid one."""
+    m = URL_DATE.match(urlsplit(url).path)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
