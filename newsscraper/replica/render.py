@@ -46,12 +46,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
 from newsscraper.replica.generate import MSK, ORGANISATION, SECTIONS, ArticleSpec, Block, SiteModel
+from newsscraper.sites.moscowtimes.site import REAL_STATIC, REAL_WWW
 
 if TYPE_CHECKING:
     from newsscraper.replica.faults import FaultInjector
 
-REAL_WWW = "https://www.themoscowtimes.com"
-REAL_STATIC = "https://static.themoscowtimes.com"
 LISTING_FIRST = 19  # lead card + 18 on a full listing page
 LISTING_STEP = 18  # cards per section "View more" fragment, and the button's step
 TAG_PER_CALL = 20  # cards per tag / type fragment (the button still steps 18: overlap)

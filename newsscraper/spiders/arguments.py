@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsscraper.sites.moscowtimes.site import REAL_STATIC, REAL_WWW
+
 MODES = ("incremental", "full")
-REAL_WWW = "https://www.themoscowtimes.com"
-REAL_STATIC = "https://static.themoscowtimes.com"
 _SECTION = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[A-Za-z0-9_%-]+)?$")
 
 

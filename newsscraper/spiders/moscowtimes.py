@@ -52,6 +52,7 @@ from newsscraper.items import Article
 from newsscraper.profiles import PROFILES
 from newsscraper.seeds import Seed, load_seeds
 from newsscraper.sites.moscowtimes import (
+    SECTION_ALIASES,
     NotAnArticle,
     ParseError,
     article_id_from_url,
@@ -65,6 +66,8 @@ from newsscraper.sites.moscowtimes import (
     parse_rss,
     parse_sitemap,
 )
+from newsscraper.sites.moscowtimes import section_path as section_name
+from newsscraper.sites.moscowtimes import url_date as url_day
 from newsscraper.spiders.arguments import REAL_STATIC, REAL_WWW, ArgumentError, CrawlArguments
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.uri import mongo_uri
@@ -73,16 +76,8 @@ logger = logging.getLogger(__name__)
 
 ARGUMENTS = ("base_url", "static_url", "since", "until", "max_articles", "related_depth",
              "sections", "mode", "seeds")
-# feed and news-sitemap names that differ from the listing path of their section
-SECTION_ALIASES = {"city": "arts-and-life", "in-depth": "features", "ukraine_war": "ukraine-war",
-                   "lecture_series": "lectures"}
 REDIRECTS = (301, 302, 303, 307, 308)
 GONE = (404, 410)
-
-
-def section_name(name: str) -> str:
-    """The listing path of a feed or news sitemap name (``city`` -> ``arts-and-life``)."""
-    return SECTION_ALIASES.get(name, name)
 
 
 @dataclass(frozen=True)
@@ -667,15 +662,6 @@ def site_domain(origin: str) -> str:
     sitemaps live on ``static.``), the bare host elsewhere (ports are not compared)."""
     host = urlsplit(origin).hostname or ""
     return "themoscowtimes.com" if host.endswith("themoscowtimes.com") else host
-
-
-def url_day(url: str) -> date | None:
-    """The publication date in an article URL's path (Moscow time), if it has one."""
-    parts = urlsplit(url).path.split("/")
-    try:
-        return date(int(parts[1]), int(parts[2]), int(parts[3]))
-    except (IndexError, ValueError):
-        return None
 
 
 def month_key(loc: str) -> str:
