@@ -37,7 +37,7 @@ class Head:
         """The tags ``article:tag`` / keywords meta / JSON-LD ``keywords`` state."""
         for raw in (self.meta.get("article:tag"), self.meta.get("keywords"),
                     self.news.get("keywords")):
-            if isinstance(raw, str) and (tags := [t for t in map(collapse, raw.split(",")) if t]):
+            if isinstance(raw, str) and (tags := [t.strip() for t in raw.split(",") if t.strip()]):
                 return tags
         return []
 

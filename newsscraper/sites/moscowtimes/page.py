@@ -8,8 +8,9 @@ Page layouts that differ (live blog, gallery, video, podcast) are subclasses in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
-from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 from newsscraper.items import Article, Image, RelatedLink
 from newsscraper.sites.moscowtimes.head import Head, as_list, read_head
@@ -31,6 +32,23 @@ from newsscraper.sites.moscowtimes.urls import (
     is_article_url,
     url_date,
 )
+
+T = TypeVar("T")
+
+
+class cached_property(Generic[T]):
+    """A value computed on first access and stored on the instance (Python 3.11's
+    :func:`functools.cached_property` takes a lock on every first access)."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
 
 # reasons that make a parse partial; the others (no_json_ld...) are notes
 PARTIAL = frozenset({

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from w3lib.url import safe_url_string
@@ -66,13 +67,22 @@ def absolute_url(base: str, href: str) -> str | None:
     ``None`` for an href no URL parser accepts (``http://[x``): a broken link is dropped,
     it does not take the page down with it."""
     href = href.strip()
+    if href.startswith(("http://", "https://")) and href.isascii() and " " not in href:
+        return _checked(href)
     try:
-        if href.startswith(("http://", "https://")) and href.isascii() and " " not in href:
-            urlsplit(href)  # the one check the common, already-safe case needs
-            return href
         return safe_url_string(urljoin(base, href))
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=4096)  # the same "Read more" and related links recur on every page
+def _checked(href: str) -> str | None:
+    """An absolute, already-safe href if a URL parser accepts it, else ``None``."""
+    try:
+        urlsplit(href)  # the one check the common, already-safe case needs
+    except ValueError:
+        return None
+    return href
 
 
 def is_skipped_path(path: str) -> bool:
