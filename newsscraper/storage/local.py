@@ -139,7 +139,8 @@ def ping(uri: str, timeout_ms: int = 1000) -> bool:
     from pymongo.errors import PyMongoError
 
     client: MongoClient = MongoClient(
-        uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+        uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
+        socketTimeoutMS=timeout_ms,
     )
     try:
         client.admin.command("ping")

@@ -17,7 +17,7 @@ from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateO
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
 from newsscraper.storage.spill import SpillFile
-from newsscraper.storage.uri import mongo_database
+from newsscraper.storage.uri import client_options, mongo_database
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +68,10 @@ class ArticleStore:
     def __init__(self, uri: str, database: str, articles: str = "articles",
                  versions: str = "article_versions", runs: str = "runs",
                  body_hashes: str = "body_hashes", timeout_ms: int = 5000,
-                 seen_resolution: timedelta = timedelta(0)) -> None:
+                 seen_resolution: timedelta = timedelta(0),
+                 operation_timeout_ms: int = 60000) -> None:
         self.client: AsyncMongoClient = AsyncMongoClient(
-            uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
+            uri, **client_options(timeout_ms=timeout_ms, operation_timeout_ms=operation_timeout_ms),
             tz_aware=True, retryWrites=True)
         db = self.client[database]
         self.articles = db[articles]
@@ -89,7 +90,8 @@ class ArticleStore:
                    settings.get("MONGO_RUNS_COLLECTION", "runs"),
                    settings.get("MONGO_BODY_HASHES_COLLECTION", "body_hashes"),
                    settings.getint("MONGO_TIMEOUT_MS", 5000),
-                   timedelta(hours=settings.getfloat("STORE_SEEN_RESOLUTION_HOURS", 0)))
+                   timedelta(hours=settings.getfloat("STORE_SEEN_RESOLUTION_HOURS", 0)),
+                   settings.getint("MONGO_OPERATION_TIMEOUT_MS", 60000))
 
     async def close(self) -> None:
         await self.client.close()
