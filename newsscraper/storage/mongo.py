@@ -106,6 +106,14 @@ class ArticleStore:
         await self.versions.create_index([("article", ASCENDING), ("version", ASCENDING)],
                                          name="article_version")
 
+    async def id_lookup_scans(self) -> bool | None:
+        """Whether the server answers ``find({_id: X})`` on ``articles`` by scanning it:
+        True on an unpatched FerretDB (docs/storage.md), False when its plan uses an
+        index, None when the plan says neither (real MongoDB's plans differ)."""
+        reply = await self.articles.database.command(
+            "explain", {"find": self.articles.name, "filter": {"_id": "probe:0"}})
+        return plan_scans(reply)
+
     async def known_ids(self, ids: list[int],
                         site: str = "moscowtimes") -> dict[int, datetime | None]:
         """Which of ``ids`` are stored, with their ``published_at``. Asks the slim
@@ -288,6 +296,22 @@ class ArticleStore:
         await self.runs.update_one({"_id": run_id}, {"$set": fields}, upsert=True)
 
 
+def plan_scans(explain: dict[str, Any]) -> bool | None:
+    """Read an ``explain`` reply of an ``_id`` lookup: FerretDB's SQLite backend returns
+    the ``EXPLAIN QUERY PLAN`` rows (``SCAN table`` or ``SEARCH table USING INDEX``);
+    MongoDB returns a winning plan (``IDHACK``, ``EXPRESS_IDHACK`` or ``COLLSCAN``)."""
+    planner = explain.get("queryPlanner") or {}
+    rows = [str(r) for r in planner.get("Plan") or []]
+    if rows:
+        if any("SEARCH" in r and "USING" in r for r in rows):
+            return False
+        return any("detail=SCAN" in r for r in rows) or None
+    stage = str(planner.get("winningPlan") or "")
+    if "IDHACK" in stage or "IXSCAN" in stage:
+        return False
+    return True if "COLLSCAN" in stage else None
+
+
 def run_doc(record: dict[str, Any]) -> dict[str, Any]:
     """A run record read back from a spill file: its times as BSON dates again."""
     doc = dict(record)
@@ -332,4 +356,5 @@ async def retrying(op, *, attempts_until: float, first_delay: float = 0.5,
             delay = min(delay * 2, max_delay)
 
 
-__all__ = ["ArticleStore", "FlushResult", "PyMongoError", "article_doc", "retrying", "run_doc"]
+__all__ = ["ArticleStore", "FlushResult", "PyMongoError", "article_doc", "plan_scans",
+           "retrying", "run_doc"]
