@@ -11,6 +11,9 @@ NEWSPIDER_MODULE = "newsscraper.spiders"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# Scrapy 2.19's remote-control HTTP server runs any Python code a client with its token
+# sends; an unattended crawler has no use for it (turn on with -s REMOTE_CONTROL_ENABLED=True)
+REMOTE_CONTROL_ENABLED = False
 
 # --- politeness on the real site -------------------------------------------------
 # an e-mail or URL the site can reach the operator at; the spider puts it into the

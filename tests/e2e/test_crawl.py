@@ -64,6 +64,7 @@ def test_full_then_unchanged_then_epoch2(mongo_server, mongo_db, mongo_db_name, 
     with ReplicaServer(model1, port=ports[0], static_port=ports[1]) as server:
         first = run_crawl(server, mongo_server, mongo_db_name, tmp_path)
         assert first.returncode == 0, first.stderr[-3000:]
+        assert "Remote control HTTP server" not in first.stderr  # off unless asked for
         truth1 = assert_store_equals_truth(mongo_db, model1, server)
         run1 = last_run(mongo_db)
         assert run1["status"] == "finished" and run1["counts"]["new"] == len(truth1)

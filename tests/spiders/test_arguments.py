@@ -128,3 +128,21 @@ def test_politeness_settings_and_the_replica_profile():
     assert crawler.settings.getint("CONCURRENT_REQUESTS") == 3
     with pytest.raises(ArgumentError, match="NEWSSCRAPER_PROFILE must be one of replica"):
         get_crawler(MoscowTimesSpider, {"NEWSSCRAPER_PROFILE": "turbo"})
+
+
+def test_the_remote_control_server_is_off_in_a_default_crawl():
+    from scrapy.crawler import CrawlerRunner
+    from scrapy.exceptions import NotConfigured
+    from scrapy.extensions.remote_control import RemoteControl
+    from scrapy.settings import Settings
+
+    project = Settings()
+    project.setmodule("newsscraper.settings", priority="project")
+    crawler = CrawlerRunner(project).create_crawler(MoscowTimesSpider)
+    assert crawler.settings.getbool("REMOTE_CONTROL_ENABLED") is False
+    with pytest.raises(NotConfigured):
+        RemoteControl.from_crawler(crawler)
+    # and on when asked for
+    project.set("REMOTE_CONTROL_ENABLED", True, priority="cmdline")
+    crawler = CrawlerRunner(project).create_crawler(MoscowTimesSpider)
+    assert crawler.settings.getbool("REMOTE_CONTROL_ENABLED") is True
