@@ -34,6 +34,12 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # Scrapy starts this many worker tasks for every callback's output; ours yield a dozen
 # things at most, and 100 idle workers per response cost ~20% of a fast crawl's CPU
 CONCURRENT_ITEMS = 16
+# offsite by origin (scheme, host and port), not by host alone: a link to 127.0.0.1 on
+# another port is another service
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newsscraper.spiders.offsite.OriginOffsiteMiddleware": 50,
+}
 
 # --- the moscowtimes spider (newsscraper/spiders/moscowtimes.py) ---------------------
 # NEWSSCRAPER_BASE_URL / NEWSSCRAPER_STATIC_URL: other origins (a replica) when no -a names them

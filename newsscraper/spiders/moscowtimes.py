@@ -66,6 +66,7 @@ from newsscraper.sites.moscowtimes import (
     parse_sitemap,
 )
 from newsscraper.spiders.arguments import REAL_STATIC, REAL_WWW, ArgumentError, CrawlArguments
+from newsscraper.spiders.offsite import origin, origins
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.uri import mongo_uri
 
@@ -148,7 +149,8 @@ class MoscowTimesSpider(scrapy.Spider):
             if unknown:
                 raise ArgumentError(f"sections: no seed for {', '.join(unknown)}; the seed "
                                     f"file offers {', '.join(sorted(offered))}")
-        self.allowed_domains = sorted({site_domain(u) for u in (self.base_url, self.static_url)})
+        # links and redirects elsewhere are dropped by spiders/offsite.py
+        self.allowed_origins = origins([self.base_url, self.static_url])
 
         self.refresh_days = 2
         self.known_batch = 100
@@ -266,10 +268,6 @@ class MoscowTimesSpider(scrapy.Spider):
                 return mine + url[len(real):]
         return url
 
-    def on_site(self, url: str) -> bool:
-        host = urlsplit(url).hostname or ""
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
-
     def section_allowed(self, section: str | None) -> bool:
         return self.sections is None or section in self.sections
 
@@ -329,7 +327,8 @@ class MoscowTimesSpider(scrapy.Spider):
             if is_skipped_url(url):
                 stats.inc_value("spider/skipped_url")
                 continue
-            if not self.on_site(url):
+            if origin(url) not in self.allowed_origins:
+                # not only the middleware's job: an offsite URL must not claim an id
                 stats.inc_value("spider/offsite")
                 continue
             if is_slug_only_url(url):
@@ -393,8 +392,7 @@ class MoscowTimesSpider(scrapy.Spider):
     def parse_robots(self, response: Response):
         for url in parse_robots_sitemaps(response.text):
             url = self.rewrite(url)
-            if self.on_site(url):
-                yield self.req(url, self.parse_sitemap, cb_kwargs={"news": "newsmap" in url})
+            yield self.req(url, self.parse_sitemap, cb_kwargs={"news": "newsmap" in url})
 
     async def parse_sitemap(self, response: Response, news: bool = False,
                             month: str | None = None, refresh: bool = False):
@@ -660,13 +658,6 @@ class MoscowTimesSpider(scrapy.Spider):
             stats.inc_value(f"spider/error/{failure.type.__name__}")
             logger.warning("failed to fetch %s: %s: %s", request.url, failure.type.__name__,
                            failure.getErrorMessage())
-
-
-def site_domain(origin: str) -> str:
-    """The domain offsite checks allow: ``themoscowtimes.com`` for both real origins (the
-    sitemaps live on ``static.``), the bare host elsewhere (ports are not compared)."""
-    host = urlsplit(origin).hostname or ""
-    return "themoscowtimes.com" if host.endswith("themoscowtimes.com") else host
 
 
 def url_day(url: str) -> date | None:

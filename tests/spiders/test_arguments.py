@@ -74,16 +74,6 @@ def test_origins_from_settings_when_no_argument_names_them():
     assert spider.base_url == "http://127.0.0.1:7000"
 
 
-def test_allowed_domains_real_site_and_replica(make_spider):
-    real = make_spider(base_url=None, static_url=None)
-    assert real.allowed_domains == ["themoscowtimes.com"]
-    assert real.on_site("https://static.themoscowtimes.com/sitemap/sitemap.xml")
-    assert not real.on_site("https://evil.example/themoscowtimes.com/2024/05/17/x-a1")
-    assert not real.on_site("https://notthemoscowtimes.com/2024/05/17/x-a1")
-    replica = make_spider()
-    assert replica.allowed_domains == ["127.0.0.1"]
-
-
 def test_seed_origins_are_rewritten_onto_the_replica(make_spider):
     spider = make_spider()
     assert spider.rewrite("https://www.themoscowtimes.com/news") == "http://127.0.0.1:18000/news"
