@@ -43,10 +43,8 @@ DOWNLOADER_MIDDLEWARES = {
 
 # --- the moscowtimes spider (newsscraper/spiders/moscowtimes.py) ---------------------
 # NEWSSCRAPER_BASE_URL / NEWSSCRAPER_STATIC_URL: other origins (a replica) when no -a names them
-NEWSSCRAPER_REFRESH_DAYS = 2  # stored articles published this recently are fetched again
-NEWSSCRAPER_KNOWN_BATCH = 100  # article ids per "which are stored?" lookup
-# a month whose sitemap lastmod moved is re-read whole (edits) once the move spans this
-NEWSSCRAPER_MONTH_RECHECK_HOURS = 24
+# NEWSSCRAPER_REFRESH_DAYS, NEWSSCRAPER_KNOWN_BATCH, NEWSSCRAPER_MONTH_RECHECK_HOURS: the
+# crawl ledger's, defaults in newsscraper/crawl/ledger.py (DEFAULTS); set them here or with -s
 NEWSSCRAPER_PROFILE = ""  # "replica": no throttling (newsscraper/profiles.py)
 
 # --- storage ---------------------------------------------------------------------

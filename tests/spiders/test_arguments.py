@@ -76,10 +76,10 @@ def test_origins_from_settings_when_no_argument_names_them():
 
 def test_seed_origins_are_rewritten_onto_the_replica(make_spider):
     spider = make_spider()
-    assert spider.rewrite("https://www.themoscowtimes.com/news") == "http://127.0.0.1:18000/news"
-    assert spider.rewrite("https://static.themoscowtimes.com/sitemap/sitemap.xml") == \
+    assert spider.origins.rewrite("https://www.themoscowtimes.com/news") == "http://127.0.0.1:18000/news"
+    assert spider.origins.rewrite("https://static.themoscowtimes.com/sitemap/sitemap.xml") == \
         "http://127.0.0.1:18001/sitemap/sitemap.xml"
-    assert spider.rewrite("https://www.themoscowtimes.com.evil.example/x") == \
+    assert spider.origins.rewrite("https://www.themoscowtimes.com.evil.example/x") == \
         "https://www.themoscowtimes.com.evil.example/x"
     kinds = {(s.kind, s.section) for s in spider.starts}
     assert ("robots", None) in kinds and ("newsmap", None) in kinds
