@@ -1,0 +1,88 @@
+"""Consumers' view of real replica crawls into a real server: the text export of a85152
+equals the golden copy; (more below as the consumer points land)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import uuid
+
+import pytest
+from pymongo import MongoClient
+
+from newsscraper.replica import ReplicaServer, generate_site
+from newsscraper.storage.local import free_port
+from tests.crawl_helpers import ROOT, run_crawl
+
+pytestmark = pytest.mark.slow
+
+ARTICLES = 120
+SEED = 5
+REAL = "https://www.themoscowtimes.com"
+GOLDEN = ROOT / "tests" / "data" / "golden_a85152.txt"
+
+
+def reflow(golden: str) -> str:
+    """The golden copy read as its reader reads it (see replica/data/a85152.json): a blank
+    line ends a paragraph, a wrapped line continues it, a line starting with whitespace
+    starts a new one; the hard-wrapped article URL is one URL."""
+    body, urls = golden.split("Original url:\n")
+    paragraphs: list[str] = []
+    for block in body.strip().split("\n\n"):
+        lines = block.split("\n")
+        paragraphs.append(lines[0].strip())
+        for line in lines[1:]:
+            if line[:1].isspace():
+                paragraphs.append(line.strip())
+            else:
+                paragraphs[-1] += " " + line.strip()
+    article_url, related = urls.strip().split("\n\n")
+    return "\n\n".join([*paragraphs, "Original url:\n" + article_url.replace("\n", ""),
+                        related]) + "\n"
+
+
+def newsscraper(uri: str, database: str, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, MONGO_URI=uri, PYTHONWARNINGS="ignore")
+    return subprocess.run([sys.executable, "-m", "newsscraper.cli", *args,
+                           "--database", database], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def feed(mongo_server, tmp_path_factory):
+    """One database crawled from epoch 1 of a replica."""
+    name = f"test_feed_{uuid.uuid4().hex[:8]}"
+    client: MongoClient = MongoClient(mongo_server, serverSelectionTimeoutMS=5000,
+                                      tz_aware=True)
+    data_dir = tmp_path_factory.mktemp("feed")
+    ports = free_port(), free_port()
+    state: dict = {"db": client[name], "name": name, "uri": mongo_server}
+    try:
+        with ReplicaServer(generate_site(ARTICLES, SEED, 1), port=ports[0],
+                           static_port=ports[1]) as server:
+            crawl = run_crawl(server, mongo_server, name, data_dir)
+            assert crawl.returncode == 0, crawl.stderr[-3000:]
+            text = newsscraper(mongo_server, name, "export", "--format", "text",
+                               "--ids", "85152")
+            assert text.returncode == 0, text.stderr
+            state["a85152"] = text.stdout.replace(server.base_url, REAL)
+        yield state
+    finally:
+        client.drop_database(name)
+        client.close()
+
+
+def test_text_export_of_a85152_equals_the_golden_copy(feed):
+    assert feed["a85152"] == reflow(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_reflow_reads_the_golden_copy_as_its_reader():
+    text = reflow(GOLDEN.read_text(encoding="utf-8"))
+    paragraphs = text.split("\n\n")
+    assert len(paragraphs) == 11
+    assert paragraphs[3].startswith('"And I said publicly') and paragraphs[4].startswith(
+        "Related article: Ukrainian Drone")
+    assert re.search(r"\nhttps://\S+-for-new-offensive-a85152\n", text)
+    assert not any("\n" in p for p in paragraphs[:9])
