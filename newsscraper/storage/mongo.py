@@ -16,6 +16,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
+from newsscraper.storage.schema import SCHEMA_VERSION, apply_validator
 from newsscraper.storage.spill import SpillFile
 from newsscraper.storage.uri import mongo_database
 
@@ -35,6 +36,7 @@ def article_doc(item: dict[str, Any]) -> dict[str, Any]:
     datetimes as BSON dates."""
     doc = dict(item)
     doc["_id"] = f"{doc['site']}:{doc['article_id']}"
+    doc["schema_version"] = SCHEMA_VERSION
     for name in ("published_at", "modified_at"):
         if isinstance(doc.get(name), str):
             doc[name] = datetime.fromisoformat(doc[name].replace("Z", "+00:00"))
@@ -103,6 +105,7 @@ class ArticleStore:
         await self.articles.create_index([("content_hash", ASCENDING)], name="content_hash")
         await self.versions.create_index([("article", ASCENDING), ("version", ASCENDING)],
                                          name="article_version")
+        await apply_validator(self.articles.database, self.articles.name)
 
     async def known_ids(self, ids: list[int],
                         site: str = "moscowtimes") -> dict[int, datetime | None]:
@@ -166,8 +169,10 @@ class ArticleStore:
             if due:
                 await self.index.update_many({"_id": {"$in": due}},
                                              {"$set": {"last_seen_at": now}})
+                # documents stored before schema_version existed get it on this write
                 await self.articles.update_many({"_id": {"$in": due}},
-                                                {"$set": {"last_seen_at": now}})
+                                                {"$set": {"last_seen_at": now,
+                                                          "schema_version": SCHEMA_VERSION}})
             result.unchanged += len(same)
         return result
 

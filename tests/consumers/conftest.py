@@ -79,3 +79,11 @@ def cli(mongo_uri, mongo_db_name, monkeypatch, capsys):
         out, err = capsys.readouterr()
         return status, out, err
     return run
+
+
+@pytest.fixture
+def aware_db(mongo_db):
+    """The test database read with timezone-aware datetimes, as the commands read it."""
+    from bson.codec_options import CodecOptions
+
+    return mongo_db.with_options(codec_options=CodecOptions(tz_aware=True))

@@ -1,8 +1,9 @@
 """Consumers' view of real replica crawls into a real server: the text export of a85152
-equals the golden copy; (more below as the consumer points land)."""
+equals the golden copy, every stored document follows the schema."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -14,6 +15,7 @@ from pymongo import MongoClient
 
 from newsscraper.replica import ReplicaServer, generate_site
 from newsscraper.storage.local import free_port
+from tests.consumers.test_schema import validator
 from tests.crawl_helpers import ROOT, run_crawl
 
 pytestmark = pytest.mark.slow
@@ -50,6 +52,12 @@ def newsscraper(uri: str, database: str, *args: str) -> subprocess.CompletedProc
                           capture_output=True, text=True, timeout=120)
 
 
+def export_jsonl(state: dict) -> list[dict]:
+    done = newsscraper(state["uri"], state["name"], "export", "--format", "jsonl")
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
 @pytest.fixture(scope="module")
 def feed(mongo_server, tmp_path_factory):
     """One database crawled from epoch 1 of a replica."""
@@ -68,6 +76,7 @@ def feed(mongo_server, tmp_path_factory):
                                "--ids", "85152")
             assert text.returncode == 0, text.stderr
             state["a85152"] = text.stdout.replace(server.base_url, REAL)
+        state["epoch1"] = export_jsonl(state)
         yield state
     finally:
         client.drop_database(name)
@@ -76,6 +85,16 @@ def feed(mongo_server, tmp_path_factory):
 
 def test_text_export_of_a85152_equals_the_golden_copy(feed):
     assert feed["a85152"] == reflow(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_every_document_of_a_replica_crawl_follows_the_schema(feed):
+    docs = feed["epoch1"]
+    assert len(docs) == feed["db"].articles.count_documents({}) > ARTICLES
+    check = validator()
+    bad = {d["_id"]: [e.message for e in check.iter_errors(d)] for d in docs}
+    assert not {k: v for k, v in bad.items() if v}
+    assert {d["type"] for d in docs} >= {"default", "live"}
+    assert any(d["live_posts"] for d in docs) and any(d["related"] for d in docs)
 
 
 def test_reflow_reads_the_golden_copy_as_its_reader():
