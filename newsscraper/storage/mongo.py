@@ -103,6 +103,9 @@ class ArticleStore:
                                          name="section_published_at")
         await self.articles.create_index([("tags", ASCENDING)], name="tags")
         await self.articles.create_index([("content_hash", ASCENDING)], name="content_hash")
+        # the changes feed: find({changed_at: {$gt: last}}).sort(changed_at, _id)
+        await self.articles.create_index([("changed_at", ASCENDING), ("_id", ASCENDING)],
+                                         name="changed_at")
         await self.versions.create_index([("article", ASCENDING), ("version", ASCENDING)],
                                          name="article_version")
         await apply_validator(self.articles.database, self.articles.name)
@@ -138,7 +141,7 @@ class ArticleStore:
             return result
         await self._mark_duplicates(docs, result)
         for d in docs.values():
-            d.update(first_seen_at=now, last_seen_at=now, version=1)
+            d.update(first_seen_at=now, last_seen_at=now, changed_at=now, version=1)
         stored = await self._insert_ignoring_duplicates(self.articles, list(docs.values()))
         existing_ids = [k for k in docs if k not in stored]
         result.new = len(stored)
@@ -220,7 +223,7 @@ class ArticleStore:
             old = existing[d["_id"]]
             version = int(old.get("version", 1))
             d.update(first_seen_at=old.get("first_seen_at", now), last_seen_at=now,
-                     version=version + 1)
+                     changed_at=now, version=version + 1)
             # the version guard makes a replayed write a no-op
             ops.append(ReplaceOne({"_id": d["_id"], "version": version}, d))
             index_ops.append(ReplaceOne({"_id": d["_id"]}, _index_entry(d)))
