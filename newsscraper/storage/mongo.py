@@ -16,6 +16,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
+from newsscraper.storage.schema import SCHEMA_VERSION, apply_validator
 from newsscraper.storage.spill import SpillFile
 from newsscraper.storage.uri import client_options, mongo_database
 
@@ -35,6 +36,7 @@ def article_doc(item: dict[str, Any]) -> dict[str, Any]:
     datetimes as BSON dates."""
     doc = dict(item)
     doc["_id"] = f"{doc['site']}:{doc['article_id']}"
+    doc["schema_version"] = SCHEMA_VERSION
     for name in ("published_at", "modified_at"):
         if isinstance(doc.get(name), str):
             doc[name] = datetime.fromisoformat(doc[name].replace("Z", "+00:00"))
@@ -103,8 +105,12 @@ class ArticleStore:
                                          name="section_published_at")
         await self.articles.create_index([("tags", ASCENDING)], name="tags")
         await self.articles.create_index([("content_hash", ASCENDING)], name="content_hash")
+        # the changes feed: find({changed_at: {$gt: last}}).sort(changed_at, _id)
+        await self.articles.create_index([("changed_at", ASCENDING), ("_id", ASCENDING)],
+                                         name="changed_at")
         await self.versions.create_index([("article", ASCENDING), ("version", ASCENDING)],
                                          name="article_version")
+        await apply_validator(self.articles.database, self.articles.name)
 
     async def id_lookup_scans(self) -> bool | None:
         """Whether the server answers ``find({_id: X})`` on ``articles`` by scanning it:
@@ -145,7 +151,7 @@ class ArticleStore:
             return result
         await self._mark_duplicates(docs, result)
         for d in docs.values():
-            d.update(first_seen_at=now, last_seen_at=now, version=1)
+            d.update(first_seen_at=now, last_seen_at=now, changed_at=now, version=1)
         stored = await self._insert_ignoring_duplicates(self.articles, list(docs.values()))
         existing_ids = [k for k in docs if k not in stored]
         result.new = len(stored)
@@ -176,8 +182,10 @@ class ArticleStore:
             if due:
                 await self.index.update_many({"_id": {"$in": due}},
                                              {"$set": {"last_seen_at": now}})
+                # documents stored before schema_version existed get it on this write
                 await self.articles.update_many({"_id": {"$in": due}},
-                                                {"$set": {"last_seen_at": now}})
+                                                {"$set": {"last_seen_at": now,
+                                                          "schema_version": SCHEMA_VERSION}})
             result.unchanged += len(same)
         return result
 
@@ -225,7 +233,7 @@ class ArticleStore:
             old = existing[d["_id"]]
             version = int(old.get("version", 1))
             d.update(first_seen_at=old.get("first_seen_at", now), last_seen_at=now,
-                     version=version + 1)
+                     changed_at=now, version=version + 1)
             # the version guard makes a replayed write a no-op
             ops.append(ReplaceOne({"_id": d["_id"], "version": version}, d))
             index_ops.append(ReplaceOne({"_id": d["_id"]}, _index_entry(d)))
