@@ -238,10 +238,11 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
                     yield self.req(loc, self.parse_sitemap, cb_kwargs={"news": True})
             return
         stats.inc_value("spider/sitemaps/news" if news else "spider/sitemaps")
-        if month is not None:
+        requests = [r async for r in self.article_requests(
+            (loc for loc, _ in entries), "sitemap", response.url, refresh=refresh, month=month)]
+        if month is not None:  # read to the end: every article it lists is owed or stored
             await self.ledger.month_read(month)
-        async for r in self.article_requests((loc for loc, _ in entries), "sitemap",
-                                             response.url, refresh=refresh, month=month):
+        for r in requests:
             yield r
 
     async def parse_feed(self, response: Response):
