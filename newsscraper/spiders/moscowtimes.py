@@ -97,6 +97,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
         self.origins = Origins(self.args.base_url, self.args.static_url)
         # links and redirects elsewhere are dropped by spiders/offsite.py
         self.allowed_origins = origins([self.args.base_url, self.args.static_url])
+        self.prefixes = (f"{self.args.base_url}/", f"{self.args.static_url}/")  # fast path
         self.starts = self.origins.classify(load_seeds(self.args.seeds))
         if self.args.sections:
             offered = {s.section for s in self.starts if s.section} | \
@@ -192,7 +193,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
             url = self.origins.rewrite(raw)
             if is_skipped_url(url):
                 stats.inc_value("spider/skipped_url")
-            elif origin(url) not in self.allowed_origins:
+            elif not url.startswith(self.prefixes) and origin(url) not in self.allowed_origins:
                 # not only the middleware's job: an offsite URL must not claim an id
                 stats.inc_value("spider/offsite")
             elif is_slug_only_url(url):
