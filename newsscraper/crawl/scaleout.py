@@ -159,9 +159,9 @@ class ScaleOut:
         return not busy
 
     def queue_length(self) -> int:
-        scheduler = getattr(self.crawler.engine, "_slot", None)
-        queue = getattr(getattr(scheduler, "scheduler", None), "queue", None)
-        return len(queue) if queue is not None else 0
+        """Requests waiting in the shared queue (scrapy-redis's scheduler counts them)."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        return len(slot.scheduler) if slot is not None else 0
 
     def finish(self) -> None:
         """The run is over for every worker: the next start opens a new one."""
