@@ -57,7 +57,9 @@ MONGO_VERSIONS_COLLECTION = "article_versions"
 MONGO_RUNS_COLLECTION = "runs"
 NEWSSCRAPER_DATA_DIR = "var"
 MONGO_AUTOSTART = True  # start the local FerretDB when MONGO_URI is unset
-MONGO_TIMEOUT_MS = 5000
+MONGO_TIMEOUT_MS = 5000  # connect and server selection
+# the longest wait for one reply: past it a write is retried, then spilled (status 3)
+MONGO_OPERATION_TIMEOUT_MS = 60000
 STORE_BATCH_SIZE = 200
 STORE_BATCH_SECONDS = 5.0
 STORE_RETRY_SECONDS = 60.0  # then spill to NEWSSCRAPER_DATA_DIR/spill and fail the run

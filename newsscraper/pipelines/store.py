@@ -83,6 +83,7 @@ class MongoStorePipeline:
         try:
             await retrying(self.store.ensure_indexes, attempts_until=self._deadline(),
                            what="index creation", stats=self.stats)
+            await self._check_id_index()
             await self._replay()
         except Exception as exc:
             self._went_down(exc)
@@ -135,6 +136,19 @@ class MongoStorePipeline:
             await release_store(self.crawler)
 
     # -- helpers ----------------------------------------------------------------------
+    async def _check_id_index(self) -> None:
+        assert self.store is not None
+        try:
+            scans = await self.store.id_lookup_scans()
+        except Exception as exc:  # explain is advice; its failure must not stop a run
+            logger.debug("explain of an _id lookup failed: %s", type(exc).__name__)
+            return
+        if scans:
+            self.stats.set_value("store/id_lookup_scans", 1)
+            logger.warning("the server scans the whole articles collection for every _id "
+                           "lookup (explain says SCAN): an unpatched FerretDB build? Run "
+                           "`newsscraper db install` and restart it; see docs/storage.md")
+
     def _deadline(self) -> float:
         return asyncio.get_running_loop().time() + self.retry_seconds
 
