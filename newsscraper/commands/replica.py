@@ -34,7 +34,8 @@ def add_parser(sub) -> None:
                            help="static origin's port (0: any free port)")
             v.add_argument("--faults", choices=PROFILES, default=None,
                            help="misbehave: flaky (5xx, stalls, slow pages), hostile (trap "
-                                "pages), all")
+                                "pages), all (both), redesign (40%% of article pages in "
+                                "an unknown layout)")
             v.set_defaults(func=serve)
         else:
             v.add_argument("--base-url", default="https://www.themoscowtimes.com",

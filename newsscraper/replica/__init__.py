@@ -12,7 +12,8 @@
 Modules: :mod:`~newsscraper.replica.generate` (the model, epochs and ``model.changes``),
 :mod:`~newsscraper.replica.render` (the real markup and the routes),
 :mod:`~newsscraper.replica.truth` (the field choices a parser must match),
-:mod:`~newsscraper.replica.faults` (fault profiles and which paths they hit),
+:mod:`~newsscraper.replica.faults` (fault profiles and which paths they hit; the
+``redesign`` layout in :mod:`~newsscraper.replica.redesign`),
 :mod:`~newsscraper.replica.server` (the HTTP server), and
 :mod:`~newsscraper.replica.examples` (save one page of each kind to look at).
 From the shell: ``newsscraper replica serve|truth``.
