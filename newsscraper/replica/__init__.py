@@ -14,7 +14,8 @@ Modules: :mod:`~newsscraper.replica.generate` (the model, epochs and ``model.cha
 :mod:`~newsscraper.replica.truth` (the field choices a parser must match),
 :mod:`~newsscraper.replica.faults` (fault profiles and which paths they hit; the
 ``redesign`` layout in :mod:`~newsscraper.replica.redesign`),
-:mod:`~newsscraper.replica.server` (the HTTP server), and
+:mod:`~newsscraper.replica.server` (the HTTP server; articles published while it runs in
+:mod:`~newsscraper.replica.publish`), and
 :mod:`~newsscraper.replica.examples` (save one page of each kind to look at).
 From the shell: ``newsscraper replica serve|truth``.
 """

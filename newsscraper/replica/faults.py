@@ -129,6 +129,11 @@ class FaultInjector:
             return Page(page.status, page.headers, page.body, delay=FLAKY_STALL_SECONDS)
         return page
 
+    def refresh(self, site: RenderedSite) -> None:
+        """Re-apply the profile's changes to pages rendered again (a publication)."""
+        if self.hostile:
+            _link_traps(site, list(self.traps))
+
     def _redesigned(self, path: str, page: Page) -> Page:
         # rendered on first request: an lxml round trip per page is too slow to do up front
         done = self._new_layout.get(path)

@@ -237,7 +237,7 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower().replace("’", "").replace("'", "")).strip("-")
 
 
-class _Writer:
+class Writer:
     """Sentences and headlines from a seeded RNG, with the site's typographic habits."""
 
     def __init__(self, rng: random.Random) -> None:
@@ -293,7 +293,7 @@ def _image(r: random.Random, name: str, with_caption: bool = True) -> ImageSpec:
     )
 
 
-def _body(r: random.Random, w: _Writer, aid: int, related_pool: list[int]) -> list[Block]:
+def _body(r: random.Random, w: Writer, aid: int, related_pool: list[int]) -> list[Block]:
     blocks: list[Block] = []
     for i in range(r.randint(3, 9)):
         roll = r.random()
@@ -341,7 +341,7 @@ def generate_site(articles: int = 300, seed: int = 1, epoch: int = 1) -> SiteMod
     if epoch not in (1, 2):
         raise ValueError("epochs 1 and 2 exist")
     r = random.Random(seed)
-    w = _Writer(r)
+    w = Writer(r)
     start = EPOCH1_NOW - SPAN
     step = SPAN / articles
     specs: list[ArticleSpec] = [_related_target(r, w), _a85152()]
@@ -354,7 +354,7 @@ def generate_site(articles: int = 300, seed: int = 1, epoch: int = 1) -> SiteMod
         published = min(published, EPOCH1_NOW - timedelta(minutes=5))
         # every tenth headline carries a raw "&" so the news sitemaps always break XML, and
         # fixed slots guarantee every page type in any site of 16 articles or more
-        spec = _make_article(r, w, aid, published, recent, used_slugs, ampersand=i % 10 == 7,
+        spec = make_article(r, w, aid, published, recent, used_slugs, ampersand=i % 10 == 7,
                              force=FORCED_SLOTS.get(i % 50))
         specs.append(spec)
         recent = [*recent[-39:], aid]
@@ -362,10 +362,10 @@ def generate_site(articles: int = 300, seed: int = 1, epoch: int = 1) -> SiteMod
     model = SiteModel(seed=seed, epoch=1, now=EPOCH1_NOW, articles=specs)
     if epoch == 1:
         return model
-    return _epoch2(model, random.Random(seed * 1000 + 2), _Writer(random.Random(seed * 1000 + 3)))
+    return _epoch2(model, random.Random(seed * 1000 + 2), Writer(random.Random(seed * 1000 + 3)))
 
 
-def _make_article(r: random.Random, w: _Writer, aid: int, published: datetime,
+def make_article(r: random.Random, w: Writer, aid: int, published: datetime,
                   related_pool: list[int], used_slugs: set[str], ampersand: bool = False,
                   force: tuple[str, str] | None = None) -> ArticleSpec:
     section = r.choices(list(SECTION_WEIGHTS), weights=list(SECTION_WEIGHTS.values()))[0]
@@ -424,7 +424,7 @@ def _make_article(r: random.Random, w: _Writer, aid: int, published: datetime,
     return spec
 
 
-def _related_target(r: random.Random, w: _Writer) -> ArticleSpec:
+def _related_target(r: random.Random, w: Writer) -> ArticleSpec:
     """The article a85152's "Related article:" line names (its real headline)."""
     published = datetime(2024, 5, 17, 10, 12, tzinfo=MSK)
     return ArticleSpec(
@@ -472,7 +472,7 @@ def _a85152() -> ArticleSpec:
     )
 
 
-def _pick_others(r: random.Random, ids: list[int], own: int, k: int) -> list[int]:
+def pick_others(r: random.Random, ids: list[int], own: int, k: int) -> list[int]:
     """``k`` distinct ids other than ``own`` (O(k), not O(len(ids)): 50,000 articles)."""
     out: list[int] = []
     while len(out) < min(k, len(ids) - 1):
@@ -485,10 +485,10 @@ def _pick_others(r: random.Random, ids: list[int], own: int, k: int) -> list[int
 def _wire_read_more(r: random.Random, specs: list[ArticleSpec]) -> None:
     ids = [s.id for s in specs]
     for s in specs:
-        s.read_more = _pick_others(r, ids, s.id, 4)
+        s.read_more = pick_others(r, ids, s.id, 4)
 
 
-def _epoch2(base: SiteModel, r: random.Random, w: _Writer) -> SiteModel:
+def _epoch2(base: SiteModel, r: random.Random, w: Writer) -> SiteModel:
     now = base.now + EPOCH_STEP
     specs = [replace(a, blocks=list(a.blocks), tags=list(a.tags)) for a in base.articles]
     candidates = [s for s in specs if s.id not in (A85152_ID, RELATED_TARGET_ID)]
@@ -513,12 +513,12 @@ def _epoch2(base: SiteModel, r: random.Random, w: _Writer) -> SiteModel:
     for k in range(n_new):
         published = (base.now + timedelta(hours=1) + window * k / n_new).replace(
             second=0, microsecond=0)
-        new.append(_make_article(r, w, last_id + 10 + k * 3, published, pool, used,
+        new.append(make_article(r, w, last_id + 10 + k * 3, published, pool, used,
                                  ampersand=k % 5 == 0))
     specs.extend(new)
     live_ids = [s.id for s in specs if not s.removed]
     for s in new:
-        s.read_more = _pick_others(r, live_ids, s.id, 4)
+        s.read_more = pick_others(r, live_ids, s.id, 4)
     return SiteModel(
         seed=base.seed,
         epoch=2,

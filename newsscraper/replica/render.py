@@ -284,21 +284,44 @@ class Renderer:
 
     # -- the whole site ----------------------------------------------------------------
     def render(self) -> RenderedSite:
-        site = self.site = RenderedSite(self.www, self.static, renderer=self)
-        p = site.pages
+        self.site = RenderedSite(self.www, self.static, renderer=self)
         older = {a.id: b.id for a, b in zip(self.live, self.live[1:], strict=False)}
         for a in self.m.articles:
-            site.canonical_by_id[a.id] = a.path
-            site.path_by_slug[a.slug] = a.path
-            if a.removed:
-                site.removed[a.id] = a.removed
-                continue
-            next_id = older.get(a.id, a.id - 1)
-            p[a.path] = _h(200, self.article_page(a, next_id).encode())
-            site.next_ids[a.id] = next_id
-            if a.type == "live":
-                posts = site.live_posts[a.id] = self.live_posts(a)
-                p[f"/live/{a.id}/0"] = _h(200, jenc([post for _t, post in posts]).encode(), JSON)
+            self.add_page(a, older.get(a.id, a.id - 1))
+        self.indexes()
+        return self.site
+
+    def add_page(self, a: ArticleSpec, next_id: int) -> None:
+        """The article's own routes: its page, or its 404/410, and a live blog's posts."""
+        site, p = self.site, self.site.pages
+        site.canonical_by_id[a.id] = a.path
+        site.path_by_slug[a.slug] = a.path
+        if a.removed:
+            site.removed[a.id] = a.removed
+            return
+        p[a.path] = _h(200, self.article_page(a, next_id).encode())
+        site.next_ids[a.id] = next_id
+        if a.type == "live":
+            posts = site.live_posts[a.id] = self.live_posts(a)
+            p[f"/live/{a.id}/0"] = _h(200, jenc([post for _t, post in posts]).encode(), JSON)
+
+    def publish(self, a: ArticleSpec) -> None:
+        """Add ``a``, newer than every article, to the model and the rendered site: its
+        page, and every listing, feed and sitemap it appears in. Pages already rendered
+        keep their sidebar, as pages in a cache do."""
+        self.m.articles.append(a)
+        self.m.by_id[a.id] = a
+        self.m.by_slug[a.slug] = a
+        next_id = self.live[0].id if self.live else a.id - 1
+        self.live.insert(0, a)
+        self._sidebar = None
+        self.add_page(a, next_id)
+        self.indexes()
+
+    def indexes(self) -> None:
+        """Every page that lists articles: listings, tag and author pages, feeds,
+        sitemaps, robots.txt and the home page."""
+        site, p = self.site, self.site.pages
         for key, (path, label, _bc, _rss) in SECTIONS.items():
             self.listing(p, path, label, [a for a in self.live if a.section == key])
         self.listing(p, "in-depth", "Features", [a for a in self.live if a.section == "indepth"])
@@ -315,7 +338,6 @@ class Renderer:
                 f'</h2>\n<div class="row-flex">\n{self.cards(self.live[:19])}</div>\n</section>')
         p["/"] = _h(200, self.shell("The Moscow Times - Independent News From Russia",
                                     self.www + "/", home, body_class="home").encode())
-        return site
 
     # -- article pages -------------------------------------------------------------------
     def head(self, a: ArticleSpec) -> str:
