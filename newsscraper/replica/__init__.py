@@ -20,7 +20,8 @@ Modules: :mod:`~newsscraper.replica.generate` (the model, epochs and ``model.cha
 From the shell: ``newsscraper replica serve|truth``.
 """
 
-from newsscraper.replica.generate import SiteModel, generate_site
+from newsscraper.replica.generate import generate_site
+from newsscraper.replica.model import SiteModel
 from newsscraper.replica.render import Page, RenderedSite, render_site
 from newsscraper.replica.server import ReplicaServer
 from newsscraper.replica.truth import truth_records

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from email.utils import formatdate
 from pathlib import Path
 
-from newsscraper.replica.generate import SiteModel
+from newsscraper.replica.model import SiteModel
 from newsscraper.replica.publish import publish, record
 from newsscraper.replica.render import Page, RenderedSite, render_site
 

@@ -63,7 +63,7 @@ from __future__ import annotations
 from datetime import timezone
 
 from newsscraper.items import Article, Image, LivePost, RelatedLink, to_jsonable
-from newsscraper.replica.generate import SECTIONS, ArticleSpec, SiteModel
+from newsscraper.replica.model import SECTIONS, ArticleSpec, SiteModel
 from newsscraper.replica.render import REAL_STATIC, REAL_WWW, Renderer, iso
 
 LECTURE_LABEL = "TMT Lecture Series"
