@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from newsscraper.replica import blocks
+from newsscraper.replica import blocks as blocks_mod
 from newsscraper.replica.article_head import article_head
 from newsscraper.replica.index_pages import IndexPages
 from newsscraper.replica.markup import esc, inline, iso, month_text
@@ -47,7 +48,7 @@ class ArticlePages(IndexPages):
                 src=self.img("320", f"00/{au.slug}.jpg"),
             )
             for au in a.authors
-            if a.is_opinion
+            if a.is_opinion or a.type == "podcast"
         )
         updated = a.modified - a.published > timedelta(minutes=10)
         shown = a.modified if updated else a.published
@@ -124,11 +125,7 @@ class ArticlePages(IndexPages):
         podcast = fill("podcast_embed", id=a.id) if a.type == "podcast" else ""
         disclaimer = ""
         if a.is_opinion:
-            bios = "".join(
-                fill("opinion_bio", www=self.www, slug=au.slug, name=esc(au.name))
-                for au in a.authors
-            )
-            disclaimer = fill("opinion_disclaimer", bios=bios)
+            disclaimer = fill("opinion_disclaimer", bios=self.author_excerpts(a, "\t" * 6))
         section_cls = "ukraine_war" if a.section == "ukraine_war" else "news"  # the buggy helper
         return fill(
             "main_article",
@@ -179,83 +176,78 @@ class ArticlePages(IndexPages):
             www=self.www,
         )
 
+    def author_excerpts(self, a: ArticleSpec, indent: str) -> str:
+        """Each author's excerpts (``author/excerpt/default`` for narrow screens, ``small``
+        beside the text on wide ones), as opinion pieces and live blogs show them."""
+        return "".join(
+            fill("author_excerpts", indent=indent, url=f"{self.www}/author/{au.slug}",
+                 name=esc(au.name), image=self.img("320", f"00/{au.slug}.jpg"),
+                 bio=esc(f"{au.name} is a columnist for The Moscow Times."),
+                 section=a.section)
+            for au in a.authors)
+
+    def author_links(self, a: ArticleSpec, cls: str) -> str:
+        """"By A, B and C" as the templates join the author links."""
+        names = [f'<a href="{self.www}/author/{au.slug}" class="{cls}" title="{esc(au.name)}">'
+                 f"{esc(au.name)}</a>" for au in a.authors]
+        if not names:
+            return ""
+        return "By " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1
+                        else names[0])
+
     def live_page(self, a: ArticleSpec) -> str:
-        names = [
-            f'<a href="{self.www}/author/{au.slug}" class="byline__author__name">{esc(au.name)}</a>'
-            for au in a.authors
-        ]
-        joined = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
-        # the live template comments the whole byline out: authors only in meta and JSON-LD
-        byline = (
-            f'<!-- <div class="byline__author">By {joined}</div><time class="byline__datetime" '
-            f'datetime="{iso(a.published)}">{month_text(a.published.astimezone(MSK))}</time> -->'
-        )
+        # live.php comments out the byline's contents: authors only in meta, JSON-LD and
+        # the comment
+        images = "".join(fill("byline_author_image", www=self.www, slug=au.slug,
+                              src=self.img("320", f"00/{au.slug}.jpg")) for au in a.authors)
+        byline = fill("live_byline", images=images.strip(),
+                      authors=self.author_links(a, "byline__author__name"),
+                      date_text=month_text(a.published.astimezone(MSK)), social=self.social(a))
         blocks = "".join(self.block(b, i) for i, b in enumerate(a.blocks))
         return self.head(a) + fill(
-            "live_page",
-            site_header=self.site_header(),
-            id=a.id,
-            url=self.url(a),
-            title=esc(a.title),
-            subtitle=esc(a.subtitle),
-            intro=esc(a.intro),
-            byline=byline,
-            featured=self.featured(a),
-            blocks=blocks,
-            www=self.www,
-            tags=self.tags_html(a),
-            sidebar=self.sidebar(),
-            read_more=self.read_more(a),
-        )
+            "live_page", site_header=self.site_header(), id=a.id, url=self.url(a),
+            title=esc(a.title), subtitle=esc(a.subtitle), intro=esc(a.intro), byline=byline,
+            featured=self.featured(a), blocks=blocks, www=self.www,
+            excerpts=self.author_excerpts(a, "\t" * 6), tags=self.tags_html(a),
+            sidebar=self.sidebar(), read_more=self.read_more(a))
 
     def gallery_page(self, a: ArticleSpec, next_id: int) -> str:
-        half = max(1, len(a.blocks) // 2)
-        first = "".join(self.block(b, i, False) for i, b in enumerate(a.blocks[:half]))
-        second = "".join(self.block(b, i + half, False) for i, b in enumerate(a.blocks[half:]))
-        names = [
-            f'<a href="{self.www}/author/{au.slug}" class="article__author__name">'
-            f"{esc(au.name)}</a>"
-            for au in a.authors
-        ]
-        joined = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
-        authors = f'<div class="article__author">By {joined}</div>' if names else ""
+        """gallery.php: header, byline, intro and the full-width gallery block in the first
+        ``div.article__content``, the body blocks in the second."""
+        # image blocks run full width in a gallery
+        blocks = "".join(blocks_mod.block(self, b, i, False,
+                                          "full" if b.kind in ("image", "images") else "column")
+                         for i, b in enumerate(a.blocks))
         im = a.image
-        header = (
-            fill("gallery_header", src=self.img("1920", im.file), caption=esc(im.caption or ""))
-            if im
-            else ""
-        )
-        slides = "".join(
-            fill(
-                "gallery_slide",
-                src=self.img("1360", f"{a.id % 256:02x}/slide-{a.id}-{k}.jpg"),
-                k_1=k + 1,
-                place=esc(a.tags[0].title) if a.tags else "Moscow",
-            )
-            for k in range(4)
-        )
-        # the gallery template prints the raw DB value: Moscow time, no zone
-        pub = a.published.astimezone(MSK).strftime("%Y-%m-%d %H:%M:%S")
-        intro = f'\n\t\t\t<div class="article__intro">{esc(a.intro)}</div>' if a.intro else ""
+        header = (fill("gallery_header", src=self.img("1920", im.file),
+                       caption=esc(im.caption or "")) if im else "")
+        intro = (f'\t\t\t\t\t<div class="article__intro">\n\t\t\t\t\t\t{esc(a.intro)}'
+                 f"\t\t\t\t\t</div>\n" if a.intro else "")
         return self.head(a) + fill(
-            "gallery_page",
-            site_header=self.site_header(),
-            id=a.id,
-            header=header,
-            next_id=next_id,
-            url=self.url(a),
-            title=esc(a.title),
-            subtitle=esc(a.subtitle),
-            authors=authors,
-            pub=pub,
-            date_text=month_text(a.published.astimezone(MSK)),
-            intro=intro,
-            first=first,
-            slides=slides,
-            second=second,
-            tags=self.tags_html(a),
-            read_more=self.read_more(a),
-        )
+            "gallery_page", site_header=self.site_header(), id=a.id, header=header,
+            next_id=next_id, url=self.url(a), title=esc(a.title), subtitle=esc(a.subtitle),
+            byline=self.gallery_byline(a), intro=intro, gallery=self.gallery_block(a),
+            blocks=blocks, tags=self.tags_html(a), social=self.social(a),
+            read_more=self.read_more(a))
+
+    def gallery_byline(self, a: ArticleSpec) -> str:
+        published = a.published.astimezone(MSK)
+        # the raw DB value (Moscow time, no zone), and PHP's date('M d, Y - h:i a ')
+        return fill("gallery_byline", images="",
+                    authors=self.author_links(a, "article__author__name"),
+                    raw=published.strftime("%Y-%m-%d %H:%M:%S"),
+                    date_text=published.strftime("%b %d, %Y - %I:%M %p ").replace(
+                        " AM ", " am ").replace(" PM ", " pm "),
+                    social=self.social(a))
+
+    def gallery_block(self, a: ArticleSpec) -> str:
+        place = esc(a.tags[0].title) if a.tags else "Moscow"
+        slides = "".join(
+            fill("gallery_slide", url=self.url(a), title=esc(a.title), slide_title=f"{k + 1}/4",
+                 caption=f"Scene {k + 1} of the day in {place}.", credits="Photographer / TASS",
+                 src=self.img("1360", f"{a.id % 256:02x}/slide-{a.id}-{k}.jpg"))
+            for k in range(4))
+        return fill("gallery_block", slides=slides)
 
     def live_posts(self, a: ArticleSpec) -> list[tuple[float, dict]]:
         posts = []

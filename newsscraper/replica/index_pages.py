@@ -3,6 +3,8 @@ pages, the home page, RSS feeds and sitemaps; and the site's shell (header, side
 
 from __future__ import annotations
 
+import zlib
+
 from newsscraper.replica import feeds
 from newsscraper.replica.base import RendererBase
 from newsscraper.replica.markup import esc, iso, month_text
@@ -90,8 +92,25 @@ class IndexPages(RendererBase):
             )
             for s in self.live[:5]
         )
-        self._sidebar = fill("sidebar", items=items)
+        self._sidebar = fill("sidebar", items=items, ranked=self.most_read())
         return self._sidebar
+
+    def most_read(self) -> str:
+        """The "Most read" tab: a fixed pick of recent articles, with their labels (the
+        opinion label and author for opinion pieces)."""
+        recent = self.live[:40]
+        # columns top the chart: the newest opinion piece, then a fixed pick of the rest
+        first = [a for a in recent if a.is_opinion][:1]
+        rest = sorted((a for a in recent if a not in first),
+                      key=lambda a: zlib.crc32(a.slug.encode()))
+        picked = first + rest[: 5 - len(first)]
+        return "".join(
+            fill("ranked_item", rank=k, url=self.url(a), title=esc(a.title),
+                 label=ranked_label(a), author=(
+                     f'\n\t\t\t\t\t\t\t\t<span class="article-excerpt-ranked__author">\n'
+                     f"\t\t\t\t\t{esc(a.authors[0].name)}\t\t\t\t</span>"
+                     if a.is_opinion and a.authors else ""))
+            for k, a in enumerate(picked, 1))
 
     # -- listings ------------------------------------------------------------------------
     def teaser(self, a: ArticleSpec) -> str:
@@ -105,14 +124,7 @@ class IndexPages(RendererBase):
         return card
 
     def _card(self, a: ArticleSpec) -> str:
-        if a.is_opinion:
-            label = "opinion"
-        elif a.type == "live":
-            label = "Liveblog"
-        elif a.analysis:
-            label = "News Analysis"
-        else:
-            label = {"ukraine_war": "Ukraine War", "indepth": "Feature"}.get(a.section, a.section)
+        label = card_label(a)
         lcls = " label--opinion article-excerpt-default__label--opinion" if a.is_opinion else ""
         author = (
             f'\n\t\t<span class="article-excerpt-default__author">{esc(a.authors[0].name)}</span>'
@@ -229,3 +241,22 @@ class IndexPages(RendererBase):
             )
 
     # -- feeds ---------------------------------------------------------------------------
+
+
+def card_label(a: ArticleSpec) -> str:
+    """The label ``common/label.php`` prints on a card."""
+    if a.is_opinion:
+        return "opinion"
+    if a.type == "live":
+        return "Liveblog"
+    if a.analysis:
+        return "News Analysis"
+    return {"ukraine_war": "Ukraine War", "indepth": "Feature"}.get(a.section, a.section)
+
+
+def ranked_label(a: ArticleSpec) -> str:
+    """``common/label.php`` in a "Most read" excerpt: opinion and analysis get the
+    ``label--opinion`` modifier."""
+    modifier = " label--opinion" if a.is_opinion or a.analysis else ""
+    return (f'<span class="label article-excerpt-ranked__label{modifier}">\n'
+            f"\t\t{esc(card_label(a))}\t</span>\n")
