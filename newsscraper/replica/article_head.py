@@ -27,17 +27,17 @@ def author_ld(r: RendererBase, a: ArticleSpec) -> dict:
             "image": r.img("320", f"00/{au.slug}.jpg"), "url": f"{r.www}/author/{au.slug}"}
 
 
-def news_article_ld(r: RendererBase, a: ArticleSpec, thumb: str) -> dict:
-    url = r.url(a)
+def news_article_ld(r: RendererBase, a: ArticleSpec, url: str, description: str, thumb: str,
+                    og_image: str) -> dict:
     author = author_ld(r, a)
     ld: dict = {
         "@context": "http://schema.org/", "@type": "NewsArticle",
         "dateCreated": iso(a.created), "datePublished": iso(a.published),
         "dateModified": iso(a.modified), "name": a.title, "headline": a.title,
-        "description": r.description(a), "keywords": ",".join(t.title for t in a.tags),
+        "description": description, "keywords": ",".join(t.title for t in a.tags),
         "articleSection": section_meta(a), "isAccessibleForFree": True,
         "mainEntityOfPage": url, "url": url, "thumbnailUrl": thumb,
-        "image": {"@type": "ImageObject", "url": r.og_image(a), "width": 1200, "height": 630},
+        "image": {"@type": "ImageObject", "url": og_image, "width": 1200, "height": 630},
         "publisher": {"@type": "Organization", "name": ORGANISATION,
                       "logo": {"@type": "ImageObject", "url": f"{r.static}/img/logo.png",
                                "width": 50, "height": 50}},
@@ -49,21 +49,21 @@ def news_article_ld(r: RendererBase, a: ArticleSpec, thumb: str) -> dict:
     return ld
 
 
-def breadcrumbs_ld(r: RendererBase, a: ArticleSpec) -> dict:
+def breadcrumbs_ld(r: RendererBase, a: ArticleSpec, url: str) -> dict:
     _path, label, bc_path, _rss = SECTIONS[a.section]
     return {"@context": "http://schema.org/", "@type": "BreadcrumbList", "itemListElement": [
         {"@type": "ListItem", "position": 1, "name": ORGANISATION, "item": r.www + "/"},
         {"@type": "ListItem", "position": 2, "name": label, "item": f"{r.www}/{bc_path}"},
-        {"@type": "ListItem", "position": 3, "name": a.title, "item": r.url(a)},
+        {"@type": "ListItem", "position": 3, "name": a.title, "item": url},
     ]}
 
 
 def article_head(r: RendererBase, a: ArticleSpec) -> str:
     """From ``<!DOCTYPE html>`` to ``</head>``."""
     first = ORGANISATION if not a.authors else a.authors[0].name
-    kw = esc(",".join(t.title for t in a.tags))
-    desc = esc(r.description(a))
+    description = r.description(a)
     og_image = r.og_image(a)
+    url = r.url(a)
     thumb = r.img("320", a.image.file) if a.image else og_image
     title = esc(a.title)
     # some articles carry the configurable " - The Moscow Times" suffix in <title>
@@ -71,7 +71,8 @@ def article_head(r: RendererBase, a: ArticleSpec) -> str:
     return fill(
         "article_head", www=r.www, static=r.static,
         card="summary_large_image" if a.image else "summary", title_tag=title_tag,
-        url=r.url(a), keywords=kw, description=desc, thumb=thumb, author=esc(first),
-        title=title, og_image=og_image, modified=iso(a.modified), published=iso(a.published),
-        section_meta=section_meta(a), news_article_ld=jenc(news_article_ld(r, a, thumb)),
-        breadcrumbs_ld=jenc(breadcrumbs_ld(r, a)))
+        url=url, keywords=esc(",".join(t.title for t in a.tags)), description=esc(description),
+        thumb=thumb, author=esc(first), title=title, og_image=og_image,
+        modified=iso(a.modified), published=iso(a.published), section_meta=section_meta(a),
+        news_article_ld=jenc(news_article_ld(r, a, url, description, thumb, og_image)),
+        breadcrumbs_ld=jenc(breadcrumbs_ld(r, a, url)))

@@ -4,6 +4,7 @@ pages, the home page, RSS feeds and sitemaps; and the site's shell (header, side
 from __future__ import annotations
 
 import zlib
+from functools import cached_property
 
 from newsscraper.replica import feeds
 from newsscraper.replica.base import RendererBase
@@ -72,12 +73,17 @@ class IndexPages(RendererBase):
             ).encode(),
         )
 
-    def site_header(self) -> str:
+    @cached_property
+    def _site_header(self) -> str:
         links = "".join(
             f'\n\t\t\t<li class="menu__item"><a href="{self.www}/{path}">{esc(label)}</a></li>'
             for path, label in MENU
         )
         return fill("site_header", www=self.www, static=self.static, links=links)
+
+    def site_header(self) -> str:
+        """The header every HTML page starts with (the same on every page)."""
+        return self._site_header
 
     def sidebar(self) -> str:
         if self._sidebar is not None:
