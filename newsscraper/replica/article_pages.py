@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from newsscraper.replica import blocks
-from newsscraper.replica import blocks as blocks_mod
 from newsscraper.replica.article_head import article_head
 from newsscraper.replica.index_pages import IndexPages
 from newsscraper.replica.markup import esc, inline, iso, month_text
@@ -25,31 +24,16 @@ class ArticlePages(IndexPages):
         return article_head(self, a)
 
     def byline(self, a: ArticleSpec) -> str:
-        names = [
-            f'<a href="{self.www}/author/{au.slug}" class="byline__author__name" '
-            f'title="{esc(au.name)}">{esc(au.name)}</a>'
-            for au in a.authors
-        ]
-        joined = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
-        by = "" if a.type == "podcast" else "By "
-        author_div = (
-            (
-                f'<div class="byline__author">\n\t\t\t\t\t\t\t\t\t\t\t{by}{joined}'
-                f"\t\t\t\t\t\t\t\t\t\t</div>\n"
-            )
-            if names
-            else ""
-        )
+        """item.php's byline: portraits of columnists and podcast hosts, the names ("By "
+        except for podcasts), and the publication time, or "Updated:" and the edit time."""
+        joined = self.author_links(a, "byline__author__name",
+                                   "" if a.type == "podcast" else "By ")
+        author_div = (f'<div class="byline__author">\n\t\t\t\t\t\t\t\t\t\t\t{joined}'
+                      f"\t\t\t\t\t\t\t\t\t\t</div>\n" if joined else "")
         images = "".join(
-            fill(
-                "byline_author_image",
-                www=self.www,
-                slug=au.slug,
-                src=self.img("320", f"00/{au.slug}.jpg"),
-            )
-            for au in a.authors
-            if a.is_opinion or a.type == "podcast"
-        )
+            fill("byline_author_image", www=self.www, slug=au.slug,
+                 src=self.img("320", f"00/{au.slug}.jpg"))
+            for au in a.authors if a.is_opinion or a.type == "podcast")
         updated = a.modified - a.published > timedelta(minutes=10)
         shown = a.modified if updated else a.published
         upd = "\n\t\t\t\t\t\t\t\t\t\tUpdated:" if updated else ""
@@ -186,14 +170,14 @@ class ArticlePages(IndexPages):
                  section=a.section)
             for au in a.authors)
 
-    def author_links(self, a: ArticleSpec, cls: str) -> str:
-        """"By A, B and C" as the templates join the author links."""
+    def author_links(self, a: ArticleSpec, cls: str, by: str = "By ") -> str:
+        """"By A, B and C" as the templates join the author links ("" without authors)."""
         names = [f'<a href="{self.www}/author/{au.slug}" class="{cls}" title="{esc(au.name)}">'
                  f"{esc(au.name)}</a>" for au in a.authors]
         if not names:
             return ""
-        return "By " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1
-                        else names[0])
+        return by + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1
+                     else names[0])
 
     def live_page(self, a: ArticleSpec) -> str:
         # live.php comments out the byline's contents: authors only in meta, JSON-LD and
@@ -215,9 +199,9 @@ class ArticlePages(IndexPages):
         """gallery.php: header, byline, intro and the full-width gallery block in the first
         ``div.article__content``, the body blocks in the second."""
         # image blocks run full width in a gallery
-        blocks = "".join(blocks_mod.block(self, b, i, False,
-                                          "full" if b.kind in ("image", "images") else "column")
-                         for i, b in enumerate(a.blocks))
+        body = "".join(blocks.block(self, b, i, False,
+                                    "full" if b.kind in ("image", "images") else "column")
+                       for i, b in enumerate(a.blocks))
         im = a.image
         header = (fill("gallery_header", src=self.img("1920", im.file),
                        caption=esc(im.caption or "")) if im else "")
@@ -227,7 +211,7 @@ class ArticlePages(IndexPages):
             "gallery_page", site_header=self.site_header(), id=a.id, header=header,
             next_id=next_id, url=self.url(a), title=esc(a.title), subtitle=esc(a.subtitle),
             byline=self.gallery_byline(a), intro=intro, gallery=self.gallery_block(a),
-            blocks=blocks, tags=self.tags_html(a), social=self.social(a),
+            blocks=body, tags=self.tags_html(a), social=self.social(a),
             read_more=self.read_more(a))
 
     def gallery_byline(self, a: ArticleSpec) -> str:
