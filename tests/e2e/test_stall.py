@@ -49,6 +49,7 @@ class StallingServer:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.stalled = 0
+        self.writers: set[asyncio.StreamWriter] = set()
 
     @property
     def uri(self) -> str:
@@ -87,10 +88,12 @@ class StallingServer:
         self.server = await asyncio.start_server(self._client, "127.0.0.1", self.port)
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.writers.add(writer)
         try:
             if self.upstream is None:
                 await self.never.wait()  # accepted; never a byte back
             up_reader, up_writer = await asyncio.open_connection(*self.upstream)
+            self.writers.add(up_writer)
             back = asyncio.ensure_future(self._copy(up_reader, writer))
             try:
                 while True:
