@@ -11,6 +11,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsscraper.extensions.outcome import STATUS_OF_EXIT, exit_status
 from newsscraper.items import to_jsonable
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.spill import SpillFile
@@ -18,12 +19,14 @@ from newsscraper.storage.uri import mongo_uri
 
 logger = logging.getLogger(__name__)
 
-# finish reasons that mean the run failed (and `scrapy crawl` exits non-zero)
-FAILURE_REASONS = {"mongo_unavailable", "shutdown", "cancelled", "closespider_errorcount"}
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def new_run_id() -> str:
+    return f"{_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
 class RunRecorder:
@@ -42,7 +45,7 @@ class RunRecorder:
                 not crawler.settings.getbool("STORE_ENABLED", True):
             raise NotConfigured("run records are off")
         self.crawler = crawler
-        self.run_id = f"{_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+        self.run_id = new_run_id()
         self.started = _now()
         self.opening: dict = {"_id": self.run_id, "started_at": self.started}
         self.spill_dir = Path(crawler.settings.get("NEWSSCRAPER_DATA_DIR", "var")) / "spill"
@@ -78,9 +81,10 @@ class RunRecorder:
         ended = _now()
         dropped = {k.split("/", 2)[2]: v for k, v in stats.items()
                    if k.startswith("validate/dropped/")}
-        failed = reason in FAILURE_REASONS or bool(stats.get("mongo/spilled"))
+        code = exit_status(reason, stats)
+        self.crawler.stats.set_value("run/exit_status", code)
         record = {
-            "ended_at": ended, "status": "failed" if failed else "finished",
+            "ended_at": ended, "status": STATUS_OF_EXIT[code], "exit_status": code,
             "finish_reason": reason, "arguments": self._arguments(spider),
             "duration_seconds": (ended - self.started).total_seconds(),
             "counts": {
