@@ -66,6 +66,12 @@ ITEM_PIPELINES = {
 }
 DEDUPE_NEAR_THRESHOLD = 0.9
 
+# one run at a time per database (newsscraper/extensions/lease.py): a lease whose
+# heartbeat is older than this is taken over; workers of one scaled-out run share
+# NEWSSCRAPER_RUN_ID (unset: every process is a run of its own)
+NEWSSCRAPER_LEASE_ENABLED = True
+NEWSSCRAPER_LEASE_SECONDS = 300
+
 EXTENSIONS = {
     "newsscraper.extensions.runs.RunRecorder": 500,
 }

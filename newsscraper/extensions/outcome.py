@@ -34,6 +34,10 @@ STATUS_OF_EXIT = {EXIT_OK: "finished", EXIT_USAGE: "rejected", EXIT_FAILED: "fai
                   EXIT_MONITORS: "monitors_failed", EXIT_SKIPPED: "skipped"}
 
 
+class BadSetting(ValueError):
+    """A setting or environment variable the crawl cannot use; the message says which."""
+
+
 def exit_status(reason: str | None, stats: Mapping[str, Any],
                 monitors_failed: bool = False) -> int:
     """The exit status of a crawl that got as far as opening its spider.

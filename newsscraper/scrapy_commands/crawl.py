@@ -21,13 +21,9 @@ from pymongo.errors import PyMongoError
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from newsscraper.extensions.outcome import (
-    EXIT_CRASHED,
-    EXIT_USAGE,
-    exit_status,
-)
+from newsscraper.extensions.outcome import EXIT_CRASHED, EXIT_USAGE, BadSetting, exit_status
 from newsscraper.extensions.runs import new_run_id
-from newsscraper.scrapy_commands.preflight import BadSetting, check_credentials, check_uri
+from newsscraper.scrapy_commands.preflight import check_credentials, check_uri
 from newsscraper.seeds import SeedError
 from newsscraper.spiders.arguments import ArgumentError
 from newsscraper.storage.uri import mongo_database, mongo_uri, uses_local_database

@@ -10,13 +10,10 @@ from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, InvalidURI, OperationFailure, PyMongoError
 from pymongo.uri_parser import parse_uri
 
+from newsscraper.extensions.outcome import BadSetting
 from newsscraper.storage.uri import redact
 
 AUTHENTICATION_FAILED = 18
-
-
-class BadSetting(ValueError):
-    """A setting or environment variable the crawl cannot use; the message says which."""
 
 
 def _password(uri: str) -> str | None:
