@@ -72,7 +72,24 @@ DEDUPE_NEAR_THRESHOLD = 0.9
 NEWSSCRAPER_LEASE_ENABLED = True
 NEWSSCRAPER_LEASE_SECONDS = 300
 
+# --- monitors at the close of a crawl (newsscraper/extensions/monitors.py) -------------
+# a failed one makes the run `monitors_failed`, exit status 4
+MONITORS_ENABLED = True
+MONITOR_FINISH_REASONS = ["finished"]
+MONITOR_MIN_STORED_SHARE = 0.9  # stored / articles discovery scheduled
+MONITOR_MIN_FIELD_COVERAGE = {"title": 0.99, "body": 0.99, "published_at": 0.99,
+                              "section": 0.99}
+MONITOR_MAX_PARTIAL_SHARE = 0.02
+MONITOR_MAX_PARSER_BUGS = 0
+MONITOR_MAX_SERVER_ERROR_SHARE = 0.05  # 5xx and timeouts left after retries / requests
+MONITOR_RECENT_DAYS = 31  # a full pass since this recently stores >= 1 article
+# notifications when a monitor fails: any of "email", "slack", "telegram", each set up
+# by spidermon's own settings (SPIDERMON_SMTP_*, SPIDERMON_EMAIL_*, SPIDERMON_SLACK_*,
+# SPIDERMON_TELEGRAM_*); off by default
+MONITOR_NOTIFY: list[str] = []
+
 EXTENSIONS = {
+    "newsscraper.extensions.monitors.ArticleCoverage": 400,
     "newsscraper.extensions.runs.RunRecorder": 500,
 }
 # our `crawl` exits non-zero when a run fails (e.g. the database stayed down)

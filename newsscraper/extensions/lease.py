@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -139,9 +140,15 @@ class RunLease:
         return LeaseOutcome("held", claim)
 
     async def _join(self) -> None:
-        await self._call(self.collection.update_one(
-            {"_id": self.key},
-            {"$addToSet": {"workers": self.record_id}, "$set": {"heartbeat": _now()}}))
+        # read back: FerretDB can lose one of two concurrent updates of a document
+        for _ in range(20):
+            await self._call(self.collection.update_one(
+                {"_id": self.key},
+                {"$addToSet": {"workers": self.record_id}, "$set": {"heartbeat": _now()}}))
+            lease = await self._read()
+            if lease is None or self.record_id in lease.get("workers", []):
+                return
+            await asyncio.sleep(random.uniform(0.02, 0.2))
 
     async def heartbeat(self) -> bool:
         """Move the heartbeat; False when the lease now belongs to another run."""
@@ -155,9 +162,14 @@ class RunLease:
     async def release(self) -> None:
         """Leave the lease; the last worker of the run frees it (keeping the generation,
         so the next claim cannot collide with an old one)."""
-        lease = await self._call(self.collection.find_one_and_update(
-            {"_id": self.key}, {"$pull": {"workers": self.record_id}},
-            return_document=True))
+        lease = None
+        for _ in range(20):
+            await self._call(self.collection.update_one(
+                {"_id": self.key}, {"$pull": {"workers": self.record_id}}))
+            lease = await self._read()  # read back, as in _join
+            if lease is None or self.record_id not in lease.get("workers", []):
+                break
+            await asyncio.sleep(random.uniform(0.02, 0.2))
         if lease and lease.get("run_id") == self.run_id and not lease.get("workers"):
             await self._call(self.collection.update_one(
                 {"_id": self.key}, {"$set": {"run_id": None, "released_at": _now()}}))

@@ -16,6 +16,7 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
 
 from newsscraper.extensions.lease import LeaseOutcome, RunLease
+from newsscraper.extensions.monitors import notifiers, run_close_monitors
 from newsscraper.extensions.outcome import SKIP_REASON, STATUS_OF_EXIT, BadSetting, exit_status
 from newsscraper.items import to_jsonable
 from newsscraper.storage.mongo import ArticleStore
@@ -48,7 +49,12 @@ class RunRecorder:
     When the database cannot take the record at close, it is kept in a spill file under
     ``NEWSSCRAPER_DATA_DIR/spill`` and written by the next run's replay.
 
-    Settings: ``RUNS_ENABLED`` (True), ``NEWSSCRAPER_LEASE_ENABLED`` (True),
+    At close, unless the run was skipped, the monitors
+    (:mod:`newsscraper.extensions.monitors`) run first; their outcome goes into the record
+    as ``monitors: {passed, failed, details}`` and a failed one makes the exit status 4.
+
+    Settings: ``RUNS_ENABLED`` (True), ``MONITORS_ENABLED`` (True), ``MONITOR_*``,
+    ``NEWSSCRAPER_LEASE_ENABLED`` (True),
     ``NEWSSCRAPER_LEASE_SECONDS`` (300: a heartbeat older than this is stale; it beats
     every quarter of it), ``NEWSSCRAPER_RUN_ID`` (workers of one scaled-out run get the
     same one and share the lease), ``MONGO_*`` as the store. The record never holds the
@@ -70,6 +76,9 @@ class RunRecorder:
         if self.lease_seconds <= 0:
             raise BadSetting(f"NEWSSCRAPER_LEASE_SECONDS must be positive, got "
                              f"{self.lease_seconds}")
+        self.monitors_enabled = s.getbool("MONITORS_ENABLED", True)
+        if self.monitors_enabled:
+            notifiers(crawler)
         self.lease: RunLease | None = None
         self.lease_store: ArticleStore | None = None
         self.holds_lease = False
@@ -195,9 +204,10 @@ class RunRecorder:
             await self._leave_lease()
 
     async def _write_close(self, spider, reason: str) -> None:
+        monitors = self._monitors(spider, reason)
         stats = self.crawler.stats.get_stats()
         ended = _now()
-        code = exit_status(reason, stats)
+        code = exit_status(reason, stats, bool(monitors and monitors.get("failed")))
         self.crawler.stats.set_value("run/exit_status", code)
         record = {
             "ended_at": ended, "status": STATUS_OF_EXIT[code], "exit_status": code,
@@ -205,6 +215,8 @@ class RunRecorder:
             "duration_seconds": (ended - self.started).total_seconds(),
             "counts": _counts(stats),
         }
+        if monitors is not None:
+            record["monitors"] = monitors
         store = self._store()
         try:
             await store.finish_run(self.run_id, record)
@@ -217,6 +229,21 @@ class RunRecorder:
                          self.run_id, type(exc).__name__, path)
         finally:
             await store.close()
+
+    def _monitors(self, spider, reason: str) -> dict[str, Any] | None:
+        """The close-of-spider monitors' outcome; none for a skipped run."""
+        if not self.monitors_enabled or reason == SKIP_REASON:
+            return None
+        try:
+            outcome = run_close_monitors(self.crawler, spider, reason)
+        except Exception:
+            logger.exception("the monitors could not run")
+            self.crawler.stats.inc_value("monitors/errors")
+            return {"passed": [], "failed": [], "error": "the monitors could not run"}
+        for name in outcome.failed:
+            logger.error("monitor failed: %s: %s", name, outcome.details.get(name, ""))
+        self.crawler.stats.set_value("monitors/failed", len(outcome.failed))
+        return outcome.as_record()
 
     async def _leave_lease(self) -> None:
         try:
