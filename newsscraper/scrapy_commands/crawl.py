@@ -75,6 +75,10 @@ class Command(ScrapyCrawl):
         if isinstance(exc, BAD_INPUT):
             self._reject(exc, spargs)
             return
+        setting = bad_setting_value(exc)
+        if setting is not None:
+            self._reject(setting, spargs)
+            return
         logger.error("the crawl could not start", exc_info=exc)
         self.exitcode = EXIT_CRASHED
 
@@ -87,6 +91,21 @@ class Command(ScrapyCrawl):
         if not isinstance(exc, BadSetting):
             record_rejection(self.settings, str(exc), spargs)
         self.exitcode = EXIT_USAGE
+
+
+def bad_setting_value(exc: BaseException) -> BadSetting | None:
+    """A component read a setting of the wrong kind (``-s STORE_BATCH_SIZE=abc``): the
+    error, named after the setting, when Scrapy's settings getter raised it."""
+    if not isinstance(exc, (ValueError, TypeError)):
+        return None
+    name = None
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_filename.endswith(os.path.join("scrapy", "settings", "__init__.py")):
+            name = frame.f_locals.get("name", name)
+        tb = tb.tb_next
+    return BadSetting(f"setting {name}: {exc}") if isinstance(name, str) else None
 
 
 def _catch(started: Any, report) -> None:

@@ -56,6 +56,17 @@ def test_bad_argument_is_one_line_and_exit_2_with_a_rejected_record(
     assert named in record["error"] and argument.split("=")[0] in record["arguments"]
 
 
+@pytest.mark.parametrize("setting", ["STORE_BATCH_SIZE=abc", "NEWSSCRAPER_LEASE_SECONDS=abc",
+                                     "NEWSSCRAPER_LEASE_SECONDS=0", "MONITOR_NOTIFY=pager",
+                                     "NEWSSCRAPER_PROFILE=bogus"])
+def test_bad_setting_is_one_line_and_exit_2(setting, mongo_uri, mongo_db_name):
+    proc = scrapy_crawl(mongo_uri, mongo_db_name, "-s", setting)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    [line] = error_lines(proc)
+    assert line.startswith("newsscraper: ") and setting.split("=")[0] in line, line
+
+
 @pytest.mark.parametrize(("uri", "secret"), [
     ("mongodb://127.0.0.1:99999/", None),
     ("mongodb://scraper:pa/ss9@127.0.0.1:27017/", "pa/ss9"),
