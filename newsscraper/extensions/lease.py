@@ -159,17 +159,31 @@ class RunLease:
                                                     {"$set": {"heartbeat": _now()}}))
         return True
 
+    @property
+    def shared(self) -> bool:
+        """Workers of one scaled-out run (``NEWSSCRAPER_RUN_ID``) share this lease."""
+        return self.run_id != self.record_id
+
     async def release(self) -> None:
-        """Leave the lease; the last worker of the run frees it (keeping the generation,
-        so the next claim cannot collide with an old one)."""
-        lease = None
-        for _ in range(20):
+        """Free the lease (keeping the generation, so the next claim cannot collide with
+        an old one).
+
+        A worker of a shared run only leaves the ``workers`` list: FerretDB can lose one
+        of two concurrent updates of a document, so the list cannot prove that the last
+        worker has left. The lease goes stale once no worker beats, or is taken at once
+        by a run that finds every listed worker's record ended and no recent heartbeat
+        (:meth:`quiet`)."""
+        if self.shared:
             await self._call(self.collection.update_one(
                 {"_id": self.key}, {"$pull": {"workers": self.record_id}}))
-            lease = await self._read()  # read back, as in _join
-            if lease is None or self.record_id not in lease.get("workers", []):
-                break
-            await asyncio.sleep(random.uniform(0.02, 0.2))
-        if lease and lease.get("run_id") == self.run_id and not lease.get("workers"):
+            return
+        lease = await self._read()
+        if lease and lease.get("run_id") == self.run_id:
             await self._call(self.collection.update_one(
-                {"_id": self.key}, {"$set": {"run_id": None, "released_at": _now()}}))
+                {"_id": self.key}, {"$set": {"run_id": None, "workers": [],
+                                             "released_at": _now()}}))
+
+    def quiet(self, lease: dict[str, Any], now: datetime | None = None) -> bool:
+        """No worker has beaten for two heartbeat periods (half the lease)."""
+        beat = _aware(lease.get("heartbeat"))
+        return beat is None or (now or _now()) - beat > timedelta(seconds=self.seconds / 2)

@@ -149,12 +149,15 @@ class RunRecorder:
 
     async def _holder_ended(self, lease: dict) -> bool:
         """Every record of the lease's run says it ended (it could not free the lease)."""
-        assert self.lease_store is not None
+        assert self.lease_store is not None and self.lease is not None
+        if lease.get("run_id") not in (lease.get("workers") or [lease.get("run_id")]) and \
+                not self.lease.quiet(lease):
+            return False  # a shared run: some worker, listed or not, still beats
         ids = list(dict.fromkeys(lease.get("workers") or [lease.get("run_id")]))
         for record_id in ids:
             record = await asyncio.wait_for(
                 self.lease_store.runs.find_one({"_id": record_id}, {"status": 1}),
-                self.lease.timeout if self.lease else 10)
+                self.lease.timeout)
             if not record or record.get("status") in ("running", None):
                 return False
         return bool(ids)

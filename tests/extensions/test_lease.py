@@ -73,18 +73,22 @@ async def test_a_live_lease_is_not_taken_over(state):
     assert (await lease(state, "run-b", seconds=60).acquire()).state == "held"
 
 
-async def test_workers_of_one_run_share_the_lease_and_the_last_frees_it(state):
+async def test_workers_of_one_run_share_the_lease(state):
     workers = [lease(state, "run-x", record=f"run-x-w{i}") for i in range(3)]
     outcomes = await asyncio.gather(*(w.acquire() for w in workers))
     assert sorted(o.state for o in outcomes) == ["acquired", "joined", "joined"]
     doc = await state.find_one({"_id": "lease:moscowtimes"})
-    assert sorted(doc["workers"]) == ["run-x-w0", "run-x-w1", "run-x-w2"]
+    # FerretDB may lose one of two concurrent $addToSet: the list is advisory
+    assert doc["run_id"] == "run-x" and doc["workers"]
+    assert set(doc["workers"]) <= {"run-x-w0", "run-x-w1", "run-x-w2"}
+    assert all([await w.heartbeat() for w in workers])
     assert (await lease(state, "other").acquire()).state == "held"
-    for w in workers[:2]:
+    for w in workers:
         await w.release()
+    # no worker can prove it was the last: the lease stays until it goes quiet or stale
     assert (await lease(state, "other").acquire()).state == "held"
-    await workers[2].release()
-    assert (await lease(state, "other").acquire()).state == "acquired"
+    await age(state, 120)
+    assert (await lease(state, "other").acquire()).state == "taken_over"
 
 
 async def test_a_claim_whose_claimer_died_does_not_block_the_lease(state):
