@@ -15,13 +15,13 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
 
+from newsscraper.crawl.store import acquire_store, release_store
 from newsscraper.extensions.lease import LeaseOutcome, RunLease
 from newsscraper.extensions.monitors import notifiers, run_close_monitors
 from newsscraper.extensions.outcome import SKIP_REASON, STATUS_OF_EXIT, BadSetting, exit_status
 from newsscraper.items import to_jsonable
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.spill import SpillFile
-from newsscraper.storage.uri import mongo_uri
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,10 @@ class RunRecorder:
         return cls(crawler)
 
     def _store(self) -> ArticleStore:
-        return ArticleStore.from_settings(self.crawler.settings, mongo_uri(self.crawler.settings))
+        return acquire_store(self.crawler)  # the crawler's one store, shared
+
+    async def _release(self) -> None:
+        await release_store(self.crawler)
 
     def _arguments(self, spider) -> dict:
         return {k: str(v) for k, v in getattr(spider, "arguments", {}).items()}
@@ -117,7 +120,7 @@ class RunRecorder:
             logger.warning("could not write the run record: %s", type(exc).__name__)
             stats.inc_value("runs/errors")
         finally:
-            await store.close()
+            await self._release()
         if not lease.holds:
             held = self.opening.get("held_by", {})
             logger.info("run %s (host %s, pid %s) holds the lease of %s; skipping this run",
@@ -231,7 +234,7 @@ class RunRecorder:
             logger.error("could not write the run record %s (%s); kept in %s for the next run",
                          self.run_id, type(exc).__name__, path)
         finally:
-            await store.close()
+            await self._release()
 
     def _monitors(self, spider, reason: str) -> dict[str, Any] | None:
         """The close-of-spider monitors' outcome; none for a skipped run."""
@@ -257,7 +260,8 @@ class RunRecorder:
                            type(exc).__name__, self.lease_seconds)
         finally:
             if self.lease_store is not None:
-                await self.lease_store.close()
+                self.lease_store = None
+                await self._release()
 
 
 def _holder(lease: dict) -> dict[str, Any]:

@@ -16,8 +16,9 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
+from newsscraper.storage.schema import SCHEMA_VERSION, apply_validator
 from newsscraper.storage.spill import SpillFile
-from newsscraper.storage.uri import mongo_database
+from newsscraper.storage.uri import client_options, mongo_database
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ def article_doc(item: dict[str, Any]) -> dict[str, Any]:
     datetimes as BSON dates."""
     doc = dict(item)
     doc["_id"] = f"{doc['site']}:{doc['article_id']}"
+    doc["schema_version"] = SCHEMA_VERSION
     for name in ("published_at", "modified_at"):
         if isinstance(doc.get(name), str):
             doc[name] = datetime.fromisoformat(doc[name].replace("Z", "+00:00"))
@@ -68,9 +70,10 @@ class ArticleStore:
     def __init__(self, uri: str, database: str, articles: str = "articles",
                  versions: str = "article_versions", runs: str = "runs",
                  body_hashes: str = "body_hashes", timeout_ms: int = 5000,
-                 seen_resolution: timedelta = timedelta(0)) -> None:
+                 seen_resolution: timedelta = timedelta(0),
+                 operation_timeout_ms: int = 60000) -> None:
         self.client: AsyncMongoClient = AsyncMongoClient(
-            uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
+            uri, **client_options(timeout_ms=timeout_ms, operation_timeout_ms=operation_timeout_ms),
             tz_aware=True, retryWrites=True)
         db = self.client[database]
         self.articles = db[articles]
@@ -89,7 +92,8 @@ class ArticleStore:
                    settings.get("MONGO_RUNS_COLLECTION", "runs"),
                    settings.get("MONGO_BODY_HASHES_COLLECTION", "body_hashes"),
                    settings.getint("MONGO_TIMEOUT_MS", 5000),
-                   timedelta(hours=settings.getfloat("STORE_SEEN_RESOLUTION_HOURS", 0)))
+                   timedelta(hours=settings.getfloat("STORE_SEEN_RESOLUTION_HOURS", 0)),
+                   settings.getint("MONGO_OPERATION_TIMEOUT_MS", 60000))
 
     async def close(self) -> None:
         await self.client.close()
@@ -101,8 +105,20 @@ class ArticleStore:
                                          name="section_published_at")
         await self.articles.create_index([("tags", ASCENDING)], name="tags")
         await self.articles.create_index([("content_hash", ASCENDING)], name="content_hash")
+        # the changes feed: find({changed_at: {$gt: last}}).sort(changed_at, _id)
+        await self.articles.create_index([("changed_at", ASCENDING), ("_id", ASCENDING)],
+                                         name="changed_at")
         await self.versions.create_index([("article", ASCENDING), ("version", ASCENDING)],
                                          name="article_version")
+        await apply_validator(self.articles.database, self.articles.name)
+
+    async def id_lookup_scans(self) -> bool | None:
+        """Whether the server answers ``find({_id: X})`` on ``articles`` by scanning it:
+        True on an unpatched FerretDB (docs/storage.md), False when its plan uses an
+        index, None when the plan says neither (real MongoDB's plans differ)."""
+        reply = await self.articles.database.command(
+            "explain", {"find": self.articles.name, "filter": {"_id": "probe:0"}})
+        return plan_scans(reply)
 
     async def known_ids(self, ids: list[int],
                         site: str = "moscowtimes") -> dict[int, datetime | None]:
@@ -135,7 +151,7 @@ class ArticleStore:
             return result
         await self._mark_duplicates(docs, result)
         for d in docs.values():
-            d.update(first_seen_at=now, last_seen_at=now, version=1)
+            d.update(first_seen_at=now, last_seen_at=now, changed_at=now, version=1)
         stored = await self._insert_ignoring_duplicates(self.articles, list(docs.values()))
         existing_ids = [k for k in docs if k not in stored]
         result.new = len(stored)
@@ -166,8 +182,10 @@ class ArticleStore:
             if due:
                 await self.index.update_many({"_id": {"$in": due}},
                                              {"$set": {"last_seen_at": now}})
+                # documents stored before schema_version existed get it on this write
                 await self.articles.update_many({"_id": {"$in": due}},
-                                                {"$set": {"last_seen_at": now}})
+                                                {"$set": {"last_seen_at": now,
+                                                          "schema_version": SCHEMA_VERSION}})
             result.unchanged += len(same)
         return result
 
@@ -215,7 +233,7 @@ class ArticleStore:
             old = existing[d["_id"]]
             version = int(old.get("version", 1))
             d.update(first_seen_at=old.get("first_seen_at", now), last_seen_at=now,
-                     version=version + 1)
+                     changed_at=now, version=version + 1)
             # the version guard makes a replayed write a no-op
             ops.append(ReplaceOne({"_id": d["_id"], "version": version}, d))
             index_ops.append(ReplaceOne({"_id": d["_id"]}, _index_entry(d)))
@@ -286,6 +304,22 @@ class ArticleStore:
         await self.runs.update_one({"_id": run_id}, {"$set": fields}, upsert=True)
 
 
+def plan_scans(explain: dict[str, Any]) -> bool | None:
+    """Read an ``explain`` reply of an ``_id`` lookup: FerretDB's SQLite backend returns
+    the ``EXPLAIN QUERY PLAN`` rows (``SCAN table`` or ``SEARCH table USING INDEX``);
+    MongoDB returns a winning plan (``IDHACK``, ``EXPRESS_IDHACK`` or ``COLLSCAN``)."""
+    planner = explain.get("queryPlanner") or {}
+    rows = [str(r) for r in planner.get("Plan") or []]
+    if rows:
+        if any("SEARCH" in r and "USING" in r for r in rows):
+            return False
+        return any("detail=SCAN" in r for r in rows) or None
+    stage = str(planner.get("winningPlan") or "")
+    if "IDHACK" in stage or "IXSCAN" in stage:
+        return False
+    return True if "COLLSCAN" in stage else None
+
+
 def run_doc(record: dict[str, Any]) -> dict[str, Any]:
     """A run record read back from a spill file: its times as BSON dates again."""
     doc = dict(record)
@@ -330,4 +364,5 @@ async def retrying(op, *, attempts_until: float, first_delay: float = 0.5,
             delay = min(delay * 2, max_delay)
 
 
-__all__ = ["ArticleStore", "FlushResult", "PyMongoError", "article_doc", "retrying", "run_doc"]
+__all__ = ["ArticleStore", "FlushResult", "PyMongoError", "article_doc", "plan_scans",
+           "retrying", "run_doc"]
