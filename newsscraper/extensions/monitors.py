@@ -122,6 +122,9 @@ class FinishReasonMonitor(_Monitor):
 class StoredArticlesMonitor(_Monitor):
     @monitors.name("stored against discovered")
     def test_stored_share(self):
+        if self.stats.get("scaleout/run"):
+            # its requests went to the shared queue: other workers stored part of them
+            self.skipTest("a worker of a shared run")
         scheduled = sum(v for k, v in self.stats.items() if k.startswith("spider/scheduled/"))
         expected = scheduled - self.stats.get("spider/gone", 0) - \
             self.stats.get("dedupe/dropped_same_id", 0)
