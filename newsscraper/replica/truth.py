@@ -65,7 +65,7 @@ from __future__ import annotations
 from datetime import timezone
 
 from newsscraper.items import Article, Image, LinkBlock, LivePost, RelatedLink, to_jsonable
-from newsscraper.replica.generate import SECTIONS, ArticleSpec, SiteModel
+from newsscraper.replica.model import SECTIONS, ArticleSpec, SiteModel
 from newsscraper.replica.render import REAL_STATIC, REAL_WWW, Renderer, iso
 from newsscraper.sites.moscowtimes.site import section_label as site_section_label
 
