@@ -8,19 +8,58 @@ two; the best round of each counts. Pages/s are given for CPU time (what the pro
 spent, not disturbed by other load on a shared host) and wall time.
 
 Target: ours >= 10x trafilatura's pages/s.
+
+``--baseline REF`` also times the parser of another commit (``git archive REF``, imported
+under another package name) against ours, page by page in alternating order (CPU time
+per call), so a refactor can show it is not slower on a shared host.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
 from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
 
 
 def measure(fn: Callable[[], None]) -> tuple[float, float]:
     cpu, wall = time.process_time(), time.perf_counter()
     fn()
     return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def baseline_parser(ref: str, into: Path) -> Callable:
+    """``parse_article`` of commit ``ref``, unpacked into ``into`` as package ``nsbaseline``."""
+    tar = subprocess.run(["git", "archive", ref, "newsscraper"], check=True,
+                         capture_output=True).stdout
+    with tarfile.open(fileobj=BytesIO(tar)) as archive:
+        archive.extractall(into, filter="data")
+    (into / "newsscraper").rename(into / "nsbaseline")
+    for path in (into / "nsbaseline").rglob("*.py"):
+        path.write_text(re.sub(r"\bnewsscraper\b", "nsbaseline", path.read_text()))
+    sys.path.insert(0, str(into))
+    return importlib.import_module("nsbaseline.sites.moscowtimes").parse_article
+
+
+def side_by_side(ours: Callable, theirs: Callable, pages: list, rounds: int) -> list[float]:
+    """Per round, baseline CPU time / ours (above 1: ours is faster), calls interleaved."""
+    ratios = []
+    for r in range(rounds):
+        spent = [0.0, 0.0]
+        for i, (html, url) in enumerate(pages):
+            for k in ((0, 1) if (i + r) % 2 else (1, 0)):
+                start = time.process_time()
+                (ours, theirs)[k](html, url)
+                spent[k] += time.process_time() - start
+        ratios.append(spent[1] / spent[0])
+    return ratios
 
 
 def main() -> None:
@@ -33,6 +72,7 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=1000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--baseline", metavar="REF", help="also compare with this commit's parser")
     args = ap.parse_args()
     model = generate_site(args.pages, seed=args.seed)
     site = render_site(model)
@@ -66,6 +106,12 @@ def main() -> None:
     ours_cpu, theirs_cpu = best["newsscraper"][0], best["trafilatura"][0]
     ours_wall, theirs_wall = best["newsscraper"][1], best["trafilatura"][1]
     print(f"{'ratio':<12} {theirs_cpu / ours_cpu:11.1f}x {theirs_wall / ours_wall:12.1f}x")
+    if args.baseline:
+        with tempfile.TemporaryDirectory() as tmp:
+            ratios = side_by_side(parse_article, baseline_parser(args.baseline, Path(tmp)),
+                                  pages, args.rounds * 2)
+        print(f"{args.baseline} / ours, CPU time per round (above 1: ours faster): "
+              + ", ".join(f"{r:.3f}" for r in ratios))
 
 
 if __name__ == "__main__":

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
 from newsscraper.sites.moscowtimes import Listing
+from newsscraper.sites.moscowtimes import url_date as url_day  # noqa: F401 - the spider imports it here
 
 
 def next_listing_page(listing: Listing, stats, *, offset: int, template: str | None,
@@ -61,10 +61,3 @@ def read_sitemap(response: Response) -> tuple[str, list[tuple[str, str | None]]]
     return sitemap.type, entries
 
 
-def url_day(url: str) -> date | None:
-    """The publication date in an article URL's path (Moscow time), if it has one."""
-    parts = urlsplit(url).path.split("/")
-    try:
-        return date(int(parts[1]), int(parts[2]), int(parts[3]))
-    except (IndexError, ValueError):
-        return None

@@ -7,17 +7,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsscraper.seeds import Seed
-from newsscraper.sites.moscowtimes import article_id_from_url, is_slug_only_url
+from newsscraper.sites.moscowtimes import SECTION_ALIASES, article_id_from_url, is_slug_only_url
+from newsscraper.sites.moscowtimes import section_path as section_name
 from newsscraper.spiders.arguments import REAL_STATIC, REAL_WWW
 
-# feed and news-sitemap names that differ from the listing path of their section
-SECTION_ALIASES = {"city": "arts-and-life", "in-depth": "features", "ukraine_war": "ukraine-war",
-                   "lecture_series": "lectures"}
-
-
-def section_name(name: str) -> str:
-    """The listing path of a feed or news sitemap name (``city`` -> ``arts-and-life``)."""
-    return SECTION_ALIASES.get(name, name)
+__all__ = ["SECTION_ALIASES", "Origins", "Start", "news_section", "section_name"]
 
 
 def news_section(url: str) -> str:

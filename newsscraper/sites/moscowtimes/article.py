@@ -85,7 +85,7 @@ def read_article_page(html: str | bytes, url: str) -> tuple[ArticlePage, str, bo
         raise NotAnArticle("no <head>: an infinite-scroll fragment (/all/{id}), not a page")
     index = ClassIndex(art, WANTED)
     page = layout_of(root, art, index)(root, art, url, index, read_head(root))
-    if page.article_id() is None:
+    if page.article_id is None:
         raise NotAnArticle(f"no article id in {page.url}")
     return page, text, encoding_ok
 

@@ -16,7 +16,6 @@ from newsscraper.items import Article, Image, RelatedLink
 from newsscraper.sites.moscowtimes.head import Head, as_list, read_head
 from newsscraper.sites.moscowtimes.query import (
     ClassIndex,
-    attr,
     first,
     has_class,
     inside,
@@ -101,11 +100,11 @@ class ArticlePage:
     RELATED_TITLE = "h3.related-article__title"
     HEADER_BLOCK_TEXT = "h2, h3"
     QUOTE_BLOCK_TEXT = "blockquote"
-    FEATURED_IMG = "img"
-    FEATURED_CAPTION = ".article__featured-image__caption"
-    FEATURED_CREDITS = ".article__featured-image__credits"
+    FEATURED_IMG = "img"  # the first one in the featured figure
+    FEATURED_CAPTION = "article__featured-image__caption"  # class tokens in the figure
+    FEATURED_CREDITS = "article__featured-image__credits"
     CLUSTERS = "following::section"
-    READ_MORE_LINK = ".//a[contains(@class, 'article-excerpt-default__link')]"
+    READ_MORE_LINK = "article-excerpt-default__link"  # in the class of the cards' links
     VIDEO_HEADER = "figure.videoheader"
     GALLERY_HEADER = "div.galleryheader"
     # div.gtm-type[data-type] is a child of the outer <article> wrapper
@@ -126,6 +125,7 @@ class ArticlePage:
                     for c in (self.head.canonical, self.head.meta.get("og:url")) if c)
         return next((u for u in declared if u and is_article_url(u)), self.response_url)
 
+    @cached_property
     def article_id(self) -> int | None:
         """The ``-a{ID}`` of the canonical URL."""
         return article_id_from_url(self.url)
@@ -281,20 +281,26 @@ class ArticlePage:
     def read_more(self) -> list[str]:
         """The "Read more" cluster's article URLs (the cluster follows the article)."""
         clusters = [c for c in select(self.art, self.CLUSTERS) if has_class(c, "cluster")]
-        hrefs = [a.get("href") for c in clusters for a in select(c, self.READ_MORE_LINK)]
+        hrefs = [a.get("href") for c in clusters for a in c.iter("a")
+                 if self.READ_MORE_LINK in (a.get("class") or "")]
         urls = (absolute_url(self.url, h) for h in hrefs if h)
         return list(dict.fromkeys(u for u in urls if u))
 
     def image(self) -> Image | None:
         """The featured figure's image, caption and credits."""
         fig = self.index.first(self.FEATURED)
-        if fig is None:
-            return None
-        src = absolute_url(self.url, attr(fig, self.FEATURED_IMG, "src") or "")
+        img = next(fig.iter(self.FEATURED_IMG), None) if fig is not None else None
+        src = absolute_url(self.url, img.get("src") or "") if img is not None else None
         if not src:
             return None
-        caption = text_of(first(fig, self.FEATURED_CAPTION)) or None
-        credits = text_of(first(fig, self.FEATURED_CREDITS)) or None
+        # a figure holds a few elements: one walk instead of two queries
+        parts: dict[str, object] = {}
+        for el in fig.iter("*"):
+            for token in (el.get("class") or "").split():
+                if token in (self.FEATURED_CAPTION, self.FEATURED_CREDITS):
+                    parts.setdefault(token, el)
+        caption = text_of(parts.get(self.FEATURED_CAPTION)) or None
+        credits = text_of(parts.get(self.FEATURED_CREDITS)) or None
         return Image(url=src, caption=caption, credits=credits if caption or credits else None)
 
     def language(self) -> str:
@@ -315,7 +321,7 @@ class ArticlePage:
         kind = self.type()
         body, related = self.body_and_related()
         article = Article(
-            article_id=self.article_id() or 0, url=self.url, title=title,
+            article_id=self.article_id or 0, url=self.url, title=title,
             subtitle=self.subtitle(), lead=self.lead(), authors=self.authors(),
             published_at=published, published_at_raw=published_raw,
             modified_at=modified, modified_at_raw=modified_raw, section=self.section,

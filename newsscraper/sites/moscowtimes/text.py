@@ -17,7 +17,7 @@ def collapse(text: str) -> str:
     characters removed.
 
     ``str.split()`` splits on the same Unicode whitespace as ``\\s`` (NBSP included)."""
-    if _CONTROL.search(text):
+    if not text.isprintable() and _CONTROL.search(text):  # the C check spares most texts
         text = _CONTROL.sub("", text)
     return " ".join(text.split())
 
