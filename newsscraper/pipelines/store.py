@@ -36,6 +36,9 @@ class MongoStorePipeline:
     ``STORE_RETRY_SECONDS`` (60), ``NEWSSCRAPER_DATA_DIR``, ``MONGO_URI`` (else the
     environment, else the local FerretDB, started when ``MONGO_AUTOSTART``),
     ``MONGO_DATABASE``, ``MONGO_*_COLLECTION``, ``STORE_ENABLED``.
+    A revision that looks like a parse that lost content (``hold_reason`` in
+    ``storage/mongo.py``) is kept aside in ``article_versions`` with ``held: true``,
+    logged with its URL and counted as ``store/revision_held``; the stored one stays.
     Stats: ``mongo/new``, ``mongo/updated``, ``mongo/unchanged``, ``mongo/duplicates``,
     ``mongo/retries``, ``mongo/spilled``, ``mongo/replayed``, ``mongo/errors``.
     """
@@ -156,6 +159,8 @@ class MongoStorePipeline:
                             ("duplicates", r.duplicates_marked)):
             if value:
                 self.stats.inc_value(f"mongo/{name}", value)
+        if r.held:
+            self.stats.inc_value("store/revision_held", r.held)
 
     def _spill(self, records: list[dict]) -> None:
         path = self.spill.append([{"kind": "article", "item": to_jsonable(r)} for r in records])

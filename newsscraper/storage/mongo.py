@@ -67,6 +67,7 @@ class FlushResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    held: int = 0
     duplicates_marked: int = 0
     ids: dict[str, list[str]] = field(default_factory=lambda: {"new": [], "updated": []})
 
@@ -74,6 +75,7 @@ class FlushResult:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.held += other.held
         self.duplicates_marked += other.duplicates_marked
         for kind, ids in other.ids.items():
             self.ids.setdefault(kind, []).extend(ids)
@@ -177,12 +179,18 @@ class ArticleStore:
         current = await self._get_many(self.articles, existing_ids)
         changed: list[str] = []
         same: list[str] = []
+        held: dict[str, str] = {}
         for k in existing_ids:
             old = current.get(k)
             if old is None:  # deleted between the insert and the read: the next write stores it
                 raise WriteConflict(f"{k} vanished while being written")
             decision = revision_decision(old, docs[k])
-            (changed if decision == "revise" else same).append(k)
+            if decision.startswith("hold:"):
+                held[k] = decision.split(":", 1)[1]
+            else:
+                (changed if decision == "revise" else same).append(k)
+        if held:
+            await self._hold(docs, held, now, result)
         if changed:
             await self._new_revisions([(current[k], docs[k]) for k in changed], now, result)
         # last_seen_at only when older than the resolution: scheduled runs re-read the
@@ -194,6 +202,22 @@ class ArticleStore:
                            [UpdateOne({"_id": k}, {"$set": {"last_seen_at": now}}) for k in due])
         result.unchanged += len(same)
         return result
+
+    async def _hold(self, docs: dict[str, dict], reasons: dict[str, str], now: datetime,
+                    result: FlushResult) -> None:
+        """Keep suspect revisions aside in ``article_versions`` (``held: true``, never
+        current), one per content (``<id>:held:<content hash>``), so a replay or the
+        next run holding the same parse again stores nothing twice."""
+        copies = []
+        for k, reason in reasons.items():
+            copy = dict(docs[k], article=k, held=True, held_reason=reason, held_at=now)
+            copy["_id"] = f"{k}:held:{str(docs[k].get('content_hash'))[:16]}"
+            copies.append(copy)
+            logger.warning("revision of %s held, not made current (%s): %s", k, reason,
+                           docs[k].get("url"))
+        await self._insert_ignoring_duplicates(self.versions, copies)
+        result.held += len(reasons)
+        result.ids.setdefault("held", []).extend(reasons)
 
     async def _get_many(self, collection, ids: list[str],
                         projection: dict[str, int] | None = None) -> dict[str, dict]:
@@ -396,12 +420,42 @@ async def _updates(collection, ops: list) -> None:
         await collection.bulk_write(ops[i:i + UPDATE_STATEMENTS], ordered=False)
 
 
+# a new body shorter than this share of the stored one, the page's modified date
+# unmoved, is a parse that lost content (libxml2's depth limit, markup drift), not an edit
+HOLD_BODY_SHARE = 0.7
+
+
 def revision_decision(old: dict[str, Any], new: dict[str, Any]) -> str:
-    """What storing ``new`` over the stored ``old`` is: ``unchanged`` (same content)
-    or ``revise`` (a new revision). The one place this is decided."""
+    """What storing ``new`` over the stored ``old`` is: ``unchanged`` (same content),
+    ``revise`` (a new revision), or ``hold:<reason>`` (kept aside, not made current:
+    see :func:`hold_reason`). The one place this is decided."""
     if old.get("content_hash") == new.get("content_hash"):
         return "unchanged"
-    return "revise"
+    reason = hold_reason(old, new)
+    return f"hold:{reason}" if reason else "revise"
+
+
+def hold_reason(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """Why ``new`` looks like a parse that lost content of the stored ``old``, if it
+    does: a ``partial`` parse over a complete revision; or, while the page's own
+    modified date did not move, a body shrunk by more than 30% or all tags or all
+    authors gone. An editor's real cut moves the modified date."""
+    if new.get("partial") and not old.get("partial"):
+        return "partial_parse"
+    if _moment(new.get("modified_at")) != _moment(old.get("modified_at")):
+        return None
+    if len(new.get("body") or "") < HOLD_BODY_SHARE * len(old.get("body") or ""):
+        return "body_shrunk"
+    for name in ("tags", "authors"):
+        if old.get(name) and not new.get(name):
+            return f"lost_all_{name}"
+    return None
+
+
+def _moment(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
 
 
 async def retrying(op, *, attempts_until: float, first_delay: float = 0.5,
@@ -425,4 +479,4 @@ async def retrying(op, *, attempts_until: float, first_delay: float = 0.5,
 
 
 __all__ = ["ArticleStore", "FlushResult", "PyMongoError", "WriteConflict", "article_doc",
-           "plan_scans", "retrying", "revision_decision", "run_doc"]
+           "hold_reason", "plan_scans", "retrying", "revision_decision", "run_doc"]
