@@ -14,7 +14,7 @@ from scrapy.exceptions import NotConfigured
 from newsscraper.items import to_jsonable
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.spill import SpillFile
-from newsscraper.storage.uri import mongo_uri
+from newsscraper.storage.uri import data_dir, mongo_uri, spill_target
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class RunRecorder:
         self.run_id = f"{_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
         self.started = _now()
         self.opening: dict = {"_id": self.run_id, "started_at": self.started}
-        self.spill_dir = Path(crawler.settings.get("NEWSSCRAPER_DATA_DIR", "var")) / "spill"
+        self.spill_dir = Path(data_dir(crawler.settings)) / "spill"
         crawler.signals.connect(self.spider_opened, signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
 
@@ -98,7 +98,7 @@ class RunRecorder:
             await store.finish_run(self.run_id, record)
         except Exception as exc:
             # kept with the spilled items: the next run's replay writes it
-            path = SpillFile(self.spill_dir).append(
+            path = SpillFile(self.spill_dir, spill_target(self.crawler.settings)).append(
                 [{"kind": "run", "run": to_jsonable({**self.opening, **record})}])
             self.crawler.stats.inc_value("runs/spilled")
             logger.error("could not write the run record %s (%s); kept in %s for the next run",
