@@ -53,7 +53,9 @@ def run(args) -> int:
 
 
 async def _replay(files: list[Path], settings) -> int:
-    from newsscraper.storage.mongo import ArticleStore
+    import sys
+
+    from newsscraper.storage.mongo import ArticleStore, PyMongoError
     from newsscraper.storage.uri import mongo_database, mongo_uri, redact
 
     database = mongo_database(settings)
@@ -61,7 +63,12 @@ async def _replay(files: list[Path], settings) -> int:
     store = ArticleStore.from_settings(settings, uri)
     try:
         for path in files:
-            result, runs = await store.replay(path, settings.getint("STORE_BATCH_SIZE", 200))
+            try:
+                result, runs = await store.replay(path, settings.getint("STORE_BATCH_SIZE", 200))
+            except PyMongoError as exc:
+                print(f"newsscraper spill replay: {redact(uri)} failed "
+                      f"({type(exc).__name__}); {path} and the rest kept", file=sys.stderr)
+                return 3
             path.unlink()
             print(f"replayed {path} into {redact(uri)} {database}: {result.new} new, "
                   f"{result.updated} updated, {result.unchanged} unchanged, {result.held} "

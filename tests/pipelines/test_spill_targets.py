@@ -84,3 +84,17 @@ def test_data_dir_from_the_environment_is_honoured(monkeypatch):
     monkeypatch.setenv("NEWSSCRAPER_DATA_DIR", "/srv/news")
     assert data_dir(project()) == "/srv/news"  # over settings.py
     assert data_dir(project(NEWSSCRAPER_DATA_DIR="/cli")) == "/cli"
+
+
+def test_spill_replay_with_the_database_down_says_so_in_one_line(tmp_path, capsys,
+                                                                 make_article, monkeypatch):
+    uri = "mongodb://127.0.0.1:1/"
+    monkeypatch.setenv("MONGO_URI", uri)
+    monkeypatch.setenv("MONGO_TIMEOUT_MS", "200")
+    monkeypatch.setenv("MONGO_DATABASE", "down_db")
+    spill_for(tmp_path / "spill", uri, "down_db", make_article(1))
+    assert main(["spill", "replay", "--data-dir", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert "failed (ServerSelectionTimeoutError)" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert list((tmp_path / "spill").glob("spill-*.jsonl"))
