@@ -173,7 +173,8 @@ class ArticleStore:
         stored = await self._insert_ignoring_duplicates(self.articles, list(docs.values()))
         result.new = len(stored)
         result.ids["new"].extend(stored)
-        existing_ids = [k for k in docs if k not in set(stored)]
+        inserted = set(stored)
+        existing_ids = [k for k in docs if k not in inserted]
         if not existing_ids:
             return result
         current = await self._get_many(self.articles, existing_ids)
@@ -211,6 +212,8 @@ class ArticleStore:
         copies = []
         for k, reason in reasons.items():
             copy = dict(docs[k], article=k, held=True, held_reason=reason, held_at=now)
+            for name in ("first_seen_at", "last_seen_at", "version"):  # never current
+                copy.pop(name, None)
             copy["_id"] = f"{k}:held:{str(docs[k].get('content_hash'))[:16]}"
             copies.append(copy)
             logger.warning("revision of %s held, not made current (%s): %s", k, reason,
