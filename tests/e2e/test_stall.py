@@ -49,6 +49,7 @@ class StallingServer:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.stalled = 0
+        self.writers: set[asyncio.StreamWriter] = set()
 
     @property
     def uri(self) -> str:
@@ -62,10 +63,13 @@ class StallingServer:
     def __exit__(self, *exc) -> None:
         async def close() -> None:
             self.server.close()
+            await asyncio.sleep(0.05)  # handlers of just-accepted connections start first
             tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            for writer in self.writers:
+                writer.close()
             await asyncio.sleep(0.1)  # let the closed transports finish closing
         asyncio.run_coroutine_threadsafe(close(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -76,10 +80,12 @@ class StallingServer:
         self.server = await asyncio.start_server(self._client, "127.0.0.1", self.port)
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.writers.add(writer)
         try:
             if self.upstream is None:
                 await asyncio.Event().wait()  # accepted; never a byte back
             up_reader, up_writer = await asyncio.open_connection(*self.upstream)
+            self.writers.add(up_writer)
             back = asyncio.ensure_future(self._copy(up_reader, writer))
             try:
                 while True:
