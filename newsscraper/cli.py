@@ -12,7 +12,7 @@ import importlib
 import sys
 
 # verb -> module; modules are imported only when the verb list is built
-COMMANDS = ("db", "replica", "parse", "demo", "spill")
+COMMANDS = ("db", "replica", "parse", "demo", "spill", "export", "show", "runs")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from newsscraper.consumers.layout import as_text
+
 SHOWCASE_ID = 85152
 RULE = "=" * 78
 
@@ -152,23 +154,3 @@ def summary(db, stats: dict[str, int], elapsed: float) -> str:
         out.append("pages that gave no article: "
                    + ", ".join(f"{k} {v}" for k, v in sorted(problems.items())))
     return "\n".join(out)
-
-
-def as_text(doc: dict) -> str:
-    """An article laid out as text: its body paragraphs, "Related article: <title>" where
-    each inline related block stands, then "Original url:" with the URL, then the
-    related links (the layout of tests/data/golden_a85152.txt)."""
-    paragraphs = [p for p in (doc.get("body") or "").split("\n\n") if p]
-    related = doc.get("related") or []
-    out: list[str] = []
-    for i in range(len(paragraphs) + 1):
-        out += [f"Related article: {link['title']}" for link in related
-                if link.get("position") == i]
-        if i < len(paragraphs):
-            out.append(paragraphs[i])
-    out += [f"Related article: {link['title']}" for link in related
-            if not isinstance(link.get("position"), int) or link["position"] > len(paragraphs)]
-    out.append(f"Original url:\n{doc['url']}")
-    if related:
-        out.append("\n".join(link["url"] for link in related))
-    return "\n\n".join(out)

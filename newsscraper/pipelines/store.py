@@ -9,6 +9,7 @@ from pathlib import Path
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
+from newsscraper.crawl.store import acquire_store, release_store
 from newsscraper.items import to_document, to_jsonable
 from newsscraper.storage.local import DatabaseError, LocalDatabase
 from newsscraper.storage.mongo import ArticleStore, FlushResult, retrying
@@ -86,7 +87,7 @@ class MongoStorePipeline:
                 logger.error("local database could not start: %s", exc)
         logger.info("storing articles in %s, database %s", redact(self.uri),
                     mongo_database(self.settings))
-        self.store = ArticleStore.from_settings(self.settings, self.uri)
+        self.store = acquire_store(self.crawler)  # the one the ledger and run recorder use
         self.last_flush = asyncio.get_running_loop().time()
         self._timer = asyncio.ensure_future(self._flush_when_due())
         try:
@@ -142,7 +143,7 @@ class MongoStorePipeline:
             self._timer.cancel()
         await self.flush()
         if self.store is not None:
-            await self.store.close()
+            await release_store(self.crawler)
 
     # -- helpers ----------------------------------------------------------------------
     async def _check_id_index(self) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
+from newsscraper.storage.schema import SCHEMA_VERSION, apply_validator
 from newsscraper.storage.spill import SpillFile
 from newsscraper.storage.uri import client_options, mongo_database
 
@@ -52,6 +53,7 @@ def article_doc(item: dict[str, Any]) -> dict[str, Any]:
     datetimes as BSON dates."""
     doc = dict(item)
     doc["_id"] = f"{doc['site']}:{doc['article_id']}"
+    doc["schema_version"] = SCHEMA_VERSION
     for name in ("published_at", "modified_at"):
         if isinstance(doc.get(name), str):
             doc[name] = datetime.fromisoformat(doc[name].replace("Z", "+00:00"))
@@ -122,8 +124,12 @@ class ArticleStore:
                                          name="section_published_at")
         await self.articles.create_index([("tags", ASCENDING)], name="tags")
         await self.articles.create_index([("content_hash", ASCENDING)], name="content_hash")
+        # the changes feed: find({changed_at: {$gt: last}}).sort(changed_at, _id)
+        await self.articles.create_index([("changed_at", ASCENDING), ("_id", ASCENDING)],
+                                         name="changed_at")
         await self.versions.create_index([("article", ASCENDING), ("version", ASCENDING)],
                                          name="article_version")
+        await apply_validator(self.articles.database, self.articles.name)
         # the slim lookup copy of earlier versions: with _id indexed, articles serves
         # every lookup itself (docs/benchmarks.md), and the copy cost a write per article
         if "article_index" in await self.articles.database.list_collection_names():
@@ -169,7 +175,7 @@ class ArticleStore:
             return result
         await self._mark_duplicates(docs, result)
         for d in docs.values():
-            d.update(first_seen_at=now, last_seen_at=now, version=1)
+            d.update(first_seen_at=now, last_seen_at=now, changed_at=now, version=1)
         stored = await self._insert_ignoring_duplicates(self.articles, list(docs.values()))
         result.new = len(stored)
         result.ids["new"].extend(stored)
@@ -195,12 +201,15 @@ class ArticleStore:
         if changed:
             await self._new_revisions([(current[k], docs[k]) for k in changed], now, result)
         # last_seen_at only when older than the resolution: scheduled runs re-read the
-        # same recent articles many times a day
+        # same recent articles many times a day; documents stored before schema_version
+        # existed get it on this write
         due = [k for k in same
                if not _within(current[k].get("last_seen_at"), now, self.seen_resolution)]
         if due:
-            await _updates(self.articles,
-                           [UpdateOne({"_id": k}, {"$set": {"last_seen_at": now}}) for k in due])
+            await _updates(self.articles, [
+                UpdateOne({"_id": k}, {"$set": {"last_seen_at": now,
+                                                "schema_version": SCHEMA_VERSION}})
+                for k in due])
         result.unchanged += len(same)
         return result
 
@@ -212,7 +221,7 @@ class ArticleStore:
         copies = []
         for k, reason in reasons.items():
             copy = dict(docs[k], article=k, held=True, held_reason=reason, held_at=now)
-            for name in ("first_seen_at", "last_seen_at", "version"):  # never current
+            for name in ("first_seen_at", "last_seen_at", "changed_at", "version"):  # not current
                 copy.pop(name, None)
             copy["_id"] = f"{k}:held:{str(docs[k].get('content_hash'))[:16]}"
             copies.append(copy)
@@ -287,7 +296,7 @@ class ArticleStore:
         ops = []
         for old, new in pairs:
             new.update(first_seen_at=old.get("first_seen_at", now), last_seen_at=now,
-                       version=int(old.get("version", 1)) + 1)
+                       changed_at=now, version=int(old.get("version", 1)) + 1)
             ops.append(ReplaceOne({"_id": new["_id"]}, new))
         await _updates(self.articles, ops)
         result.updated += len(pairs)

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from newsscraper.commands.demo import as_text
-
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,14 +48,3 @@ def test_demo_twice(mongo_server, mongo_db_name, mongo_db, tmp_path):
                       second.stdout)
     assert share and float(share.group(3)) <= 5.0, second.stdout
     assert "stored by this run: 0 new, 0 updated" in second.stdout
-
-
-def test_as_text_places_related_blocks_by_position():
-    doc = {"url": "U", "body": "one\n\ntwo\n\nthree",
-           "related": [{"url": "R0", "title": "First", "position": 0},
-                       {"url": "R2", "title": "Second", "position": 2},
-                       {"url": "R9", "title": "Unplaced", "position": None}]}
-    assert as_text(doc).split("\n\n") == [
-        "Related article: First", "one", "two", "Related article: Second", "three",
-        "Related article: Unplaced", "Original url:\nU", "R0\nR2\nR9"]
-    assert as_text({"url": "U", "body": "only"}) == "only\n\nOriginal url:\nU"

@@ -1,0 +1,108 @@
+"""``newsscraper show ID|URL [--versions]``: one stored article, laid out as text, with
+its revision history."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from newsscraper.consumers.database import (
+    ReadFailed,
+    add_database_argument,
+    fail,
+    open_database,
+    stamp,
+)
+from newsscraper.consumers.layout import as_text
+from newsscraper.items import SITE
+
+NOT_FOUND = 1
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("show", help="print one stored article and its revisions")
+    p.add_argument("article", type=article_key, metavar="ID|URL",
+                   help="article id (85152) or an article URL ending in -a<ID>")
+    p.add_argument("--versions", action="store_true",
+                   help="also print every earlier revision, oldest first")
+    add_database_argument(p)
+    p.set_defaults(func=run)
+
+
+def article_key(text: str) -> str:
+    """``moscowtimes:<id>`` from an id or an article URL."""
+    from newsscraper.sites.moscowtimes import article_id_from_url
+
+    aid = int(text) if text.isdigit() else article_id_from_url(text.strip())
+    if not aid:
+        raise argparse.ArgumentTypeError(
+            f"not an article id or an article URL with -a<ID>: {text!r}")
+    return f"{SITE}:{aid}"
+
+
+def run(args) -> int:
+    from pymongo.errors import PyMongoError
+
+    try:
+        client, db, _uri = open_database(args.database)
+    except ReadFailed as exc:
+        return fail("newsscraper show", exc)
+    try:
+        doc = db.articles.find_one({"_id": args.article})
+        if doc is None:
+            print(f"newsscraper show: {args.article} is not stored in {db.name}")
+            return NOT_FOUND
+        # revision copies have deterministic _ids: equality lookups, never a scan
+        older = [db.article_versions.find_one({"_id": f"{args.article}:v{n}"})
+                 for n in range(1, int(doc.get("version") or 1))]
+    except PyMongoError as exc:
+        return fail("newsscraper show", ReadFailed(
+            f"reading {args.article} failed ({type(exc).__name__})"))
+    finally:
+        client.close()
+    revisions = [d for d in older if d is not None]
+    print(header(doc))
+    print(history(revisions, doc))
+    print()
+    print(as_text(doc))
+    for old in revisions if args.versions else ():
+        print(f"\n{'-' * 78}\nversion {old.get('version', '?')} (superseded "
+              f"{stamp(old.get('superseded_at'))}): {old.get('title')}\n{'-' * 78}\n")
+        print(as_text(old))
+    return 0
+
+
+def header(doc: dict[str, Any]) -> str:
+    authors = ", ".join(doc.get("authors") or []) or "-"
+    lines = [doc.get("title") or "(no title)", f"{doc['_id']}  {doc.get('url')}",
+             f"published {stamp(doc.get('published_at'))}  section {doc.get('section') or '-'}"
+             f"  type {doc.get('type') or '-'}  authors {authors}"]
+    if doc.get("gone_at"):
+        lines.append(f"REMOVED from the site: gone since {stamp(doc['gone_at'])}")
+    for name in ("duplicate_of", "near_duplicate_of"):
+        if doc.get(name):
+            lines.append(f"{name.replace('_', ' ')} {doc[name]}")
+    return "\n".join(lines)
+
+
+def history(revisions: list[dict[str, Any]], doc: dict[str, Any]) -> str:
+    """One line per revision: version, when it was stored, until when, its title."""
+    rows = ["", "revisions (times UTC):"]
+    for old in revisions:
+        rows.append(f"  v{old.get('version', '?'):<3} stored {stored(old)}  "
+                    f"superseded {stamp(old.get('superseded_at'))}  {old.get('title')}")
+    rows.append(f"  v{doc.get('version', 1):<3} stored {stored(doc)}  "
+                f"current, first seen {stamp(doc.get('first_seen_at'))}, last seen "
+                f"{stamp(doc.get('last_seen_at'))}")
+    missing = int(doc.get("version") or 1) - 1 - len(revisions)
+    if missing:
+        rows.append(f"  ({missing} earlier revision(s) missing from article_versions)")
+    return "\n".join(rows)
+
+
+def stored(doc: dict[str, Any]) -> str:
+    """When this revision was stored: ``changed_at``; documents stored before it existed
+    only know it for their first revision (``first_seen_at``)."""
+    if doc.get("changed_at"):
+        return stamp(doc["changed_at"])
+    return stamp(doc.get("first_seen_at")) if int(doc.get("version") or 1) == 1 else "-"

@@ -1,0 +1,91 @@
+"""The read-only handle ``export``, ``show`` and ``runs`` share: the crawl's server and
+database, a timeout on every call, one-line errors with the documented exit statuses."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime, timezone
+from typing import Any, NoReturn
+
+from pymongo import MongoClient
+from pymongo.database import Database
+
+BAD_ARGUMENTS = 2
+UNREACHABLE = 3
+# server selection and connecting fail fast; a read may wait longer, because FerretDB
+# scans a whole collection for a filter it cannot push down
+CONNECT_TIMEOUT_MS = 5000
+READ_TIMEOUT_MS = 120_000
+
+
+class ReadFailed(Exception):
+    """The database could not be reached or did not answer in time."""
+
+
+def add_database_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database", default=None,
+                        help="default: MONGO_DATABASE (setting or environment), as the crawl "
+                             "uses")
+    one_line_errors(parser)
+
+
+def one_line_errors(parser: argparse.ArgumentParser) -> None:
+    """Bad arguments: one line on stderr and exit status 2 (argparse prints the usage
+    too)."""
+    def error(message: str) -> NoReturn:
+        print(f"{parser.prog}: {message}", file=sys.stderr)
+        sys.exit(BAD_ARGUMENTS)
+    parser.error = error  # type: ignore[method-assign]
+
+
+def open_database(name: str | None) -> tuple[MongoClient, Database, str]:
+    """Client, database and printable URI of the server the crawl writes to (``MONGO_URI``
+    or the local FerretDB; it is never started here). Pings once so that an unreachable
+    server is reported before any output."""
+    from pymongo.errors import PyMongoError
+    from scrapy.utils.project import get_project_settings
+
+    from newsscraper.storage.uri import mongo_database, mongo_uri, redact
+
+    settings = get_project_settings()
+    if name:
+        settings.set("MONGO_DATABASE", name, priority="cmdline")
+    uri = mongo_uri(settings)
+    client: MongoClient = MongoClient(
+        uri, serverSelectionTimeoutMS=CONNECT_TIMEOUT_MS, connectTimeoutMS=CONNECT_TIMEOUT_MS,
+        socketTimeoutMS=READ_TIMEOUT_MS, tz_aware=True, appname="newsscraper-reader")
+    try:
+        client.admin.command("ping")
+    except PyMongoError as exc:
+        client.close()
+        raise ReadFailed(f"database unreachable at {redact(uri)} ({type(exc).__name__})") \
+            from exc
+    return client, client[mongo_database(settings)], redact(uri)
+
+
+def fail(prog: str, exc: Exception) -> int:
+    print(f"{prog}: {exc}", file=sys.stderr)
+    return UNREACHABLE
+
+
+def parse_date(text: str) -> datetime:
+    """``YYYY-MM-DD`` or an ISO 8601 time (UTC when no offset is given), for argparse."""
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            value = datetime.combine(date.fromisoformat(text), datetime.min.time())
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"not a date: {text!r} (YYYY-MM-DD or an ISO 8601 time)") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def stamp(value: Any) -> str:
+    """A stored time as ``YYYY-MM-DD HH:MM`` UTC, or ``-``."""
+    if not isinstance(value, datetime):
+        return "-"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")

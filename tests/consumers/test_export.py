@@ -1,0 +1,105 @@
+"""``newsscraper export``: formats, filters, output files and failures, against a real
+server holding articles stored by the real pipelines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from newsscraper.storage.local import free_port
+from tests.consumers.conftest import WWW, article
+
+
+@pytest.fixture
+def five(store_items):
+    """Articles 1-5 (odd ids in News, even in Business, published May 11-15 2024)."""
+    stats = store_items([article(i) for i in range(1, 6)])
+    assert stats["mongo/new"] == 5
+
+
+def test_jsonl_holds_every_stored_document_with_utc_times(five, cli, mongo_db):
+    status, out, err = cli("export", "--format", "jsonl")
+    assert status == 0, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    stored = {d["_id"]: d for d in mongo_db.articles.find()}
+    assert sorted(d["_id"] for d in lines) == sorted(stored)
+    one = next(d for d in lines if d["article_id"] == 3)
+    assert one["published_at"] == "2024-05-13T14:40:00Z"
+    assert one["related"][0]["title"] == "Other 3" and one["authors"] == ["Jake Cordell", "Anna Z"]
+    assert set(one) == set(stored["moscowtimes:3"])
+    assert "exported 5 article(s) as jsonl to stdout" in err
+
+
+def test_filters_since_section_and_ids(five, cli):
+    def ids(*args: str) -> list[int]:
+        status, out, err = cli("export", *args)
+        assert status == 0, err
+        return [json.loads(line)["article_id"] for line in out.splitlines()]
+
+    assert sorted(ids("--since", "2024-05-13")) == [3, 4, 5]
+    assert sorted(ids("--since", "2024-05-13T14:41:00Z")) == [4, 5]
+    assert sorted(ids("--section", "Business")) == [2, 4]
+    assert ids("--ids", "5,1,99,3") == [5, 1, 3]  # the order asked, unknown ids skipped
+    assert ids("--ids", "1,2,3", "--section", "News") == [1, 3]
+    assert ids("--section", "Sport") == []
+
+
+def test_csv_flat_columns_with_lists_joined(five, cli):
+    status, out, _ = cli("export", "--format", "csv", "--ids", "2")
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["_id"] == "moscowtimes:2" and row["article_id"] == "2"
+    assert row["authors"].split("\n") == ["Jake Cordell", "Anna Z"]
+    assert row["tags"].split("\n") == ["Kremlin", "Economy"]
+    assert row["related_titles"] == "Other 2"
+    assert row["related_urls"] == f"{WWW}/2025/11/02/other-2"
+    assert row["image_caption"] == "Cap" and row["partial"] == "false"
+    assert row["published_at"] == "2024-05-12T14:40:00Z"
+    assert row["body"].count("\n\n") == 2 and row["version"] == "1"
+
+
+def test_text_is_the_seed_layout_one_article_after_another(five, cli):
+    status, out, _ = cli("export", "--format", "text", "--ids", "1,2")
+    assert status == 0
+    first, second = out.split("\n\n" + "=" * 78 + "\n\n")
+    assert first.split("\n\n") == [
+        "First paragraph of story 1, words 7.", "Related article: Other 1",
+        "Second paragraph 1 about the ruble.", "Third 1.",
+        f"Original url:\n{WWW}/2024/05/11/story-1-a1", f"{WWW}/2025/11/02/other-1"]
+    assert second.startswith("First paragraph of story 2,")
+
+
+def test_out_file_written_whole(five, cli, tmp_path):
+    target = tmp_path / "articles.jsonl"
+    status, out, err = cli("export", "--out", str(target))
+    assert status == 0 and out == ""
+    assert len(target.read_text().splitlines()) == 5
+    assert not list(tmp_path.glob("*.part"))
+    assert f"to {target}" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ("export", "--ids", "12,x"), ("export", "--since", "yesterday"),
+    ("export", "--format", "xml"), ("show", "not-an-article"), ("runs", "--last", "0"),
+])
+def test_bad_arguments_one_line_exit_2(cli, argv):
+    status, out, err = cli(*argv)
+    assert status == 2
+    assert out == "" and len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("argv", [("export",), ("show", "85152"), ("runs",)])
+def test_unreachable_database_one_line_exit_3(cli, argv, monkeypatch, tmp_path):
+    monkeypatch.setenv("MONGO_URI", f"mongodb://127.0.0.1:{free_port()}/")
+    target = tmp_path / "out.jsonl"
+    extra = ("--out", str(target)) if argv == ("export",) else ()
+    status, out, err = cli(*argv, *extra)
+    assert status == 3
+    assert out == "" and len(err.strip().splitlines()) == 1, err
+    assert "unreachable at mongodb://127.0.0.1:" in err
+    assert not target.exists()

@@ -1,0 +1,144 @@
+"""Consumers' view of real replica crawls into a real server: the text export of a85152
+equals the golden copy, every stored document follows the schema, the changes feed
+polled between an epoch-1 and an epoch-2 run sees each change once."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+from pymongo import MongoClient
+
+from newsscraper.replica import ReplicaServer, generate_site
+from newsscraper.storage.local import free_port
+from tests.consumers.test_schema import validator
+from tests.crawl_helpers import ROOT, run_crawl
+
+pytestmark = pytest.mark.slow
+
+ARTICLES = 120
+SEED = 5
+REAL = "https://www.themoscowtimes.com"
+GOLDEN = ROOT / "tests" / "data" / "golden_a85152.txt"
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def reflow(golden: str) -> str:
+    """The golden copy read as its reader reads it (see replica/data/a85152.json): a blank
+    line ends a paragraph, a wrapped line continues it, a line starting with whitespace
+    starts a new one; the hard-wrapped article URL is one URL."""
+    body, urls = golden.split("Original url:\n")
+    paragraphs: list[str] = []
+    for block in body.strip().split("\n\n"):
+        lines = block.split("\n")
+        paragraphs.append(lines[0].strip())
+        for line in lines[1:]:
+            if line[:1].isspace():
+                paragraphs.append(line.strip())
+            else:
+                paragraphs[-1] += " " + line.strip()
+    article_url, related = urls.strip().split("\n\n")
+    return "\n\n".join([*paragraphs, "Original url:\n" + article_url.replace("\n", ""),
+                        related]) + "\n"
+
+
+def newsscraper(uri: str, database: str, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, MONGO_URI=uri, PYTHONWARNINGS="ignore")
+    return subprocess.run([sys.executable, "-m", "newsscraper.cli", *args,
+                           "--database", database], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def poll(db, last: datetime) -> tuple[list[str], datetime]:
+    """The consumer's query from the README: ids changed since ``last``, new bookmark."""
+    seen, newest = [], last
+    for doc in db.articles.find({"changed_at": {"$gt": last}},
+                                {"_id": 1, "changed_at": 1}).sort(
+            [("changed_at", 1), ("_id", 1)]):
+        seen.append(doc["_id"])
+        newest = max(newest, doc["changed_at"])
+    return seen, newest
+
+
+def export_jsonl(state: dict) -> list[dict]:
+    done = newsscraper(state["uri"], state["name"], "export", "--format", "jsonl")
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def feed(mongo_server, tmp_path_factory):
+    """One database crawled from epoch 1 of a replica."""
+    name = f"test_feed_{uuid.uuid4().hex[:8]}"
+    client: MongoClient = MongoClient(mongo_server, serverSelectionTimeoutMS=5000,
+                                      tz_aware=True)
+    data_dir = tmp_path_factory.mktemp("feed")
+    ports = free_port(), free_port()
+    state: dict = {"db": client[name], "name": name, "uri": mongo_server}
+    try:
+        with ReplicaServer(generate_site(ARTICLES, SEED, 1), port=ports[0],
+                           static_port=ports[1]) as server:
+            crawl = run_crawl(server, mongo_server, name, data_dir)
+            assert crawl.returncode == 0, crawl.stderr[-3000:]
+            text = newsscraper(mongo_server, name, "export", "--format", "text",
+                               "--ids", "85152")
+            assert text.returncode == 0, text.stderr
+            state["a85152"] = text.stdout.replace(server.base_url, REAL)
+        state["epoch1"] = export_jsonl(state)
+        state["poll1"], last = poll(state["db"], EPOCH)
+        model2 = generate_site(ARTICLES, SEED, 2)
+        state["changes"] = model2.changes
+        with ReplicaServer(model2, port=ports[0], static_port=ports[1]) as server:
+            crawl = run_crawl(server, mongo_server, name, data_dir)  # as scheduled
+            assert crawl.returncode == 0, crawl.stderr[-3000:]
+            state["poll2"], last = poll(state["db"], last)
+        state["epoch2"] = export_jsonl(state)
+        yield state
+    finally:
+        client.drop_database(name)
+        client.close()
+
+
+def test_text_export_of_a85152_equals_the_golden_copy(feed):
+    assert feed["a85152"] == reflow(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_every_document_of_a_replica_crawl_follows_the_schema(feed):
+    docs = feed["epoch1"] + feed["epoch2"]
+    assert len(feed["epoch1"]) > ARTICLES
+    assert len(feed["epoch2"]) == feed["db"].articles.count_documents({}) > len(feed["epoch1"])
+    check = validator()
+    bad = {d["_id"]: [e.message for e in check.iter_errors(d)] for d in docs}
+    assert not {k: v for k, v in bad.items() if v}
+    assert {d["type"] for d in docs} >= {"default", "live"}
+    assert any(d["live_posts"] for d in docs) and any(d["related"] for d in docs)
+
+
+def test_feed_polled_between_runs_sees_each_new_and_edited_article_once(feed):
+    everything = [d["_id"] for d in feed["epoch1"]]
+    assert sorted(feed["poll1"]) == sorted(everything)
+    second = feed["poll2"]
+    assert len(second) == len(set(second)), "an article seen twice"
+    ids = {int(k.split(":")[1]) for k in second}
+    wanted = set(feed["changes"]["new"]) | set(feed["changes"]["edited"])
+    assert wanted <= ids, wanted - ids
+    # anything else is a real change too: a revision (a related block showing an edited
+    # headline) or a removal
+    for doc in feed["db"].articles.find({"article_id": {"$in": sorted(ids - wanted)}}):
+        assert doc["version"] > 1 or doc.get("gone_at"), doc["_id"]
+
+
+def test_reflow_reads_the_golden_copy_as_its_reader():
+    text = reflow(GOLDEN.read_text(encoding="utf-8"))
+    paragraphs = text.split("\n\n")
+    assert len(paragraphs) == 11
+    assert paragraphs[3].startswith('"And I said publicly') and paragraphs[4].startswith(
+        "Related article: Ukrainian Drone")
+    assert re.search(r"\nhttps://\S+-for-new-offensive-a85152\n", text)
+    assert not any("\n" in p for p in paragraphs[:9])

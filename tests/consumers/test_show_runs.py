@@ -1,0 +1,62 @@
+"""``newsscraper show`` and ``newsscraper runs`` against a real server."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from tests.consumers.conftest import WWW, article
+
+
+def test_show_by_id_or_url_with_revisions(store_items, cli):
+    store_items([article(7)])
+    store_items([article(7, title="Story 7, edited", body="A new first paragraph.\n\nMore.")])
+    status, out, err = cli("show", "7")
+    assert status == 0, err
+    head, text = out.split("\n\n", 1)[0], out.split("\n\n", 2)[2]
+    assert head.splitlines()[:2] == ["Story 7, edited",
+                                     f"moscowtimes:7  {WWW}/2024/05/17/story-7-a7"]
+    assert "section News" in head and "authors Jake Cordell, Anna Z" in head
+    assert "revisions (times UTC):\n  v1 " in out and "Story 7\n  v2 " in out
+    assert text.startswith("A new first paragraph.\n\nRelated article: Other 7\n\nMore.")
+    assert "First paragraph of story 7" not in out  # v1's text only with --versions
+
+    status, by_url, _ = cli("show", f"{WWW}/2024/05/17/story-7-a7", "--versions")
+    assert status == 0
+    assert by_url.startswith(out)
+    older = by_url[len(out):]
+    assert "version 1 (superseded " in older and "): Story 7\n" in older
+    assert "First paragraph of story 7, words 49." in older
+
+
+def test_show_an_article_not_stored(cli, store_items):
+    store_items([article(1)])
+    status, out, _ = cli("show", "2")
+    assert status == 1 and "moscowtimes:2 is not stored" in out
+
+
+def test_runs_table_newest_last_with_monitors_when_present(cli, mongo_db):
+    def record(day: int, **extra) -> dict:
+        return {"_id": f"run{day}", "started_at": datetime(2026, 1, day, 3, 0, tzinfo=timezone.utc),
+                "status": "finished", "duration_seconds": 65.4 + day * 3600,
+                "counts": {"new": day, "updated": 10 * day, "unchanged": 1000 + day,
+                           "errors": 0}, **extra}
+    mongo_db.runs.insert_many([record(1), record(3, status="failed"), record(2)])
+    status, out, _ = cli("runs", "--last", "2")
+    lines = out.splitlines()
+    assert status == 0 and len(lines) == 3
+    assert lines[0].split() == ["start", "(UTC)", "status", "duration", "new", "updated",
+                                "unchanged", "errors"]
+    assert lines[1].split() == ["2026-01-02", "03:00", "finished", "2h01m", "2", "20", "1002", "0"]
+    assert lines[2].split()[:3] == ["2026-01-03", "03:00", "failed"]
+
+    mongo_db.runs.insert_one(record(4, monitors={"failed": ["ItemCountMonitor"], "passed": 5}))
+    status, out, _ = cli("runs")
+    lines = out.splitlines()
+    assert len(lines) == 5 and lines[0].split()[-1] == "monitors"
+    assert lines[1].split()[-1] == "-"
+    assert lines[4].endswith("1 failed: ItemCountMonitor")
+
+
+def test_runs_on_an_empty_database(cli, mongo_db_name):
+    status, out, _ = cli("runs")
+    assert status == 0 and out.strip() == f"no run recorded in {mongo_db_name}"
