@@ -297,6 +297,10 @@ def run_incremental(args, work: Path) -> dict:
           f"(site: {len(changes['new'])}), {counts['updated']} updated (site: "
           f"{len(changes['edited'])} edited), {int(epoch2.stats.get('spider/gone', 0))} "
           f"removed links answered 404/410")
+    t1, t3 = (float(c.seconds) for c in (first, epoch2))
+    print(f"time:       first {t1:.0f}s, epoch 2 {t3:.0f}s ({t3 / t1:.1f}x the first; "
+          f"target <= 2x)")
+    out.update(first_seconds=round(t1, 1), epoch2_seconds=round(t3, 1))
     out.update(first=r1, unchanged=r2, epoch2=r3, epoch2_new=counts["new"],
                epoch2_updated=counts["updated"], site_new=len(changes["new"]),
                site_edited=len(changes["edited"]))

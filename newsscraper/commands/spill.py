@@ -1,51 +1,78 @@
-"""``newsscraper spill status|replay``: items kept on disk while the database was down."""
+"""``newsscraper spill status|list|replay``: items kept on disk while the database was down."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("spill", help="inspect or replay items spilled while MongoDB was down")
-    p.add_argument("action", choices=("status", "replay"))
-    p.add_argument("--data-dir", default=os.environ.get("NEWSSCRAPER_DATA_DIR", "var"))
+    p.add_argument("action", choices=("status", "list", "replay"))
+    p.add_argument("--data-dir", default=None,
+                   help="default: NEWSSCRAPER_DATA_DIR (setting or environment), as the "
+                        "crawl uses")
     p.add_argument("--database", default=None,
                    help="default: MONGO_DATABASE (setting or environment), as the crawl uses")
+    p.add_argument("--include-untargeted", action="store_true",
+                   help="replay also spill files that name no database (written by an "
+                        "older version) into this database")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from newsscraper.storage.spill import SpillFile
+    from scrapy.utils.project import get_project_settings
 
-    spill = SpillFile(Path(args.data_dir) / "spill")
+    from newsscraper.storage.spill import SpillFile, describe, target_of
+    from newsscraper.storage.uri import data_dir, spill_target
+
+    settings = get_project_settings()  # the crawl's database, data dir and collections
+    if args.database:
+        settings.set("MONGO_DATABASE", args.database, priority="cmdline")
+    if args.data_dir:
+        settings.set("NEWSSCRAPER_DATA_DIR", args.data_dir, priority="cmdline")
+    spill = SpillFile(Path(data_dir(settings)) / "spill", spill_target(settings))
     files = spill.pending()
     if args.action == "status":
         total = sum(len(SpillFile.read(f)) for f in files)
-        print(f"{len(files)} spill file(s), {total} item(s) waiting in {spill.directory}")
+        print(f"{len(files)} spill file(s), {total} record(s) waiting in {spill.directory}")
         return 0
-    return asyncio.run(_replay(files, args.database))
+    if args.action == "list":
+        for path in files:
+            print(describe(path))
+        if not files:
+            print(f"no spill files in {spill.directory}")
+        return 0
+    own, others = spill.mine()
+    if args.include_untargeted:
+        own += [p for p in others if target_of(p) is None]
+    for path in others:
+        if path not in own:
+            print(f"kept, not for this database: {describe(path)}")
+    return asyncio.run(_replay(sorted(own), settings))
 
 
-async def _replay(files: list[Path], database: str | None) -> int:
-    from scrapy.utils.project import get_project_settings
+async def _replay(files: list[Path], settings) -> int:
+    import sys
 
-    from newsscraper.storage.mongo import ArticleStore
+    from newsscraper.storage.mongo import ArticleStore, PyMongoError
     from newsscraper.storage.uri import mongo_database, mongo_uri, redact
 
-    settings = get_project_settings()  # the crawl's database and collection names
-    if database:
-        settings.set("MONGO_DATABASE", database, priority="cmdline")
     database = mongo_database(settings)
     uri = mongo_uri(settings)
     store = ArticleStore.from_settings(settings, uri)
     try:
         for path in files:
-            result, runs = await store.replay(path, settings.getint("STORE_BATCH_SIZE", 200))
+            try:
+                result, runs = await store.replay(path, settings.getint("STORE_BATCH_SIZE", 200))
+            except PyMongoError as exc:
+                print(f"newsscraper spill replay: {redact(uri)} failed "
+                      f"({type(exc).__name__}); {path} and the rest kept", file=sys.stderr)
+                return 3
             path.unlink()
             print(f"replayed {path} into {redact(uri)} {database}: {result.new} new, "
-                  f"{result.updated} updated, {result.unchanged} unchanged, {runs} run record(s)")
+                  f"{result.updated} updated, {result.unchanged} unchanged, {result.held} "
+                  f"held, {runs} run record(s)")
     finally:
         await store.close()
     return 0

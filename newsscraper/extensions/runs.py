@@ -22,6 +22,7 @@ from newsscraper.extensions.outcome import SKIP_REASON, STATUS_OF_EXIT, BadSetti
 from newsscraper.items import to_jsonable
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.spill import SpillFile
+from newsscraper.storage.uri import data_dir, spill_target
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class RunRecorder:
         self.shared_run = s.get("NEWSSCRAPER_RUN_ID") or self.run_id
         self.started = _now()
         self.opening: dict = {"_id": self.run_id, "started_at": self.started}
-        self.spill_dir = Path(s.get("NEWSSCRAPER_DATA_DIR", "var")) / "spill"
+        self.spill_dir = Path(data_dir(crawler.settings)) / "spill"
         self.lease_enabled = s.getbool("NEWSSCRAPER_LEASE_ENABLED", True)
         self.lease_seconds = s.getfloat("NEWSSCRAPER_LEASE_SECONDS", 300)
         if self.lease_seconds <= 0:
@@ -228,7 +229,7 @@ class RunRecorder:
             await store.finish_run(self.run_id, record)
         except Exception as exc:
             # kept with the spilled items: the next run's replay writes it
-            path = SpillFile(self.spill_dir).append(
+            path = SpillFile(self.spill_dir, spill_target(self.crawler.settings)).append(
                 [{"kind": "run", "run": to_jsonable({**self.opening, **record})}])
             self.crawler.stats.inc_value("runs/spilled")
             logger.error("could not write the run record %s (%s); kept in %s for the next run",

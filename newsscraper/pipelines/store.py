@@ -13,8 +13,15 @@ from newsscraper.crawl.store import acquire_store, release_store
 from newsscraper.items import to_document, to_jsonable
 from newsscraper.storage.local import DatabaseError, LocalDatabase
 from newsscraper.storage.mongo import ArticleStore, FlushResult, retrying
-from newsscraper.storage.spill import SpillFile
-from newsscraper.storage.uri import mongo_database, mongo_uri, redact, uses_local_database
+from newsscraper.storage.spill import SpillFile, describe
+from newsscraper.storage.uri import (
+    data_dir,
+    mongo_database,
+    mongo_uri,
+    redact,
+    spill_target,
+    uses_local_database,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +44,9 @@ class MongoStorePipeline:
     ``STORE_RETRY_SECONDS`` (60), ``NEWSSCRAPER_DATA_DIR``, ``MONGO_URI`` (else the
     environment, else the local FerretDB, started when ``MONGO_AUTOSTART``),
     ``MONGO_DATABASE``, ``MONGO_*_COLLECTION``, ``STORE_ENABLED``.
+    A revision that looks like a parse that lost content (``hold_reason`` in
+    ``storage/mongo.py``) is kept aside in ``article_versions`` with ``held: true``,
+    logged with its URL and counted as ``store/revision_held``; the stored one stays.
     Stats: ``mongo/new``, ``mongo/updated``, ``mongo/unchanged``, ``mongo/duplicates``,
     ``mongo/retries``, ``mongo/spilled``, ``mongo/replayed``, ``mongo/errors``.
     """
@@ -53,7 +63,7 @@ class MongoStorePipeline:
         self.batch_size = s.getint("STORE_BATCH_SIZE", 200)
         self.batch_seconds = s.getfloat("STORE_BATCH_SECONDS", 5.0)
         self.retry_seconds = s.getfloat("STORE_RETRY_SECONDS", 60.0)
-        self.spill = SpillFile(Path(s.get("NEWSSCRAPER_DATA_DIR", "var")) / "spill")
+        self.spill = SpillFile(Path(data_dir(s)) / "spill", spill_target(s))
         self.store: ArticleStore | None = None
         self.buffer: list[dict] = []
         self.last_flush = 0.0
@@ -157,6 +167,8 @@ class MongoStorePipeline:
                             ("duplicates", r.duplicates_marked)):
             if value:
                 self.stats.inc_value(f"mongo/{name}", value)
+        if r.held:
+            self.stats.inc_value("store/revision_held", r.held)
 
     def _spill(self, records: list[dict]) -> None:
         path = self.spill.append([{"kind": "article", "item": to_jsonable(r)} for r in records])
@@ -181,7 +193,13 @@ class MongoStorePipeline:
     async def _replay(self) -> None:
         assert self.store is not None
         store = self.store
-        for path in self.spill.pending():
+        own, others = self.spill.mine()
+        for path in others:
+            logger.warning("spill file kept, not replayed here (%s; this run writes database "
+                           "%s)", describe(path), mongo_database(self.settings))
+        if others:
+            self.stats.set_value("mongo/spill_files_kept", len(others))
+        for path in own:
             result, runs = await retrying(lambda p=path: store.replay(p, self.batch_size),
                                           attempts_until=self._deadline(), what="spill replay",
                                           stats=self.stats)

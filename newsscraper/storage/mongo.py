@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -23,8 +24,24 @@ from newsscraper.storage.uri import client_options, mongo_database
 logger = logging.getLogger(__name__)
 
 DUPLICATE_KEY = 11000
-# errors after which a retry may succeed: the server is away, not the data wrong
-TRANSIENT = (ConnectionFailure,)
+# parallel {_id: X} reads of one batch: reads never block each other on either server
+READ_CONCURRENCY = 8
+# statements per update command: FerretDB holds a connection (of 100) per statement
+UPDATE_STATEMENTS = 20
+# a revision claim older than this was left by a writer that died between its two steps
+CLAIM_SECONDS = 300
+_WRITE_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop,
+                                        dict[tuple[str, str], asyncio.Lock]] = \
+    weakref.WeakKeyDictionary()
+
+
+class WriteConflict(PyMongoError):
+    """Another writer is storing a revision of the same article right now."""
+
+
+# errors after which a retry may succeed: the server is away (or stalled: a socket
+# timeout is a ConnectionFailure too), or another writer holds a revision claim
+TRANSIENT = (ConnectionFailure, WriteConflict)
 
 
 def utcnow() -> datetime:
@@ -52,6 +69,7 @@ class FlushResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    held: int = 0
     duplicates_marked: int = 0
     ids: dict[str, list[str]] = field(default_factory=lambda: {"new": [], "updated": []})
 
@@ -59,6 +77,7 @@ class FlushResult:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.held += other.held
         self.duplicates_marked += other.duplicates_marked
         for kind, ids in other.ids.items():
             self.ids.setdefault(kind, []).extend(ids)
@@ -71,17 +90,17 @@ class ArticleStore:
                  versions: str = "article_versions", runs: str = "runs",
                  body_hashes: str = "body_hashes", timeout_ms: int = 5000,
                  seen_resolution: timedelta = timedelta(0),
-                 operation_timeout_ms: int = 60000) -> None:
+                 operation_timeout_ms: int = 60000, event_listeners: list | None = None) -> None:
         self.client: AsyncMongoClient = AsyncMongoClient(
             uri, **client_options(timeout_ms=timeout_ms, operation_timeout_ms=operation_timeout_ms),
-            tz_aware=True, retryWrites=True)
+            tz_aware=True, retryWrites=True, event_listeners=event_listeners or [])
         db = self.client[database]
         self.articles = db[articles]
         self.versions = db[versions]
         self.runs = db[runs]
         self.body_hashes = db[body_hashes]
         self.state = db["crawl_state"]
-        self.index = db["article_index"]
+        self.key = (uri, database)
         self.seen_resolution = seen_resolution
 
     @classmethod
@@ -111,6 +130,10 @@ class ArticleStore:
         await self.versions.create_index([("article", ASCENDING), ("version", ASCENDING)],
                                          name="article_version")
         await apply_validator(self.articles.database, self.articles.name)
+        # the slim lookup copy of earlier versions: with _id indexed, articles serves
+        # every lookup itself (docs/benchmarks.md), and the copy cost a write per article
+        if "article_index" in await self.articles.database.list_collection_names():
+            await self.articles.database.drop_collection("article_index")
 
     async def id_lookup_scans(self) -> bool | None:
         """Whether the server answers ``find({_id: X})`` on ``articles`` by scanning it:
@@ -122,16 +145,14 @@ class ArticleStore:
 
     async def known_ids(self, ids: list[int],
                         site: str = "moscowtimes") -> dict[int, datetime | None]:
-        """Which of ``ids`` are stored, with their ``published_at``. Asks the slim
-        ``article_index`` collection: on FerretDB's SQLite backend every query scans its
-        collection, so the scan should be of small documents."""
+        """Which of ``ids`` are stored, with their ``published_at``: one ``{_id: X}``
+        lookup each, the only filter every server (FerretDB included) serves from an
+        index."""
         if not ids:
             return {}
         keys = [f"{site}:{i}" for i in dict.fromkeys(ids)]
-        out: dict[int, datetime | None] = {}
-        async for doc in self.index.find({"_id": {"$in": keys}}, {"_id": 1, "published_at": 1}):
-            out[int(doc["_id"].split(":", 1)[1])] = doc.get("published_at")
-        return out
+        found = await self._get_many(self.articles, keys, {"_id": 1, "published_at": 1})
+        return {int(k.split(":", 1)[1]): d.get("published_at") for k, d in found.items()}
 
     async def write(self, items: list[dict[str, Any]], now: datetime | None = None) -> FlushResult:
         """Store a batch idempotently: new articles inserted (version 1), changed ones
@@ -139,12 +160,15 @@ class ArticleStore:
 
         Optimistic: the whole batch is inserted with ``insert_many(ordered=False)``; the
         duplicate-key failures (11000) are the articles already stored, and only those
-        are read back. A fresh batch costs no read at all, which matters on FerretDB
-        where every read scans a collection. Safe to repeat after an ambiguous failure:
-        inserts that already happened come back as 11000 and revision copies have
-        deterministic ``_id``s.
+        are read back, each by ``{_id: X}``. Safe to repeat after an ambiguous failure:
+        inserts that already happened come back as 11000, revision copies have
+        deterministic ``_id``s and a content already stored is unchanged. One writer at a
+        time per database and event loop (:meth:`writing`).
         """
-        now = now or utcnow()
+        async with self.writing():
+            return await self._write(items, now or utcnow())
+
+    async def _write(self, items: list[dict[str, Any]], now: datetime) -> FlushResult:
         result = FlushResult()
         docs = {d["_id"]: d for d in map(article_doc, items)}
         if not docs:
@@ -153,41 +177,80 @@ class ArticleStore:
         for d in docs.values():
             d.update(first_seen_at=now, last_seen_at=now, changed_at=now, version=1)
         stored = await self._insert_ignoring_duplicates(self.articles, list(docs.values()))
-        existing_ids = [k for k in docs if k not in stored]
         result.new = len(stored)
         result.ids["new"].extend(stored)
-        await self._insert_ignoring_duplicates(self.index, [_index_entry(docs[k]) for k in stored])
+        inserted = set(stored)
+        existing_ids = [k for k in docs if k not in inserted]
         if not existing_ids:
             return result
-        known = {d["_id"]: d async for d in self.index.find({"_id": {"$in": existing_ids}})}
-        missing = [k for k in existing_ids if k not in known]
-        if missing:  # stored by a version of this code without the index: rebuild entries
-            async for d in self.articles.find({"_id": {"$in": missing}},
-                                              {"_id": 1, "published_at": 1, "content_hash": 1,
-                                               "version": 1}):
-                known[d["_id"]] = _index_entry(d)
-            await self._insert_ignoring_duplicates(self.index, [known[k] for k in missing
-                                                                if k in known])
-        changed = [k for k in existing_ids if known.get(k, {}).get("content_hash")
-                   != docs[k].get("content_hash")]
-        same = [k for k in existing_ids if k not in changed]
+        current = await self._get_many(self.articles, existing_ids)
+        changed: list[str] = []
+        same: list[str] = []
+        held: dict[str, str] = {}
+        for k in existing_ids:
+            old = current.get(k)
+            if old is None:  # deleted between the insert and the read: the next write stores it
+                raise WriteConflict(f"{k} vanished while being written")
+            decision = revision_decision(old, docs[k])
+            if decision.startswith("hold:"):
+                held[k] = decision.split(":", 1)[1]
+            else:
+                (changed if decision == "revise" else same).append(k)
+        if held:
+            await self._hold(docs, held, now, result)
         if changed:
-            same += await self._new_revisions([docs[k] for k in changed], now, result)
-        if same:
-            # last_seen_at only when older than the resolution: on FerretDB every updated
-            # document costs a collection scan, and scheduled runs re-read the same recent
-            # articles many times a day
-            due = [k for k in same if not _within(known[k].get("last_seen_at"), now,
-                                                  self.seen_resolution)]
-            if due:
-                await self.index.update_many({"_id": {"$in": due}},
-                                             {"$set": {"last_seen_at": now}})
-                # documents stored before schema_version existed get it on this write
-                await self.articles.update_many({"_id": {"$in": due}},
-                                                {"$set": {"last_seen_at": now,
-                                                          "schema_version": SCHEMA_VERSION}})
-            result.unchanged += len(same)
+            await self._new_revisions([(current[k], docs[k]) for k in changed], now, result)
+        # last_seen_at only when older than the resolution: scheduled runs re-read the
+        # same recent articles many times a day; documents stored before schema_version
+        # existed get it on this write
+        due = [k for k in same
+               if not _within(current[k].get("last_seen_at"), now, self.seen_resolution)]
+        if due:
+            await _updates(self.articles, [
+                UpdateOne({"_id": k}, {"$set": {"last_seen_at": now,
+                                                "schema_version": SCHEMA_VERSION}})
+                for k in due])
+        result.unchanged += len(same)
         return result
+
+    async def _hold(self, docs: dict[str, dict], reasons: dict[str, str], now: datetime,
+                    result: FlushResult) -> None:
+        """Keep suspect revisions aside in ``article_versions`` (``held: true``, never
+        current), one per content (``<id>:held:<content hash>``), so a replay or the
+        next run holding the same parse again stores nothing twice."""
+        copies = []
+        for k, reason in reasons.items():
+            copy = dict(docs[k], article=k, held=True, held_reason=reason, held_at=now)
+            for name in ("first_seen_at", "last_seen_at", "changed_at", "version"):  # not current
+                copy.pop(name, None)
+            copy["_id"] = f"{k}:held:{str(docs[k].get('content_hash'))[:16]}"
+            copies.append(copy)
+            logger.warning("revision of %s held, not made current (%s): %s", k, reason,
+                           docs[k].get("url"))
+        await self._insert_ignoring_duplicates(self.versions, copies)
+        result.held += len(reasons)
+        result.ids.setdefault("held", []).extend(reasons)
+
+    async def _get_many(self, collection, ids: list[str],
+                        projection: dict[str, int] | None = None) -> dict[str, dict]:
+        """Documents by ``_id``, one ``{_id: X}`` lookup each (a few at a time): FerretDB
+        evaluates ``$in`` and compound filters over the whole collection."""
+        limit = asyncio.Semaphore(READ_CONCURRENCY)
+
+        async def one(key: str) -> dict | None:
+            async with limit:
+                return await collection.find_one({"_id": key}, projection)
+
+        found = await asyncio.gather(*(one(k) for k in ids))
+        return {d["_id"]: d for d in found if d is not None}
+
+    def writing(self) -> asyncio.Lock:
+        """The lock every write of this database takes, shared by all stores of one
+        event loop (the pipeline's, the spider's, the run records'): concurrent writes
+        to one SQLite database from several connections have hung FerretDB."""
+        loop = asyncio.get_running_loop()
+        locks = _WRITE_LOCKS.setdefault(loop, {})
+        return locks.setdefault(self.key, asyncio.Lock())
 
     @staticmethod
     async def _insert_ignoring_duplicates(collection, docs: list[dict]) -> list[str]:
@@ -204,44 +267,59 @@ class ArticleStore:
             duplicate = {docs[e["index"]]["_id"] for e in errors}
             return [d["_id"] for d in docs if d["_id"] not in duplicate]
 
-    async def _new_revisions(self, changed: list[dict], now: datetime,
-                             result: FlushResult) -> list[str]:
-        """Store new revisions of ``changed``; return the ``_id``s that were not changed
-        after all, for the caller to treat as unchanged."""
-        existing = {d["_id"]: d async for d in
-                    self.articles.find({"_id": {"$in": [d["_id"] for d in changed]}})}
-        # the index can lag the article when a write failed between the two (a retry or
-        # replay comes next): the article itself says whether this content is stored
-        stale = [d["_id"] for d in changed
-                 if existing[d["_id"]].get("content_hash") == d.get("content_hash")]
+    async def _new_revisions(self, pairs: list[tuple[dict, dict]], now: datetime,
+                             result: FlushResult) -> None:
+        """Store ``new`` over ``old`` for each pair, the old copied to
+        ``article_versions`` first.
+
+        The version guard, without a compound filter (FerretDB would scan for it): the
+        copy's ``_id`` (``<id>:v<old version>``) is a claim on that version, and names
+        the content that supersedes it (``superseded_by``). Only the writer whose claim
+        stands replaces the article, by ``{_id}``; a claim by another content is waited
+        for (:class:`WriteConflict`, retried) unless it is older than ``CLAIM_SECONDS``,
+        which only a writer that died between the two steps leaves behind."""
+        copies = {}
+        for old, new in pairs:
+            copy = dict(old)
+            copy["article"] = copy.pop("_id")
+            copy["_id"] = f"{new['_id']}:v{int(old.get('version', 1))}"
+            copy["superseded_at"] = now
+            copy["superseded_by"] = new.get("content_hash")
+            copies[copy["_id"]] = copy
+        claimed = set(await self._insert_ignoring_duplicates(self.versions,
+                                                             list(copies.values())))
+        contested = [k for k in copies if k not in claimed]
+        if contested:
+            await self._take_over_claims(
+                {k: copies[k] for k in contested},
+                await self._get_many(self.versions, contested), now)
+        ops = []
+        for old, new in pairs:
+            new.update(first_seen_at=old.get("first_seen_at", now), last_seen_at=now,
+                       changed_at=now, version=int(old.get("version", 1)) + 1)
+            ops.append(ReplaceOne({"_id": new["_id"]}, new))
+        await _updates(self.articles, ops)
+        result.updated += len(pairs)
+        result.ids["updated"].extend(new["_id"] for _, new in pairs)
+
+    async def _take_over_claims(self, ours: dict[str, dict], stored: dict[str, dict],
+                                now: datetime) -> None:
+        """Claims (revision copies) already present: our own earlier attempt (same
+        content) goes on; a dead writer's is taken over; a live one's is waited for."""
+        stale = []
+        for k, copy in ours.items():
+            theirs = stored.get(k)
+            if theirs is None or theirs.get("superseded_by") == copy["superseded_by"]:
+                continue
+            at = theirs.get("superseded_at")
+            if at is not None and at.tzinfo is None:
+                at = at.replace(tzinfo=timezone.utc)
+            if at is None or (now - at).total_seconds() > CLAIM_SECONDS:
+                stale.append(k)
+                continue
+            raise WriteConflict(f"revision {k} is being written by another writer")
         if stale:
-            await self.index.bulk_write([ReplaceOne({"_id": k}, _index_entry(existing[k]))
-                                         for k in stale], ordered=False)
-            changed = [d for d in changed if d["_id"] not in stale]
-            if not changed:
-                return stale
-        copies = []
-        for d in changed:
-            old = dict(existing[d["_id"]])
-            old["article"] = old.pop("_id")
-            old["_id"] = f"{d['_id']}:v{int(old.get('version', 1))}"
-            old["superseded_at"] = now
-            copies.append(old)
-        await self._insert_ignoring_duplicates(self.versions, copies)
-        ops, index_ops = [], []
-        for d in changed:
-            old = existing[d["_id"]]
-            version = int(old.get("version", 1))
-            d.update(first_seen_at=old.get("first_seen_at", now), last_seen_at=now,
-                     changed_at=now, version=version + 1)
-            # the version guard makes a replayed write a no-op
-            ops.append(ReplaceOne({"_id": d["_id"], "version": version}, d))
-            index_ops.append(ReplaceOne({"_id": d["_id"]}, _index_entry(d)))
-        await self.articles.bulk_write(ops, ordered=False)
-        await self.index.bulk_write(index_ops, ordered=False)
-        result.updated += len(changed)
-        result.ids["updated"].extend(d["_id"] for d in changed)
-        return stale
+            await _updates(self.versions, [ReplaceOne({"_id": k}, ours[k]) for k in stale])
 
     async def _mark_duplicates(self, docs: dict[str, dict], result: FlushResult) -> None:
         """Same body under another id (this run or an earlier one) -> ``duplicate_of``.
@@ -257,8 +335,8 @@ class ArticleStore:
         claimed = await self._insert_ignoring_duplicates(
             self.body_hashes, [{"_id": h, "article": k} for h, k in by_hash.items()])
         taken = [h for h in by_hash if h not in set(claimed)]
-        owners = {h["_id"]: h["article"] async for h in
-                  self.body_hashes.find({"_id": {"$in": taken}})} if taken else {}
+        owners = {h: d["article"] for h, d in
+                  (await self._get_many(self.body_hashes, taken)).items()} if taken else {}
         for k, d in docs.items():
             bh = d.get("body_hash") or ""
             owner = owners.get(bh) or by_hash.get(bh)
@@ -272,15 +350,17 @@ class ArticleStore:
         ``_id``s, never field names: FerretDB refuses field names containing ``.``."""
         if not keys:
             return {}
-        return {d["_id"]: d.get("value") async for d in
-                self.state.find({"_id": {"$in": list(dict.fromkeys(keys))}})}
+        found = await self._get_many(self.state, list(dict.fromkeys(keys)))
+        return {k: d.get("value") for k, d in found.items()}
 
     async def set_state(self, values: dict[str, Any]) -> None:
         # UpdateOne+$set, not ReplaceOne: FerretDB's reply to an upserting ReplaceOne in
         # a bulk write lacks nModified, which pymongo needs (KeyError)
         if values:
-            await self.state.bulk_write([UpdateOne({"_id": k}, {"$set": {"value": v}}, upsert=True)
-                                         for k, v in values.items()], ordered=False)
+            async with self.writing():
+                await _updates(self.state,
+                               [UpdateOne({"_id": k}, {"$set": {"value": v}}, upsert=True)
+                                for k, v in values.items()])
 
     async def replay(self, path, batch_size: int = 200) -> tuple[FlushResult, int]:
         """Store what a spill file kept: articles (in batches) and run records. Safe to
@@ -293,15 +373,18 @@ class ArticleStore:
             total.add(await self.write(articles[i:i + batch_size]))
         runs = [run_doc(r["run"]) for r in records if r.get("kind") == "run"]
         for run in runs:
-            await self.runs.replace_one({"_id": run["_id"]}, run, upsert=True)
+            async with self.writing():
+                await self.runs.replace_one({"_id": run["_id"]}, run, upsert=True)
         return total, len(runs)
 
     # -- run records ----------------------------------------------------------------
     async def start_run(self, run: dict[str, Any]) -> None:
-        await self.runs.replace_one({"_id": run["_id"]}, run, upsert=True)
+        async with self.writing():
+            await self.runs.replace_one({"_id": run["_id"]}, run, upsert=True)
 
     async def finish_run(self, run_id: str, fields: dict[str, Any]) -> None:
-        await self.runs.update_one({"_id": run_id}, {"$set": fields}, upsert=True)
+        async with self.writing():
+            await self.runs.update_one({"_id": run_id}, {"$set": fields}, upsert=True)
 
 
 def plan_scans(explain: dict[str, Any]) -> bool | None:
@@ -337,11 +420,54 @@ def _within(then: datetime | None, now: datetime, span: timedelta) -> bool:
     return now - then < span
 
 
-def _index_entry(doc: dict[str, Any]) -> dict[str, Any]:
-    """The slim copy of an article kept in ``article_index`` for cheap lookups."""
-    return {"_id": doc["_id"], "published_at": doc.get("published_at"),
-            "content_hash": doc.get("content_hash"), "version": doc.get("version", 1),
-            "last_seen_at": doc.get("last_seen_at")}
+async def _updates(collection, ops: list) -> None:
+    """Update statements sent ``UPDATE_STATEMENTS`` per command. FerretDB v1.24 keeps
+    each statement's query open until its whole ``update`` command ends
+    (``defer closer.Close()`` inside the loop of ``handler/msg_update.go``), one SQLite
+    connection each, and a database has 100: a command of 100 statements or more waits
+    for a connection forever and blocks every other query on that database until the
+    server restarts. That was the epoch-2 hang of issue 10 (200 revisions in one
+    ``bulk_write``)."""
+    for i in range(0, len(ops), UPDATE_STATEMENTS):
+        await collection.bulk_write(ops[i:i + UPDATE_STATEMENTS], ordered=False)
+
+
+# a new body shorter than this share of the stored one, the page's modified date
+# unmoved, is a parse that lost content (libxml2's depth limit, markup drift), not an edit
+HOLD_BODY_SHARE = 0.7
+
+
+def revision_decision(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """What storing ``new`` over the stored ``old`` is: ``unchanged`` (same content),
+    ``revise`` (a new revision), or ``hold:<reason>`` (kept aside, not made current:
+    see :func:`hold_reason`). The one place this is decided."""
+    if old.get("content_hash") == new.get("content_hash"):
+        return "unchanged"
+    reason = hold_reason(old, new)
+    return f"hold:{reason}" if reason else "revise"
+
+
+def hold_reason(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """Why ``new`` looks like a parse that lost content of the stored ``old``, if it
+    does: a ``partial`` parse over a complete revision; or, while the page's own
+    modified date did not move, a body shrunk by more than 30% or all tags or all
+    authors gone. An editor's real cut moves the modified date."""
+    if new.get("partial") and not old.get("partial"):
+        return "partial_parse"
+    if _moment(new.get("modified_at")) != _moment(old.get("modified_at")):
+        return None
+    if len(new.get("body") or "") < HOLD_BODY_SHARE * len(old.get("body") or ""):
+        return "body_shrunk"
+    for name in ("tags", "authors"):
+        if old.get(name) and not new.get(name):
+            return f"lost_all_{name}"
+    return None
+
+
+def _moment(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
 
 
 async def retrying(op, *, attempts_until: float, first_delay: float = 0.5,
@@ -364,5 +490,5 @@ async def retrying(op, *, attempts_until: float, first_delay: float = 0.5,
             delay = min(delay * 2, max_delay)
 
 
-__all__ = ["ArticleStore", "FlushResult", "PyMongoError", "article_doc", "plan_scans",
-           "retrying", "run_doc"]
+__all__ = ["ArticleStore", "FlushResult", "PyMongoError", "WriteConflict", "article_doc",
+           "hold_reason", "plan_scans", "retrying", "revision_decision", "run_doc"]

@@ -24,13 +24,29 @@ def mongo_database(settings: Any = None) -> str:
     ``MONGO_DATABASE`` environment variable, else the project setting (``newsscraper``).
     The environment sits between the two so that a scheduler's environment file can
     name the database without editing ``settings.py``."""
+    return _layered(settings, "MONGO_DATABASE", "newsscraper")
+
+
+def data_dir(settings: Any = None) -> str:
+    """Where spill files go (``<dir>/spill``): ``NEWSSCRAPER_DATA_DIR`` with the same
+    precedence as :func:`mongo_database` (``-s`` over the environment over
+    ``settings.py``, default ``var``)."""
+    return _layered(settings, "NEWSSCRAPER_DATA_DIR", "var")
+
+
+def _layered(settings: Any, name: str, default: str) -> str:
     from scrapy.settings import SETTINGS_PRIORITIES
 
-    if settings is not None and settings.get("MONGO_DATABASE") and \
-            (settings.getpriority("MONGO_DATABASE") or 0) > SETTINGS_PRIORITIES["project"]:
-        return str(settings.get("MONGO_DATABASE"))
-    configured = settings.get("MONGO_DATABASE") if settings is not None else None
-    return os.environ.get("MONGO_DATABASE") or configured or "newsscraper"
+    if settings is not None and settings.get(name) and \
+            (settings.getpriority(name) or 0) > SETTINGS_PRIORITIES["project"]:
+        return str(settings.get(name))
+    configured = settings.get(name) if settings is not None else None
+    return os.environ.get(name) or configured or default
+
+
+def spill_target(settings: Any = None) -> dict[str, str]:
+    """What a spill file belongs to: the database and the server's hosts (no secret)."""
+    return {"database": mongo_database(settings), "server": server_hosts(mongo_uri(settings))}
 
 
 DEFAULT_TIMEOUT_MS = 5000
@@ -63,13 +79,43 @@ def uses_local_database(settings: Any = None) -> bool:
     return not (value or os.environ.get("MONGO_URI"))
 
 
+# URI options known to carry no secret; any other option's value is masked
+HARMLESS_OPTIONS = frozenset(o.lower() for o in (
+    "appName", "authMechanism", "authSource", "compressors", "connectTimeoutMS",
+    "directConnection", "heartbeatFrequencyMS", "journal", "loadBalanced",
+    "localThresholdMS", "maxConnecting", "maxIdleTimeMS", "maxPoolSize",
+    "maxStalenessSeconds", "minPoolSize", "readConcernLevel", "readPreference",
+    "readPreferenceTags", "replicaSet", "retryReads", "retryWrites",
+    "serverSelectionTimeoutMS", "serverMonitoringMode", "socketTimeoutMS", "srvMaxHosts",
+    "srvServiceName", "ssl", "timeoutMS", "tls", "tlsAllowInvalidCertificates",
+    "tlsAllowInvalidHostnames", "tlsDisableOCSPEndpointCheck", "tlsInsecure",
+    "uuidRepresentation", "w", "waitQueueTimeoutMS", "wTimeoutMS", "zlibCompressionLevel"))
+
+
 def redact(uri: str) -> str:
-    """``mongodb://user:secret@host`` -> ``mongodb://user:***@host``; for logs and records."""
+    """The URI as it may be printed: scheme, user, hosts, database and the options known
+    to be harmless; the password and every other option's value as ``***``
+    (``tlsCertificateKeyFilePassword``, ``authMechanismProperties=AWS_SESSION_TOKEN:...``
+    and options this code does not know alike). For logs, records and spill files."""
     scheme, sep, rest = uri.partition("://")
     if not sep:
-        return uri
+        return "***" if any(c in uri for c in "@?:") else uri
+    rest, _, query = rest.partition("?")
     creds, at, hosts = rest.rpartition("@")
-    if not at:
-        return uri
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{hosts}"
+    if at:
+        hosts = f"{creds.split(':', 1)[0]}:***@{hosts}" if ":" in creds else f"{creds}@{hosts}"
+    if not query:
+        return f"{scheme}://{hosts}"
+    options = []
+    for part in query.split("&"):
+        name, eq, _value = part.partition("=")
+        options.append(part if name.lower() in HARMLESS_OPTIONS else f"{name}{eq}***")
+    return f"{scheme}://{hosts}?{'&'.join(options)}"
+
+
+def server_hosts(uri: str) -> str:
+    """``scheme://host:port,...`` of a URI, nothing else: the identity of a server in
+    spill files (no user, password, database or options)."""
+    scheme, sep, rest = uri.partition("://")
+    hosts = rest.split("?", 1)[0].split("/", 1)[0].rpartition("@")[2]
+    return f"{scheme}://{hosts}" if sep else "***"

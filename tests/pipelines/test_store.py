@@ -163,8 +163,8 @@ async def test_outage_that_lasts_spills_then_replays(crawler_for, build, make_ar
     assert stats["mongo/spilled"] >= 13 and store.down
     spill_files = list((tmp_path / "spill").glob("spill-*.jsonl"))
     assert spill_files
-    spilled = [json.loads(line)["item"]["article_id"] for f in spill_files
-               for line in f.read_text().splitlines()]
+    records = [json.loads(line) for f in spill_files for line in f.read_text().splitlines()]
+    spilled = [r["item"]["article_id"] for r in records if r["kind"] == "article"]
 
     own_server.start(log=lambda _m: None)
     crawler2 = crawler_for(**settings)
@@ -184,22 +184,59 @@ async def test_outage_that_lasts_spills_then_replays(crawler_for, build, make_ar
     assert all(d["version"] == 1 for d in docs)
 
 
-async def test_retry_after_the_index_write_failed_makes_no_extra_revision(
+async def test_retry_after_the_copy_was_written_but_not_the_article_makes_no_extra_revision(
         crawler_for, build, make_article, mongo_db):
     await run_items(crawler_for(), build, [make_article(40)])
-    edited = make_article(40, title="Story 40, edited")
-    await run_items(crawler_for(), build, [edited])
-    # the state a failure between the article write and its index write leaves behind
-    v1_hash = mongo_db.article_versions.find_one({"_id": "moscowtimes:40:v1"})["content_hash"]
-    mongo_db.article_index.update_one({"_id": "moscowtimes:40"},
-                                      {"$set": {"content_hash": v1_hash, "version": 1}})
     stats = await run_items(crawler_for(), build, [make_article(40, title="Story 40, edited")])
-    assert stats.get("mongo/updated", 0) == 0 and stats["mongo/unchanged"] == 1
+    assert stats["mongo/updated"] == 1
+    edited = mongo_db.articles.find_one({"_id": "moscowtimes:40"})
+    # the state a failure between the revision copy and the article write leaves behind
+    old = mongo_db.article_versions.find_one({"_id": "moscowtimes:40:v1"})
+    restored = {k: v for k, v in old.items()
+                if k not in ("article", "superseded_at", "superseded_by")}
+    mongo_db.articles.replace_one({"_id": "moscowtimes:40"},
+                                  {**restored, "_id": "moscowtimes:40"})
+    stats = await run_items(crawler_for(), build, [make_article(40, title="Story 40, edited")])
+    assert stats["mongo/updated"] == 1
     doc = mongo_db.articles.find_one({"_id": "moscowtimes:40"})
-    assert doc["version"] == 2 and doc["title"] == "Story 40, edited"
+    assert doc["version"] == 2 and doc["content_hash"] == edited["content_hash"]
     assert mongo_db.article_versions.count_documents({"article": "moscowtimes:40"}) == 1
-    index = mongo_db.article_index.find_one({"_id": "moscowtimes:40"})
-    assert index["content_hash"] == doc["content_hash"] and index["version"] == 2
+
+
+async def test_revision_claimed_by_another_writer_is_waited_for_then_taken_over_when_dead(
+        mongo_uri, mongo_db_name, make_article, mongo_db):
+    from newsscraper.items import to_document
+    from newsscraper.pipelines.dedupe import body_hash, content_hash
+    from newsscraper.storage.mongo import CLAIM_SECONDS, ArticleStore, WriteConflict, utcnow
+
+    def doc(article):
+        d = to_document(article)
+        d.update(content_hash=content_hash(article), body_hash=body_hash(d["body"]))
+        return d
+
+    store = ArticleStore(mongo_uri, mongo_db_name)
+    try:
+        await store.write([doc(make_article(41))])
+        # another writer claimed version 1 for its own content a moment ago
+        mongo_db.article_versions.insert_one({"_id": "moscowtimes:41:v1", "version": 1,
+                                              "superseded_by": "other",
+                                              "superseded_at": utcnow()})
+        mine = doc(make_article(41, title="Story 41, edited"))
+        with pytest.raises(WriteConflict):
+            await store.write([mine])
+        assert mongo_db.articles.find_one({"_id": "moscowtimes:41"})["version"] == 1
+        from datetime import timedelta
+        mongo_db.article_versions.update_one(
+            {"_id": "moscowtimes:41:v1"},
+            {"$set": {"superseded_at": utcnow() - timedelta(seconds=CLAIM_SECONDS + 5)}})
+        result = await store.write([mine])
+        assert result.updated == 1
+        copy = mongo_db.article_versions.find_one({"_id": "moscowtimes:41:v1"})
+        assert copy["title"] == "Story 41" and copy["superseded_by"] == mine["content_hash"]
+        assert mongo_db.articles.find_one({"_id": "moscowtimes:41"})["title"] == \
+            "Story 41, edited"
+    finally:
+        await store.close()
 
 
 async def test_batch_time_bound_flushes_while_no_item_arrives(crawler_for, build, make_article,
@@ -227,10 +264,15 @@ async def test_unchanged_article_rewritten_at_most_once_per_resolution(
                             [make_article(60)])
     assert stats["mongo/unchanged"] == 1
     assert mongo_db.articles.find_one({"_id": "moscowtimes:60"}) == stored  # not rewritten
-    index = mongo_db.article_index.find_one({"_id": "moscowtimes:60"})
-    assert index["last_seen_at"] == stored["last_seen_at"]
     await asyncio.sleep(1.1)
     await run_items(crawler_for(STORE_SEEN_RESOLUTION_HOURS=0.0002), build, [make_article(60)])
     seen = mongo_db.articles.find_one({"_id": "moscowtimes:60"})["last_seen_at"]
     assert seen > stored["last_seen_at"]
-    assert mongo_db.article_index.find_one({"_id": "moscowtimes:60"})["last_seen_at"] == seen
+
+
+async def test_article_index_of_an_older_version_is_dropped(crawler_for, build, mongo_db):
+    mongo_db.article_index.insert_one({"_id": "moscowtimes:1", "version": 1})
+    store = build(MongoStorePipeline, crawler_for())
+    await store.open_spider()
+    await store.close_spider()
+    assert "article_index" not in mongo_db.list_collection_names()

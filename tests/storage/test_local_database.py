@@ -128,3 +128,15 @@ def test_no_go_and_no_uri_names_the_ways_out(local_db, monkeypatch, tmp_path):
         local_db.start()
     msg = str(err.value)
     assert "MONGO_URI" in msg and "Go 1.24" in msg and "mongod" in msg
+
+
+def test_dropped_database_leaves_no_sqlite_files(own_server):
+    client: MongoClient = MongoClient(own_server.uri, **client_options())
+    try:
+        client.dropme.articles.insert_many([{"_id": f"moscowtimes:{i}"} for i in range(20)])
+        data = own_server.data_dir / "data"
+        assert any(p.name.startswith("dropme.sqlite") for p in data.iterdir())
+        client.drop_database("dropme")
+        assert not [p.name for p in data.iterdir() if p.name.startswith("dropme.")]
+    finally:
+        client.close()
