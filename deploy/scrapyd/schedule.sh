@@ -7,7 +7,8 @@
 # scrapyd to ask (default http://127.0.0.1:6800). MONGO_URI belongs in scrapyd's own
 # environment, never here: scrapyd logs every job's settings.
 # Prints the job id. Exit status: 0 scheduled, 1 scrapyd refused or was unreachable,
-# 2 bad arguments, 75 skipped because a crawl is still pending or running.
+# 2 bad arguments. A job that starts while another crawl of its database runs ends at
+# once as skipped (the run lease; status 75 in scrapyd's log).
 set -euo pipefail
 url="${SCRAPYD_URL:-http://127.0.0.1:6800}"
 url="${url%/}"
@@ -28,8 +29,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-# field FIELD < scrapyd's JSON answer: the field, or "error: MESSAGE" when scrapyd said no
-field() {
+# jobid < scrapyd's JSON answer: the job id, or "error: MESSAGE" when scrapyd said no
+jobid() {
     python3 -c '
 import json, sys
 try:
@@ -38,19 +39,11 @@ except ValueError:
     sys.exit("error: not a scrapyd answer")
 if answer.get("status") != "ok":
     sys.exit("error: " + str(answer.get("message", answer)).strip().splitlines()[-1])
-print(answer[sys.argv[1]] if sys.argv[1] != "busy" else " ".join(
-    job["id"] for job in answer["pending"] + answer["running"] if job["spider"] == sys.argv[2]))
-' "$@"
+print(answer["jobid"])
+'
 }
-
-# Overlap guard: one crawl per database at a time. Replaced by the run lease in MongoDB
-# once it exists (a second crawl then exits 75 by itself); delete this block then.
-jobs=$(curl -sS --fail-with-body "$url/listjobs.json?project=$project") \
-    || fail "scrapyd at $url is unreachable"
-busy=$(printf '%s' "$jobs" | field busy "$spider" 2>&1) || busy=""
-[ -z "$busy" ] || fail "skipped: crawl $busy is still pending or running" 75
 
 answer=$(curl -sS --fail-with-body "$url/schedule.json" "${fields[@]}") \
     || fail "scrapyd at $url is unreachable or failed"
-job=$(printf '%s' "$answer" | field jobid 2>&1) || fail "scrapyd at $url refused the job: ${job#error: }"
+job=$(printf '%s' "$answer" | jobid 2>&1) || fail "scrapyd at $url refused the job: ${job#error: }"
 echo "$job"

@@ -3,10 +3,18 @@
 # (eggs, job queue and history, logs) under one data dir that survives restarts.
 #   deploy/scrapyd/scrapyd.sh            # data in var/scrapyd/ of this checkout
 # NEWSSCRAPER_SCRAPYD_DIR: another data dir; SCRAPYD_HTTP_PORT, SCRAPYD_BIND_ADDRESS:
-# where it listens. Crawls inherit this environment (MONGO_URI, MONGO_DATABASE).
+# where it listens. Crawls inherit this environment (MONGO_URI, MONGO_DATABASE), and the
+# checkout's .env (NEWSSCRAPER_ENV_FILE) when there is one, as deploy/run-crawl.sh reads it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+env_file="${NEWSSCRAPER_ENV_FILE:-$root/.env}"
+if [ -f "$env_file" ]; then
+    set -a
+    # shellcheck disable=SC1090
+    . "$env_file"
+    set +a
+fi
 data="${NEWSSCRAPER_SCRAPYD_DIR:-$root/var/scrapyd}"
 mkdir -p "$data"
 # scrapyd and each job runner read ./scrapyd.conf and resolve its relative directories
