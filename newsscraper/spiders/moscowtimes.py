@@ -51,6 +51,7 @@ from newsscraper import __version__
 from newsscraper.items import Article
 from newsscraper.profiles import PROFILES
 from newsscraper.seeds import Seed, load_seeds
+from newsscraper.signals import article_gone, month_listed
 from newsscraper.sites.moscowtimes import (
     NotAnArticle,
     ParseError,
@@ -409,6 +410,7 @@ class MoscowTimesSpider(scrapy.Spider):
             self.crawler.stats.inc_value("spider/sitemaps/news" if news else "spider/sitemaps")
             if month is not None:
                 self.months_read.add(month)
+                self.report_month_listing(month, [e.loc for e in sitemap.entries])
             async for r in self.article_requests((e.loc for e in sitemap.entries), "sitemap",
                                                  response.url, refresh=refresh, month=month):
                 yield r
@@ -625,6 +627,17 @@ class MoscowTimesSpider(scrapy.Spider):
         self.crawler.stats.inc_value("spider/articles/live")
         yield article
 
+    # -- hooks for the RemovedArticles extension (gone_at) ------------------------------
+    def report_removed(self, article_id: int, status: int) -> None:
+        """An article answered 404 or 410: stored, it gets ``gone_at`` at close."""
+        self.crawler.signals.send_catch_log(article_gone, article_id=article_id,
+                                            status=status)
+
+    def report_month_listing(self, month: str, urls: list[str]) -> None:
+        """A monthly sitemap was read: stored articles of that month it no longer lists
+        get ``gone_at`` at close."""
+        self.crawler.signals.send_catch_log(month_listed, month=month, urls=urls)
+
     def on_error(self, failure) -> None:
         """Counted and logged, never raised: one bad page does not end a crawl."""
         stats = self.crawler.stats
@@ -642,6 +655,8 @@ class MoscowTimesSpider(scrapy.Spider):
             if status in GONE:
                 stats.inc_value("spider/gone")
                 logger.info("HTTP %s (removed) for %s", status, request.url)
+                if aid is not None:
+                    self.report_removed(aid, status)
             else:
                 logger.warning("HTTP %s for %s", status, request.url)
         elif failure.check(TxTimeoutError, TCPTimedOutError):

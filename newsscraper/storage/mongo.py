@@ -154,12 +154,13 @@ class ArticleStore:
         if missing:  # stored by a version of this code without the index: rebuild entries
             async for d in self.articles.find({"_id": {"$in": missing}},
                                               {"_id": 1, "published_at": 1, "content_hash": 1,
-                                               "version": 1}):
+                                               "version": 1, "gone_at": 1}):
                 known[d["_id"]] = _index_entry(d)
             await self._insert_ignoring_duplicates(self.index, [known[k] for k in missing
                                                                 if k in known])
+        # an article marked removed (gone_at) that is served again is a new revision
         changed = [k for k in existing_ids if known.get(k, {}).get("content_hash")
-                   != docs[k].get("content_hash")]
+                   != docs[k].get("content_hash") or known.get(k, {}).get("gone_at")]
         same = [k for k in existing_ids if k not in changed]
         if changed:
             same += await self._new_revisions([docs[k] for k in changed], now, result)
@@ -203,7 +204,8 @@ class ArticleStore:
         # the index can lag the article when a write failed between the two (a retry or
         # replay comes next): the article itself says whether this content is stored
         stale = [d["_id"] for d in changed
-                 if existing[d["_id"]].get("content_hash") == d.get("content_hash")]
+                 if existing[d["_id"]].get("content_hash") == d.get("content_hash")
+                 and not existing[d["_id"]].get("gone_at")]
         if stale:
             await self.index.bulk_write([ReplaceOne({"_id": k}, _index_entry(existing[k]))
                                          for k in stale], ordered=False)
@@ -315,7 +317,7 @@ def _index_entry(doc: dict[str, Any]) -> dict[str, Any]:
     """The slim copy of an article kept in ``article_index`` for cheap lookups."""
     return {"_id": doc["_id"], "published_at": doc.get("published_at"),
             "content_hash": doc.get("content_hash"), "version": doc.get("version", 1),
-            "last_seen_at": doc.get("last_seen_at")}
+            "last_seen_at": doc.get("last_seen_at"), "gone_at": doc.get("gone_at")}
 
 
 async def retrying(op, *, attempts_until: float, first_delay: float = 0.5,

@@ -1,0 +1,8 @@
+"""Signals the spider sends for extensions (Scrapy's ``signals`` style: unique objects)."""
+
+article_gone = object()
+"""An article answered 404 or 410. Arguments: ``article_id``, ``status``."""
+
+month_listed = object()
+"""A monthly sitemap was read whole. Arguments: ``month`` (its state key, the file's path),
+``urls`` (every ``loc`` it lists)."""

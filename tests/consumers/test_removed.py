@@ -1,0 +1,109 @@
+"""Removed articles: ``gone_at`` from a 404/410 or from a month's sitemap that no longer
+lists a stored article; cleared as a new revision when the article is served again."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+
+from newsscraper.extensions.removed import RemovedArticles
+from tests.consumers.conftest import article
+
+MAY = "sitemap:/sitemap/2024-5.xml"
+
+
+@pytest.fixture
+def removals(mongo_uri, mongo_db_name):
+    """A RemovedArticles extension of a crawl into the test database."""
+    def make(**settings) -> RemovedArticles:
+        crawler = get_crawler(settings_dict={"MONGO_URI": mongo_uri,
+                                             "MONGO_DATABASE": mongo_db_name, **settings})
+        crawler.stats.open_spider()
+        return build_from_crawler(RemovedArticles, crawler)
+    return make
+
+
+def close(ext: RemovedArticles) -> dict:
+    asyncio.run(ext.spider_closed(None, "finished"))
+    return ext.crawler.stats.get_stats()
+
+
+def test_http_gone_and_dropped_from_sitemap_marked(store_items, removals, aware_db):
+    store_items([article(i) for i in (1, 2, 3, 4, 5)])  # all published in May 2024
+    before = {d["_id"]: d for d in aware_db.articles.find()}
+    time.sleep(1.1)
+    ext = removals()
+    ext.on_gone(article_id=2, status=410)
+    ext.on_gone(article_id=99, status=404)  # never stored: nothing to mark
+    ext.on_month(month=MAY, urls=[article(i).url for i in (1, 2, 4)])  # 3 and 5 dropped
+    ext.on_item(article(5))  # ... but 5 was served in this run
+    stats = close(ext)
+    assert stats["removed/marked"] == 2 and stats["removed/sitemap"] == 1
+    after = {d["_id"]: d for d in aware_db.articles.find()}
+    gone = {k for k, d in after.items() if d.get("gone_at")}
+    assert gone == {"moscowtimes:2", "moscowtimes:3"}
+    for key in gone:
+        assert after[key]["changed_at"] == after[key]["gone_at"] > before[key]["changed_at"]
+        assert after[key]["version"] == 1  # removal is no new revision
+    assert after["moscowtimes:1"]["changed_at"] == before["moscowtimes:1"]["changed_at"]
+
+    # marked once: a later 404 does not move gone_at
+    ext = removals()
+    ext.on_gone(article_id=2, status=404)
+    assert "removed/marked" not in close(ext)
+    assert aware_db.articles.find_one({"_id": "moscowtimes:2"})["gone_at"] == \
+        after["moscowtimes:2"]["gone_at"]
+
+
+def test_article_served_again_is_a_new_revision_without_gone_at(store_items, removals,
+                                                                 aware_db):
+    store_items([article(1), article(2)])
+    ext = removals()
+    ext.on_gone(article_id=1, status=404)
+    close(ext)
+    gone = aware_db.articles.find_one({"_id": "moscowtimes:1"})
+    time.sleep(1.1)
+    stats = store_items([article(1), article(2)])  # the same content, served again
+    assert stats["mongo/updated"] == 1 and stats["mongo/unchanged"] == 1
+    back = aware_db.articles.find_one({"_id": "moscowtimes:1"})
+    assert "gone_at" not in back and back["version"] == 2
+    assert back["changed_at"] > gone["changed_at"]
+    old = aware_db.article_versions.find_one({"_id": "moscowtimes:1:v1"})
+    assert old["gone_at"] == gone["gone_at"]
+    assert aware_db.article_index.find_one({"_id": "moscowtimes:1"})["gone_at"] is None
+    time.sleep(1.1)
+    assert store_items([article(1)])["mongo/unchanged"] == 1  # and then it is settled
+
+
+def test_a_sitemap_missing_most_of_its_month_marks_nothing(store_items, removals, aware_db):
+    store_items([article(i) for i in range(10, 40)])  # months of May 2024
+    ext = removals(REMOVALS_MONTH_LIMIT=5)
+    ext.on_month(month=MAY, urls=[article(10).url])  # a truncated file
+    stats = close(ext)
+    assert stats["removed/month_skipped"] == 1 and "removed/marked" not in stats
+    assert aware_db.articles.count_documents({"gone_at": {"$ne": None}}) == 0
+
+
+def test_recent_articles_and_unnamed_entries_are_not_judged(store_items, removals, aware_db):
+    from datetime import datetime, timedelta, timezone
+
+    today = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+    store_items([article(1), article(2, published_at=today)])
+    ext = removals()
+    this_month = f"sitemap:/sitemap/{today.astimezone(timezone(timedelta(hours=3))):%Y-%-m}.xml"
+    ext.on_month(month=this_month, urls=[])  # the sitemap lags a new article
+    ext.on_month(month=MAY, urls=["https://www.themoscowtimes.com/2024/05/11/slug-only"])
+    stats = close(ext)
+    assert "removed/marked" not in stats
+    assert aware_db.articles.count_documents({"gone_at": {"$ne": None}}) == 0
+
+
+def test_switched_off(removals):
+    from scrapy.exceptions import NotConfigured
+
+    with pytest.raises(NotConfigured):
+        removals(REMOVALS_ENABLED=False)
