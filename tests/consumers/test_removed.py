@@ -32,7 +32,7 @@ def close(ext: RemovedArticles) -> dict:
     return ext.crawler.stats.get_stats()
 
 
-def test_http_gone_and_dropped_from_sitemap_marked(store_items, removals, aware_db):
+def test_http_gone_and_dropped_from_sitemap_marked(store_items, removals, aware_db, cli):
     store_items([article(i) for i in (1, 2, 3, 4, 5)])  # all published in May 2024
     before = {d["_id"]: d for d in aware_db.articles.find()}
     time.sleep(1.1)
@@ -50,6 +50,9 @@ def test_http_gone_and_dropped_from_sitemap_marked(store_items, removals, aware_
         assert after[key]["changed_at"] == after[key]["gone_at"] > before[key]["changed_at"]
         assert after[key]["version"] == 1  # removal is no new revision
     assert after["moscowtimes:1"]["changed_at"] == before["moscowtimes:1"]["changed_at"]
+    status, out, _ = cli("show", "3")
+    assert status == 0 and "\nREMOVED from the site: gone since " in out
+    assert "REMOVED" not in cli("show", "1")[1]
 
     # marked once: a later 404 does not move gone_at
     ext = removals()
