@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
-from datetime import datetime, timedelta, timezone
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -13,22 +11,21 @@ from scrapy.exceptions import NotConfigured
 from newsscraper.items import SITE
 from newsscraper.signals import article_gone, month_listed
 from newsscraper.storage.mongo import ArticleStore, utcnow
-from newsscraper.storage.removals import mark_gone, stored_between
+from newsscraper.storage.removals import listing_key, mark_gone
 from newsscraper.storage.uri import mongo_uri
 
 logger = logging.getLogger(__name__)
 
-MSK = timezone(timedelta(hours=3))  # the site files an article under its Moscow-time month
-MONTH_FILE = re.compile(r"/(\d{4})-(\d{1,2})\.xml$")
 
 
 class RemovedArticles:
     """At spider close, gives ``gone_at`` (and ``changed_at``) to the stored articles
     that answered 404 or 410 in this run, or that their month's sitemap, read in this
-    run, no longer lists, unless this run stored them, or they were published within
-    ``NEWSSCRAPER_REFRESH_DAYS`` (a sitemap may lag a new article). A month where more
-    than half of the stored articles (and over ``REMOVALS_MONTH_LIMIT``) went missing
-    is taken for a broken file and skipped, with a warning.
+    run, no longer lists although it did when last read, unless this run fetched them.
+    What each month file listed is kept in ``crawl_state`` (``listing:<path>``) for the
+    next read. A file that lost more than half of its listing (and more than
+    ``REMOVALS_MONTH_LIMIT`` articles) is taken for a broken one: skipped, with a
+    warning, and its listing not kept.
 
     Settings: ``REMOVALS_ENABLED`` (True), ``REMOVALS_MONTH_LIMIT`` (10), ``MONGO_*``.
     Stats: ``removed/http``, ``removed/sitemap``, ``removed/marked``,
@@ -42,10 +39,9 @@ class RemovedArticles:
         self.crawler = crawler
         self.stats = crawler.stats
         self.month_limit = s.getint("REMOVALS_MONTH_LIMIT", 10)
-        self.recent = timedelta(days=s.getfloat("NEWSSCRAPER_REFRESH_DAYS", 2))
         self.gone: set[str] = set()
         self.served: set[str] = set()
-        self.listed: dict[tuple[int, int], set[str]] = {}
+        self.listed: dict[str, list[int]] = {}
         crawler.signals.connect(self.on_gone, article_gone)
         crawler.signals.connect(self.on_month, month_listed)
         crawler.signals.connect(self.on_item, signals.item_scraped)
@@ -64,14 +60,12 @@ class RemovedArticles:
     def on_month(self, month: str, urls: list[str]) -> None:
         from newsscraper.sites.moscowtimes import article_id_from_url
 
-        found = MONTH_FILE.search(month)
         ids = [article_id_from_url(u) for u in urls]
-        if not found or None in ids:
+        if None in ids:
             logger.info("sitemap %s: not every entry names an article id; not used to find "
                         "removed articles", month)
             return
-        key = (int(found.group(1)), int(found.group(2)))
-        self.listed.setdefault(key, set()).update(f"{SITE}:{i}" for i in ids)
+        self.listed[listing_key(month)] = sorted({i for i in ids if i is not None})
 
     async def spider_closed(self, spider, reason: str) -> None:
         if not self.gone and not self.listed:
@@ -79,10 +73,9 @@ class RemovedArticles:
         store = ArticleStore.from_settings(self.crawler.settings,
                                            mongo_uri(self.crawler.settings))
         try:
-            now = utcnow()
-            dropped = await self.dropped(store, now)
+            dropped = await self.dropped(store)
             http = self.gone - self.served
-            marked = await mark_gone(store, sorted(http | dropped), now)
+            marked = await mark_gone(store, sorted(http | dropped), utcnow())
         except Exception as exc:
             self.stats.inc_value("removed/errors")
             logger.warning("could not mark removed articles (%s); a later run will",
@@ -97,34 +90,24 @@ class RemovedArticles:
             logger.info("%d stored article(s) removed from the site marked gone_at: %s",
                         len(marked), ", ".join(marked[:20]))
 
-    async def dropped(self, store: ArticleStore, now: datetime) -> set[str]:
-        """Stored live articles of the months read that their sitemap no longer lists.
-        One query over the whole span (on FerretDB every query scans the index)."""
+    async def dropped(self, store: ArticleStore) -> set[str]:
+        """Articles a month file listed when last read and no longer lists (then keeps
+        this read's listing for the next)."""
         if not self.listed:
             return set()
-        first, last = min(self.listed), max(self.listed)
-        start = datetime(*first, 1, tzinfo=MSK)
-        end = datetime(last[0] + last[1] // 12, last[1] % 12 + 1, 1, tzinfo=MSK)
-        by_month: dict[tuple[int, int], dict[str, datetime]] = {}
-        for key, published in (await stored_between(store, start, end)).items():
-            local = _aware(published).astimezone(MSK)
-            if (local.year, local.month) in self.listed:
-                by_month.setdefault((local.year, local.month), {})[key] = _aware(published)
+        before = await store.get_state(list(self.listed))
         out: set[str] = set()
-        for (year, month), stored in sorted(by_month.items()):
-            listed = self.listed[(year, month)]
-            missing = {k for k, published in stored.items()
-                       if k not in listed and k not in self.served
-                       and published < now - self.recent}
-            if len(missing) > max(self.month_limit, len(stored) // 2):
+        keep: dict[str, list[int]] = {}
+        for key, now_listed in sorted(self.listed.items()):
+            was = set(before.get(key) or [])
+            missing = {f"{SITE}:{i}" for i in was - set(now_listed)} - self.served
+            if len(missing) > max(self.month_limit, len(was) // 2):
                 self.stats.inc_value("removed/month_skipped")
-                logger.warning("sitemap %d-%d lists %d of %d stored articles: taken for a "
-                               "broken file, no article marked removed", year, month,
-                               len(stored) - len(missing), len(stored))
+                logger.warning("%s lists %d of the %d articles it listed before: taken for a "
+                               "broken file, no article marked removed", key,
+                               len(was) - len(missing), len(was))
                 continue
             out |= missing
+            keep[key] = now_listed
+        await store.set_state(keep)
         return out
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

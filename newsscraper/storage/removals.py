@@ -4,33 +4,47 @@ an article served again is stored as a new revision without ``gone_at``
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
+from pymongo import UpdateOne
+
 from newsscraper.storage.mongo import ArticleStore
+
+# {_id: X} lookups in flight at once, and update statements per command (FerretDB holds a
+# connection per statement until its command ends)
+LOOKUPS = 8
+STATEMENTS = 20
 
 
 async def mark_gone(store: ArticleStore, keys: list[str], now: datetime) -> list[str]:
     """Set ``gone_at`` (and ``changed_at``: consumers polling the feed learn of it) on the
-    stored articles among ``keys`` not marked already. Returns the ``_id``s marked."""
+    stored articles among ``keys`` not marked already; returns the ``_id``s marked. Every
+    read and write is by ``_id`` alone, the one filter FerretDB serves from an index."""
     if not keys:
         return []
-    # the slim index first: which of them are stored and live, in one scan of small
-    # documents; the articles are then updated by _id alone
-    live = [d["_id"] async for d in store.index.find(
-        {"_id": {"$in": sorted(set(keys))}, "gone_at": None}, {"_id": 1})]
-    if live:
-        # articles before the index: a failure in between leaves the index saying "live",
-        # so the next run marks the article again (the filter keeps the first time)
-        await store.articles.update_many({"_id": {"$in": live}, "gone_at": None},
-                                         {"$set": {"gone_at": now, "changed_at": now}})
-        await store.index.update_many({"_id": {"$in": live}}, {"$set": {"gone_at": now}})
-    return live
+    limit = asyncio.Semaphore(LOOKUPS)
+
+    async def live(key: str) -> str | None:
+        async with limit:
+            doc = await store.articles.find_one({"_id": key}, {"_id": 1, "gone_at": 1})
+        return key if doc is not None and doc.get("gone_at") is None else None
+
+    marked = [k for k in await asyncio.gather(*map(live, sorted(set(keys)))) if k]
+    collections = [store.articles]
+    index = getattr(store, "index", None)  # the slim copy, where the store keeps one
+    if index is not None:
+        collections.append(index)
+    for collection in collections:
+        fields = {"gone_at": now, "changed_at": now} if collection is store.articles \
+            else {"gone_at": now}
+        ops = [UpdateOne({"_id": k}, {"$set": fields}) for k in marked]
+        for i in range(0, len(ops), STATEMENTS):
+            await collection.bulk_write(ops[i:i + STATEMENTS], ordered=False)
+    return marked
 
 
-async def stored_between(store: ArticleStore, start: datetime,
-                         end: datetime) -> dict[str, datetime]:
-    """``_id`` -> ``published_at`` of the live stored articles published in
-    ``[start, end)``, from the slim index."""
-    return {d["_id"]: d["published_at"] async for d in store.index.find(
-        {"published_at": {"$gte": start, "$lt": end}, "gone_at": None},
-        {"_id": 1, "published_at": 1})}
+def listing_key(month: str) -> str:
+    """``crawl_state`` key of the article ids a monthly sitemap listed when last read
+    (``month`` is the file's own state key, ``sitemap:<path>``)."""
+    return "listing:" + month.removeprefix("sitemap:")

@@ -32,14 +32,21 @@ def close(ext: RemovedArticles) -> dict:
     return ext.crawler.stats.get_stats()
 
 
+def urls(*ids: int) -> list[str]:
+    return [article(i).url for i in ids]
+
+
 def test_http_gone_and_dropped_from_sitemap_marked(store_items, removals, aware_db, cli):
     store_items([article(i) for i in (1, 2, 3, 4, 5)])  # all published in May 2024
+    ext = removals()
+    ext.on_month(month=MAY, urls=urls(1, 2, 3, 4, 5))
+    assert "removed/marked" not in close(ext)
     before = {d["_id"]: d for d in aware_db.articles.find()}
     time.sleep(1.1)
     ext = removals()
     ext.on_gone(article_id=2, status=410)
     ext.on_gone(article_id=99, status=404)  # never stored: nothing to mark
-    ext.on_month(month=MAY, urls=[article(i).url for i in (1, 2, 4)])  # 3 and 5 dropped
+    ext.on_month(month=MAY, urls=urls(1, 2, 4))  # 3 and 5 dropped out
     ext.on_item(article(5))  # ... but 5 was served in this run
     stats = close(ext)
     assert stats["removed/marked"] == 2 and stats["removed/sitemap"] == 1
@@ -83,26 +90,35 @@ def test_article_served_again_is_a_new_revision_without_gone_at(store_items, rem
 
 
 def test_a_sitemap_missing_most_of_its_month_marks_nothing(store_items, removals, aware_db):
-    store_items([article(i) for i in range(10, 40)])  # months of May 2024
+    store_items([article(i) for i in range(10, 40)])  # May 2024
     ext = removals(REMOVALS_MONTH_LIMIT=5)
-    ext.on_month(month=MAY, urls=[article(10).url])  # a truncated file
+    ext.on_month(month=MAY, urls=urls(*range(10, 40)))
+    close(ext)
+    ext = removals(REMOVALS_MONTH_LIMIT=5)
+    ext.on_month(month=MAY, urls=urls(10))  # a truncated file
     stats = close(ext)
     assert stats["removed/month_skipped"] == 1 and "removed/marked" not in stats
     assert aware_db.articles.count_documents({"gone_at": {"$ne": None}}) == 0
+    # the truncated listing was not kept: the next whole file is compared with the last
+    ext = removals(REMOVALS_MONTH_LIMIT=5)
+    ext.on_month(month=MAY, urls=urls(*range(11, 40)))
+    assert close(ext)["removed/marked"] == 1
+    assert aware_db.articles.find_one({"_id": "moscowtimes:10"})["gone_at"]
 
 
-def test_recent_articles_and_unnamed_entries_are_not_judged(store_items, removals, aware_db):
-    from datetime import datetime, timedelta, timezone
-
-    today = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
-    store_items([article(1), article(2, published_at=today)])
+def test_first_read_and_unnamed_entries_judge_nothing(store_items, removals, aware_db):
+    store_items([article(1), article(2)])
     ext = removals()
-    this_month = f"sitemap:/sitemap/{today.astimezone(timezone(timedelta(hours=3))):%Y-%-m}.xml"
-    ext.on_month(month=this_month, urls=[])  # the sitemap lags a new article
-    ext.on_month(month=MAY, urls=["https://www.themoscowtimes.com/2024/05/11/slug-only"])
-    stats = close(ext)
-    assert "removed/marked" not in stats
+    ext.on_month(month=MAY, urls=urls(1))  # never read before: 2 may never have been in it
+    ext.on_month(month="sitemap:/sitemap/2024-6.xml",
+                 urls=["https://www.themoscowtimes.com/2024/06/11/slug-only"])
+    assert "removed/marked" not in close(ext)
+    ext = removals()
+    ext.on_month(month=MAY, urls=urls(1))
+    assert "removed/marked" not in close(ext)
     assert aware_db.articles.count_documents({"gone_at": {"$ne": None}}) == 0
+    assert aware_db.crawl_state.find_one({"_id": "listing:/sitemap/2024-5.xml"})["value"] == [1]
+    assert aware_db.crawl_state.find_one({"_id": "listing:/sitemap/2024-6.xml"}) is None
 
 
 def test_switched_off(removals):
