@@ -4,11 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench db-start db-stop clean
+.PHONY: setup demo test lint bench db-start db-stop clean scrapyd scrapyd-deploy
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip "setuptools>=77,<81"
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
@@ -32,6 +32,14 @@ db-start: setup
 
 db-stop:
 	$(BIN)/newsscraper db stop
+
+## scrapyd in the foreground with deploy/scrapyd/scrapyd.conf, data in var/scrapyd/
+scrapyd: setup
+	deploy/scrapyd/scrapyd.sh
+
+## build the egg and upload it to scrapyd (SCRAPYD_URL, default http://127.0.0.1:6800)
+scrapyd-deploy: setup
+	deploy/scrapyd/deploy.sh
 
 clean:
 	rm -rf $(VENV) .tools var .pytest_cache

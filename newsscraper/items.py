@@ -22,7 +22,7 @@ DISCOVERY_CHANNELS = ("listing", "rss", "sitemap", "related", "seed")
 
 @dataclass
 class Image:
-    """A featured image as shown above the article body."""
+    """A photo: the featured image above the article body, or an image of a live post."""
 
     url: str
     """Absolute image URL as published (the ``article_1360`` preset on the real site)."""
@@ -37,13 +37,32 @@ class RelatedLink:
     """An inline related-article block inside the body ("Related article: ...")."""
 
     url: str
-    """The href as published. On the real site it is slug-only and dated with the
+    """The href as rendered. On the real site it is slug-only and dated with the
     render date (no ``-aID``): follow it and de-duplicate after the redirect."""
     title: str
     """The linked article's headline as shown in the block."""
     position: int | None = None
     """How many body paragraphs precede the block: where "Related article:" stands when
     the article is laid out as text. ``None`` where unknown (live posts)."""
+    article_id: int | None = None
+    """The linked article's id, read from ``url`` (``-a{ID}``, also legacy URLs); joins to
+    ``Article.article_id``. ``None`` for slug-only URLs until a crawl resolves them."""
+    canonical_url: str | None = None
+    """The linked article's canonical URL when ``url`` carries its id (``None`` for
+    slug-only URLs: only the server's redirect tells it)."""
+
+
+@dataclass
+class LinkBlock:
+    """A link block (``div.article__link`` on pages, ``{"type": "link"}`` in live posts): a
+    promoted link, internal or external, with the title and description shown."""
+
+    url: str
+    """The link's target, absolute, as published."""
+    title: str
+    """The link's title as shown."""
+    description: str | None = None
+    """The line shown under the title; ``None`` when the block has none."""
 
 
 @dataclass
@@ -58,6 +77,11 @@ class LivePost:
     """Visible paragraphs of the post's html blocks, joined by a blank line."""
     related: list[RelatedLink] = field(default_factory=list)
     """Related-article blocks inside the post, in order."""
+    images: list[Image] = field(default_factory=list)
+    """Image blocks of the post, in order: photo URL, caption and credits as published
+    (each ``None`` when the post shows none)."""
+    links: list[LinkBlock] = field(default_factory=list)
+    """Link blocks of the post, in order (embeds are not kept)."""
 
 
 @dataclass

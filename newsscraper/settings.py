@@ -11,6 +11,9 @@ NEWSPIDER_MODULE = "newsscraper.spiders"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# Scrapy 2.19's remote-control HTTP server runs any Python code a client with its token
+# sends; an unattended crawler has no use for it (turn on with -s REMOTE_CONTROL_ENABLED=True)
+REMOTE_CONTROL_ENABLED = False
 
 # --- politeness on the real site -------------------------------------------------
 # an e-mail or URL the site can reach the operator at; the spider puts it into the
@@ -31,13 +34,17 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # Scrapy starts this many worker tasks for every callback's output; ours yield a dozen
 # things at most, and 100 idle workers per response cost ~20% of a fast crawl's CPU
 CONCURRENT_ITEMS = 16
+# offsite by origin (scheme, host and port), not by host alone: a link to 127.0.0.1 on
+# another port is another service
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newsscraper.spiders.offsite.OriginOffsiteMiddleware": 50,
+}
 
 # --- the moscowtimes spider (newsscraper/spiders/moscowtimes.py) ---------------------
 # NEWSSCRAPER_BASE_URL / NEWSSCRAPER_STATIC_URL: other origins (a replica) when no -a names them
-NEWSSCRAPER_REFRESH_DAYS = 2  # stored articles published this recently are fetched again
-NEWSSCRAPER_KNOWN_BATCH = 100  # article ids per "which are stored?" lookup
-# a month whose sitemap lastmod moved is re-read whole (edits) once the move spans this
-NEWSSCRAPER_MONTH_RECHECK_HOURS = 24
+# NEWSSCRAPER_REFRESH_DAYS, NEWSSCRAPER_KNOWN_BATCH, NEWSSCRAPER_MONTH_RECHECK_HOURS: the
+# crawl ledger's, defaults in newsscraper/crawl/ledger.py (DEFAULTS); set them here or with -s
 NEWSSCRAPER_PROFILE = ""  # "replica": no throttling (newsscraper/profiles.py)
 
 # --- storage ---------------------------------------------------------------------
@@ -48,7 +55,9 @@ MONGO_VERSIONS_COLLECTION = "article_versions"
 MONGO_RUNS_COLLECTION = "runs"
 NEWSSCRAPER_DATA_DIR = "var"
 MONGO_AUTOSTART = True  # start the local FerretDB when MONGO_URI is unset
-MONGO_TIMEOUT_MS = 5000
+MONGO_TIMEOUT_MS = 5000  # connect and server selection
+# the longest wait for one reply: past it a write is retried, then spilled (status 3)
+MONGO_OPERATION_TIMEOUT_MS = 60000
 STORE_BATCH_SIZE = 200
 STORE_BATCH_SECONDS = 5.0
 STORE_RETRY_SECONDS = 60.0  # then spill to NEWSSCRAPER_DATA_DIR/spill and fail the run

@@ -17,6 +17,7 @@ import pytest
 from pymongo import MongoClient
 
 from newsscraper.storage.local import LocalDatabase, find_ferretdb, free_port
+from newsscraper.storage.uri import client_options
 
 pytest_plugins = ["tests.fixtures_replica"]
 
@@ -70,7 +71,7 @@ def mongo_db_name(mongo_server: str) -> Iterator[str]:
     """A unique database name; the database is dropped after the test."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     yield name
-    client: MongoClient = MongoClient(mongo_server, serverSelectionTimeoutMS=5000)
+    client: MongoClient = MongoClient(mongo_server, **client_options())
     try:
         client.drop_database(name)
     finally:
@@ -80,7 +81,7 @@ def mongo_db_name(mongo_server: str) -> Iterator[str]:
 @pytest.fixture
 def mongo_db(mongo_server: str, mongo_db_name: str):
     """A synchronous handle on the test's own database (for assertions)."""
-    client: MongoClient = MongoClient(mongo_server, serverSelectionTimeoutMS=5000)
+    client: MongoClient = MongoClient(mongo_server, **client_options())
     try:
         yield client[mongo_db_name]
     finally:

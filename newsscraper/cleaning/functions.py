@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import re
 import unicodedata
 from datetime import datetime, timezone
@@ -12,10 +11,10 @@ from w3lib.url import canonicalize_url as w3_canonicalize
 from w3lib.url import url_query_cleaner
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# C0 and C1 controls but HTML's whitespace (tab, newline, form feed, carriage return)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\x0c\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK = re.compile(r"\n\s*\n")
-_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 _AUTHOR_SPLIT = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
 TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|yclid|mc_cid|mc_eid|_ga|from)$")
 
@@ -28,14 +27,15 @@ PROMO_PREFIXES = (
 
 
 def clean_text(value: str | None) -> str | None:
-    """One line of text: entities decoded, NFC, zero-width and control characters
-    removed, runs of spaces collapsed, trimmed. ``None`` and blank give ``None``."""
+    """One line of text: NFC, zero-width and control characters removed, runs of spaces
+    collapsed, trimmed. ``None`` and blank give ``None``.
+
+    Entities are not decoded: the page parsers did that once, so an ``&amp;`` left in the
+    text is what the page shows (an article about HTML, a title quoting markup)."""
     if value is None:
         return None
-    if _ENTITY.search(value):
-        value = html.unescape(value)
     value = unicodedata.normalize("NFC", value).translate(_ZERO_WIDTH)
-    value = _CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     value = _SPACES.sub(" ", value.replace("\n", " ")).strip()
     return value or None
 

@@ -21,6 +21,8 @@ def run(args) -> int:
         up = ping(external, timeout_ms=3000)
         print(f"MONGO_URI is set: {redact(external)} "
               f"{'answers ping' if up else 'does not answer ping'}")
+        if up:
+            print(id_index_report(external))
         return 0 if up else 3
     if external and args.action != "install":
         print(f"MONGO_URI is set ({redact(external)}): using that server, nothing to {args.action}")
@@ -38,7 +40,47 @@ def run(args) -> int:
             return 0
         ok, message = db.status()
         print(message)
+        if ok:
+            print(id_index_report(db.uri))
         return 0 if ok else 3
     except (DatabaseError, OSError) as exc:
         print(f"newsscraper db {args.action}: {exc}", file=sys.stderr)
         return 1
+
+
+def id_index_report(uri: str) -> str:
+    """One line on how the server finds a document by ``_id`` in the crawl's database:
+    the ``explain`` of an ``_id`` lookup on ``articles`` (or on a scratch collection,
+    dropped again, while there are no articles yet)."""
+    from pymongo import MongoClient
+    from pymongo.errors import PyMongoError
+    from scrapy.utils.project import get_project_settings
+
+    from newsscraper.storage.mongo import plan_scans
+    from newsscraper.storage.uri import client_options, mongo_database
+
+    settings = get_project_settings()
+    client: MongoClient = MongoClient(uri, **client_options(settings))
+    try:
+        db = client[mongo_database(settings)]
+        name = settings.get("MONGO_ARTICLES_COLLECTION", "articles")
+        scratch = name not in db.list_collection_names()
+        if scratch:
+            name = "_newsscraper_probe"
+            db[name].insert_one({"_id": "probe:1"})
+        try:
+            scans = plan_scans(db.command("explain", {"find": name,
+                                                      "filter": {"_id": "probe:0"}}))
+        finally:
+            if scratch:
+                db.drop_collection(name)
+    except PyMongoError as exc:
+        return f"_id lookups: not checked ({type(exc).__name__})"
+    finally:
+        client.close()
+    if scans:
+        return ("WARNING: _id lookups scan the whole collection (explain says SCAN): an "
+                "unpatched FerretDB? `newsscraper db install`, then restart it "
+                "(docs/storage.md)")
+    return "_id lookups: served by an index" if scans is False else \
+        "_id lookups: plan not recognised"

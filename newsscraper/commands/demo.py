@@ -43,7 +43,7 @@ def run(args) -> int:
 
     from newsscraper.replica import ReplicaServer, generate_site
     from newsscraper.storage.local import DatabaseError, LocalDatabase
-    from newsscraper.storage.uri import redact
+    from newsscraper.storage.uri import client_options, redact
 
     uri = os.environ.get("MONGO_URI")
     if not uri:
@@ -78,7 +78,7 @@ def run(args) -> int:
     if proc.returncode != 0:
         print(f"\nnewsscraper demo: the crawl failed (exit {proc.returncode}); the end of "
               f"its log:\n" + _tail(log), file=sys.stderr)
-    client: MongoClient = MongoClient(uri, serverSelectionTimeoutMS=5000)
+    client: MongoClient = MongoClient(uri, **client_options())
     try:
         database = client[args.database]
         print(summary(database, stats, elapsed))

@@ -24,10 +24,16 @@ def add_parser(sub) -> None:
 def detect(body: bytes, url: str | None = None) -> str:
     """What kind of page ``body`` is: by its content, and for HTML by ``url`` too (an
     article URL is read as an article even when its markup changed, so the parser
-    says what is missing instead of the page passing for an empty listing)."""
+    says what is missing instead of the page passing for an empty listing).
+
+    ``"unknown"`` for an empty file, binary data or text without markup when no
+    ``url`` says what it is."""
     from newsscraper.sites.moscowtimes import article_id_from_url, is_slug_only_url
 
     head = body[:4000].lstrip().lower()
+    if url is None and (not head or b"\x00" in head or b"<" not in head) \
+            and not head.startswith((b"[", b"{", b"user-agent", b"sitemap:", b"disallow")):
+        return "unknown"
     if head.startswith((b"user-agent", b"sitemap:", b"disallow")) or b"\nuser-agent:" in head:
         return "robots"
     if b"<rss" in head:
@@ -62,11 +68,16 @@ def run(args) -> int:
         return 2
     url = args.url or args.file.resolve().as_uri()
     kind = detect(body, args.url)
+    if kind == "unknown":
+        what = "an empty file" if not body.strip() else "no page the parsers know"
+        print(f"newsscraper parse: {args.file}: {what} (not HTML, a feed, a sitemap, robots.txt"
+              " or live-post JSON); pass --url to say what it is", file=sys.stderr)
+        return 2
     try:
         if kind == "article":
             out: object = to_jsonable(parse_article(body, url))
         elif kind == "live":
-            out = to_jsonable(parse_live_posts(body))
+            out = to_jsonable(parse_live_posts(body, args.url or ""))
         elif kind == "rss":
             out = [e.url for e in parse_rss(body, url)]
         elif kind == "sitemap":

@@ -8,11 +8,11 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsscraper.crawl.store import acquire_store, release_store
 from newsscraper.items import SITE
 from newsscraper.signals import article_gone, month_listed
 from newsscraper.storage.mongo import ArticleStore, utcnow
 from newsscraper.storage.removals import listing_key, mark_gone
-from newsscraper.storage.uri import mongo_uri
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +70,7 @@ class RemovedArticles:
     async def spider_closed(self, spider, reason: str) -> None:
         if not self.gone and not self.listed:
             return
-        store = ArticleStore.from_settings(self.crawler.settings,
-                                           mongo_uri(self.crawler.settings))
+        store = acquire_store(self.crawler)  # the crawler's one store, shared
         try:
             dropped = await self.dropped(store)
             http = self.gone - self.served
@@ -82,7 +81,7 @@ class RemovedArticles:
                            type(exc).__name__)
             return
         finally:
-            await store.close()
+            await release_store(self.crawler)
         for name, keys in (("http", http), ("sitemap", dropped), ("marked", marked)):
             if keys:
                 self.stats.set_value(f"removed/{name}", len(keys))

@@ -11,10 +11,10 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsscraper.crawl.store import acquire_store, release_store
 from newsscraper.items import to_jsonable
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.spill import SpillFile
-from newsscraper.storage.uri import mongo_uri
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class RunRecorder:
         return cls(crawler)
 
     def _store(self) -> ArticleStore:
-        return ArticleStore.from_settings(self.crawler.settings, mongo_uri(self.crawler.settings))
+        return acquire_store(self.crawler)  # the crawler's one store, shared
 
     def _arguments(self, spider) -> dict:
         return {k: str(v) for k, v in getattr(spider, "arguments", {}).items()}
@@ -71,7 +71,7 @@ class RunRecorder:
             logger.warning("could not write the run record: %s", type(exc).__name__)
             self.crawler.stats.inc_value("runs/errors")
         finally:
-            await store.close()
+            await release_store(self.crawler)
 
     async def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
@@ -104,4 +104,4 @@ class RunRecorder:
             logger.error("could not write the run record %s (%s); kept in %s for the next run",
                          self.run_id, type(exc).__name__, path)
         finally:
-            await store.close()
+            await release_store(self.crawler)

@@ -18,8 +18,8 @@ class CleanPipeline:
     """Normalises articles in place with :mod:`newsscraper.cleaning` (pure functions).
 
     Text stays exactly as published apart from invisible debris (zero-width and control
-    characters), entity leftovers, Unicode composition (NFC) and whitespace. Reads no
-    settings.
+    characters), Unicode composition (NFC) and whitespace; entities are not decoded a
+    second time. Reads no settings.
     """
 
     def __init__(self, stats=None) -> None:
@@ -54,6 +54,8 @@ class CleanPipeline:
             image.credits = clean_text(image.credits)
         for post in a.get("live_posts") or []:
             post.body = clean_body(post.body)
+            for photo in post.images:
+                photo.caption, photo.credits = clean_text(photo.caption), clean_text(photo.credits)
             post.published_at = to_utc(post.published_at) or post.published_at
         if self.stats:
             self.stats.inc_value("clean/items")

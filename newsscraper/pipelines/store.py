@@ -9,6 +9,7 @@ from pathlib import Path
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
+from newsscraper.crawl.store import acquire_store, release_store
 from newsscraper.items import to_document, to_jsonable
 from newsscraper.storage.local import DatabaseError, LocalDatabase
 from newsscraper.storage.mongo import ArticleStore, FlushResult, retrying
@@ -76,12 +77,13 @@ class MongoStorePipeline:
                 logger.error("local database could not start: %s", exc)
         logger.info("storing articles in %s, database %s", redact(self.uri),
                     mongo_database(self.settings))
-        self.store = ArticleStore.from_settings(self.settings, self.uri)
+        self.store = acquire_store(self.crawler)  # the one the ledger and run recorder use
         self.last_flush = asyncio.get_running_loop().time()
         self._timer = asyncio.ensure_future(self._flush_when_due())
         try:
             await retrying(self.store.ensure_indexes, attempts_until=self._deadline(),
                            what="index creation", stats=self.stats)
+            await self._check_id_index()
             await self._replay()
         except Exception as exc:
             self._went_down(exc)
@@ -131,9 +133,22 @@ class MongoStorePipeline:
             self._timer.cancel()
         await self.flush()
         if self.store is not None:
-            await self.store.close()
+            await release_store(self.crawler)
 
     # -- helpers ----------------------------------------------------------------------
+    async def _check_id_index(self) -> None:
+        assert self.store is not None
+        try:
+            scans = await self.store.id_lookup_scans()
+        except Exception as exc:  # explain is advice; its failure must not stop a run
+            logger.debug("explain of an _id lookup failed: %s", type(exc).__name__)
+            return
+        if scans:
+            self.stats.set_value("store/id_lookup_scans", 1)
+            logger.warning("the server scans the whole articles collection for every _id "
+                           "lookup (explain says SCAN): an unpatched FerretDB build? Run "
+                           "`newsscraper db install` and restart it; see docs/storage.md")
+
     def _deadline(self) -> float:
         return asyncio.get_running_loop().time() + self.retry_seconds
 

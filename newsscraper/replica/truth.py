@@ -48,7 +48,9 @@ Choices a parser must match (the field docstrings in ``newsscraper.items`` say t
 - ``language``: "en".
 - ``live_posts`` (live blogs): every post of ``/live/{id}/0`` in time order, ``{post_id,
   published_at, body (its html blocks' paragraphs, joined by a blank line), related
-  ([{url, title, position: None}] from its article blocks)}``.
+  ([{url, title, position: None}] from its article blocks), images ([{url (article_960
+  preset), caption, credits}] from its image blocks), links ([{url, title, description}]
+  from its link blocks)}``.
 
 a85152, the real article, has the text of the golden copy (``data/a85152.json``). Its
 paragraph boundaries were read as a reader reads that copy: a blank line ends a
@@ -62,7 +64,7 @@ from __future__ import annotations
 
 from datetime import timezone
 
-from newsscraper.items import Article, Image, LivePost, RelatedLink, to_jsonable
+from newsscraper.items import Article, Image, LinkBlock, LivePost, RelatedLink, to_jsonable
 from newsscraper.replica.generate import SECTIONS, ArticleSpec, SiteModel
 from newsscraper.replica.render import REAL_STATIC, REAL_WWW, Renderer, iso
 
@@ -105,8 +107,13 @@ def article_truth(spec: ArticleSpec, r: Renderer) -> Article:
         if p.related_id is not None:
             linked = m.by_id[p.related_id]
             links.append(RelatedLink(url=r.slug_url(linked), title=linked.title))
+        images = [Image(url=r.img("article_960", p.image.file), caption=p.image.caption,
+                        credits=p.image.credits)] if p.image else []
+        promos = [LinkBlock(url="https://example.org/report", title="The full report",
+                            description="Read the report")] if p.post_id % 5 == 0 else []
         posts.append(LivePost(post_id=p.post_id, published_at=p.time,
-                              body="\n\n".join(p.paragraphs), related=links))
+                              body="\n\n".join(p.paragraphs), related=links,
+                              images=images, links=promos))
     return Article(
         article_id=spec.id, url=r.url(spec), title=spec.title,
         subtitle=spec.subtitle or None, lead=spec.intro or None,

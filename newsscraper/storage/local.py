@@ -9,6 +9,13 @@ github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2`` produces a binary that panic
 start-up ("Invalid build/version/version.txt file content") because the module archive
 lacks the generated ``build/version/version.txt``. So we fetch the same module with
 ``go mod download``, write that one file and ``go build`` it into the tools folder.
+
+The build also patches one line (see :data:`ID_COLUMN_PATCH` and docs/storage.md): the
+SQLite backend's queries name ``_id`` as ``_ferretdb_sjson->'$._id'`` while its ``_id``
+index is on ``_ferretdb_sjson->"_id"``; SQLite matches index expressions by their text,
+so every ``_id`` lookup and update scanned its whole collection. A marker file next to
+the binary (``ferretdb.build``, holding :data:`FERRETDB_BUILD`) tells a patched build
+from an old one, which is rebuilt.
 """
 
 from __future__ import annotations
@@ -26,6 +33,12 @@ from pathlib import Path
 
 FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
 FERRETDB_VERSION = "v1.24.2"
+# what the build marker must say; change the suffix whenever the patch changes
+FERRETDB_BUILD = f"{FERRETDB_VERSION}+newsscraper.id-index.1"
+# file, line as shipped, line as built: the query expression the ``_id`` index serves
+ID_COLUMN_PATCH = ("internal/backends/sqlite/metadata/metadata.go",
+                   "IDColumn = DefaultColumn + \"->'$._id'\"",
+                   "IDColumn = DefaultColumn + \"->'_id'\"")
 DEFAULT_PORT = 27027
 DEFAULT_DATA_DIR = "var/db"
 DEFAULT_TOOLS_DIR = ".tools"
@@ -57,26 +70,46 @@ def tools_dir() -> Path:
     return Path(os.environ.get("NEWSSCRAPER_TOOLS_DIR", _project_root() / DEFAULT_TOOLS_DIR))
 
 
+def build_marker(binary: Path) -> Path:
+    return binary.with_name(binary.name + ".build")
+
+
+def _usable(binary: Path) -> bool:
+    return binary.is_file() and os.access(binary, os.X_OK)
+
+
 def find_ferretdb() -> Path | None:
-    """The ``ferretdb`` binary on PATH or in the project tools folder, if any."""
+    """The patched ``ferretdb`` of the project tools folder, else one on PATH, if any."""
     local = tools_dir() / "bin" / "ferretdb"
-    if local.is_file() and os.access(local, os.X_OK):
+    if _usable(local) and _read(build_marker(local)) == FERRETDB_BUILD:
         return local
     on_path = shutil.which("ferretdb")
     return Path(on_path) if on_path else None
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return ""
+
+
 def install_ferretdb(log=print) -> Path:
-    """Build FerretDB into the tools folder with Go; return the binary's path."""
+    """Build the patched FerretDB into the tools folder with Go; return its path. An
+    older unpatched build there is replaced (kept, with a warning, when Go is missing)."""
     existing = find_ferretdb()
     if existing:
         return existing
+    target = tools_dir() / "bin" / "ferretdb"
     go = shutil.which("go")
     if not go:
+        if _usable(target):
+            log(f"warning: {target} is an unpatched FerretDB build and Go is missing to "
+                "rebuild it: every _id lookup scans its collection (docs/storage.md)")
+            return target
         raise DatabaseError(NO_WAY_MESSAGE)
-    target = tools_dir() / "bin" / "ferretdb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    log(f"building FerretDB {FERRETDB_VERSION} into {target} (one-off, about a minute)")
+    log(f"building FerretDB {FERRETDB_BUILD} into {target} (one-off, about a minute)")
     try:
         out = subprocess.run(
             [go, "mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"],
@@ -89,15 +122,30 @@ def install_ferretdb(log=print) -> Path:
             for p in src.rglob("*"):
                 p.chmod(p.stat().st_mode | 0o200)
             (src / "build" / "version" / "version.txt").write_text(FERRETDB_VERSION + "\n")
+            _patch_id_column(src)
+            built = Path(tmp) / "ferretdb"
             subprocess.run(
-                [go, "build", "-trimpath", "-o", str(target), "./cmd/ferretdb"],
+                [go, "build", "-trimpath", "-o", str(built), "./cmd/ferretdb"],
                 cwd=src, check=True, capture_output=True, text=True,
             )
+            # replaced, not overwritten: a server may be running the old binary
+            shutil.copy2(built, target.with_name("ferretdb.new"))
+            os.replace(target.with_name("ferretdb.new"), target)
     except subprocess.CalledProcessError as exc:
         raise DatabaseError(
             f"building FerretDB failed ({' '.join(exc.cmd)}):\n{exc.stderr.strip()}"
         ) from exc
+    build_marker(target).write_text(FERRETDB_BUILD + "\n")
     return target
+
+
+def _patch_id_column(src: Path) -> None:
+    name, shipped, patched = ID_COLUMN_PATCH
+    path = src / name
+    text = path.read_text()
+    if text.count(shipped) != 1:
+        raise DatabaseError(f"cannot patch FerretDB: {name} does not hold {shipped!r} once")
+    path.write_text(text.replace(shipped, patched))
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -139,7 +187,8 @@ def ping(uri: str, timeout_ms: int = 1000) -> bool:
     from pymongo.errors import PyMongoError
 
     client: MongoClient = MongoClient(
-        uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+        uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
+        socketTimeoutMS=timeout_ms,
     )
     try:
         client.admin.command("ping")

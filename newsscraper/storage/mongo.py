@@ -18,7 +18,7 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
 from newsscraper.storage.schema import SCHEMA_VERSION, apply_validator
 from newsscraper.storage.spill import SpillFile
-from newsscraper.storage.uri import mongo_database
+from newsscraper.storage.uri import client_options, mongo_database
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +70,10 @@ class ArticleStore:
     def __init__(self, uri: str, database: str, articles: str = "articles",
                  versions: str = "article_versions", runs: str = "runs",
                  body_hashes: str = "body_hashes", timeout_ms: int = 5000,
-                 seen_resolution: timedelta = timedelta(0)) -> None:
+                 seen_resolution: timedelta = timedelta(0),
+                 operation_timeout_ms: int = 60000) -> None:
         self.client: AsyncMongoClient = AsyncMongoClient(
-            uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
+            uri, **client_options(timeout_ms=timeout_ms, operation_timeout_ms=operation_timeout_ms),
             tz_aware=True, retryWrites=True)
         db = self.client[database]
         self.articles = db[articles]
@@ -91,7 +92,8 @@ class ArticleStore:
                    settings.get("MONGO_RUNS_COLLECTION", "runs"),
                    settings.get("MONGO_BODY_HASHES_COLLECTION", "body_hashes"),
                    settings.getint("MONGO_TIMEOUT_MS", 5000),
-                   timedelta(hours=settings.getfloat("STORE_SEEN_RESOLUTION_HOURS", 0)))
+                   timedelta(hours=settings.getfloat("STORE_SEEN_RESOLUTION_HOURS", 0)),
+                   settings.getint("MONGO_OPERATION_TIMEOUT_MS", 60000))
 
     async def close(self) -> None:
         await self.client.close()
@@ -109,6 +111,14 @@ class ArticleStore:
         await self.versions.create_index([("article", ASCENDING), ("version", ASCENDING)],
                                          name="article_version")
         await apply_validator(self.articles.database, self.articles.name)
+
+    async def id_lookup_scans(self) -> bool | None:
+        """Whether the server answers ``find({_id: X})`` on ``articles`` by scanning it:
+        True on an unpatched FerretDB (docs/storage.md), False when its plan uses an
+        index, None when the plan says neither (real MongoDB's plans differ)."""
+        reply = await self.articles.database.command(
+            "explain", {"find": self.articles.name, "filter": {"_id": "probe:0"}})
+        return plan_scans(reply)
 
     async def known_ids(self, ids: list[int],
                         site: str = "moscowtimes") -> dict[int, datetime | None]:
@@ -296,6 +306,22 @@ class ArticleStore:
         await self.runs.update_one({"_id": run_id}, {"$set": fields}, upsert=True)
 
 
+def plan_scans(explain: dict[str, Any]) -> bool | None:
+    """Read an ``explain`` reply of an ``_id`` lookup: FerretDB's SQLite backend returns
+    the ``EXPLAIN QUERY PLAN`` rows (``SCAN table`` or ``SEARCH table USING INDEX``);
+    MongoDB returns a winning plan (``IDHACK``, ``EXPRESS_IDHACK`` or ``COLLSCAN``)."""
+    planner = explain.get("queryPlanner") or {}
+    rows = [str(r) for r in planner.get("Plan") or []]
+    if rows:
+        if any("SEARCH" in r and "USING" in r for r in rows):
+            return False
+        return any("detail=SCAN" in r for r in rows) or None
+    stage = str(planner.get("winningPlan") or "")
+    if "IDHACK" in stage or "IXSCAN" in stage:
+        return False
+    return True if "COLLSCAN" in stage else None
+
+
 def run_doc(record: dict[str, Any]) -> dict[str, Any]:
     """A run record read back from a spill file: its times as BSON dates again."""
     doc = dict(record)
@@ -340,4 +366,5 @@ async def retrying(op, *, attempts_until: float, first_delay: float = 0.5,
             delay = min(delay * 2, max_delay)
 
 
-__all__ = ["ArticleStore", "FlushResult", "PyMongoError", "article_doc", "retrying", "run_doc"]
+__all__ = ["ArticleStore", "FlushResult", "PyMongoError", "article_doc", "plan_scans",
+           "retrying", "run_doc"]

@@ -33,6 +33,31 @@ def mongo_database(settings: Any = None) -> str:
     return os.environ.get("MONGO_DATABASE") or configured or "newsscraper"
 
 
+DEFAULT_TIMEOUT_MS = 5000
+DEFAULT_OPERATION_TIMEOUT_MS = 60000
+
+
+def client_options(settings: Any = None, timeout_ms: int | None = None,
+                   operation_timeout_ms: int | None = None) -> dict[str, Any]:
+    """Timeouts for every pymongo client the project builds: reaching the server
+    (``MONGO_TIMEOUT_MS``: connect and server selection) and waiting for one reply
+    (``MONGO_OPERATION_TIMEOUT_MS``: the socket). pymongo waits forever for a reply by
+    default, and a hung FerretDB still answers the driver's monitor, so without the
+    socket timeout a crawl waits forever on it (issue 10)."""
+    def value(name: str, given: int | None, default: int) -> int:
+        if given is not None:
+            return given
+        if settings is not None and settings.get(name) not in (None, ""):
+            return int(settings.get(name))
+        return int(os.environ.get(name) or default)
+
+    connect = value("MONGO_TIMEOUT_MS", timeout_ms, DEFAULT_TIMEOUT_MS)
+    operation = value("MONGO_OPERATION_TIMEOUT_MS", operation_timeout_ms,
+                      DEFAULT_OPERATION_TIMEOUT_MS)
+    return {"connectTimeoutMS": connect, "serverSelectionTimeoutMS": connect,
+            "socketTimeoutMS": operation}
+
+
 def uses_local_database(settings: Any = None) -> bool:
     value = settings.get("MONGO_URI") if settings is not None else None
     return not (value or os.environ.get("MONGO_URI"))

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
 from datetime import timezone
+from typing import ClassVar
 
 import pytest
 
 from newsscraper.items import to_jsonable
+from newsscraper.profiles import REPLICA, as_args
 from newsscraper.replica import ReplicaServer, generate_site, truth_records
 from newsscraper.storage.local import free_port
-from tests.crawl_helpers import crawl_stats, last_run, run_crawl
+from tests.crawl_helpers import ROOT, crawl_stats, last_run, run_crawl
 
 pytestmark = pytest.mark.slow
 
@@ -64,6 +72,7 @@ def test_full_then_unchanged_then_epoch2(mongo_server, mongo_db, mongo_db_name, 
     with ReplicaServer(model1, port=ports[0], static_port=ports[1]) as server:
         first = run_crawl(server, mongo_server, mongo_db_name, tmp_path)
         assert first.returncode == 0, first.stderr[-3000:]
+        assert "Remote control HTTP server" not in first.stderr  # off unless asked for
         truth1 = assert_store_equals_truth(mongo_db, model1, server)
         run1 = last_run(mongo_db)
         assert run1["status"] == "finished" and run1["counts"]["new"] == len(truth1)
@@ -128,3 +137,62 @@ def test_full_then_unchanged_then_epoch2(mongo_server, mongo_db, mongo_db_name, 
         # removed articles stay stored (a copy keeps what was published)
         for aid in model2.changes["removed"]:
             assert mongo_db.articles.count_documents({"article_id": aid}) == 1
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    """A server of fixed pages that notes every path asked of it."""
+
+    pages: ClassVar[dict[str, tuple[int, dict[str, str], bytes]]] = {}
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        type(self).hits.append(self.path)
+        status, headers, body = self.pages.get(self.path, (404, {}, b"not here"))
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def serving(pages: dict[str, tuple[int, dict[str, str], bytes]]):
+    handler = type("Handler", (_Pages,), {"pages": pages, "hits": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler.hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_links_and_redirects_to_another_local_port_are_not_fetched(tmp_path):
+    golden = (ROOT / "tests" / "data" / "article_a85152_rendered.html").read_bytes()
+    path = "/2024/05/17/putin-says-no-plans-to-take-kharkiv-blames-ukraine-for-new-offensive-a85152"
+    with serving({}) as (other, other_hits):
+        # the same host, another port (a database, an admin page): every link points there
+        page = golden.replace(b"https://www.themoscowtimes.com", other.encode())
+        html = {"Content-Type": "text/html; charset=utf-8"}
+        with serving({path: (200, html, page),
+                      "/2025/11/01/offsite-story-a7": (301, {"Location": f"{other}/admin"}, b""),
+                      }) as (site, _):
+            seeds = tmp_path / "seeds.txt"
+            seeds.write_text(f"{site}{path}\n{site}/2025/11/01/offsite-story-a7\n")
+            done = subprocess.run(
+                [sys.executable, "-m", "scrapy", "crawl", "moscowtimes", "-a", f"base_url={site}",
+                 "-a", f"static_url={site}", "-a", f"seeds={seeds}", "-s", "STORE_ENABLED=False",
+                 "-s", "LOG_LEVEL=INFO", *as_args(REPLICA)],
+                cwd=ROOT, env=dict(os.environ, PYTHONWARNINGS="ignore"), capture_output=True,
+                text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert other_hits == [], other_hits
+    stats = crawl_stats(done.stderr)
+    assert stats["spider/offsite"] >= 2  # the related block and the "Read more" cluster
+    assert stats["offsite/filtered"] == 1  # the redirect
+    assert stats["spider/articles/default"] == 1

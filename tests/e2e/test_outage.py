@@ -17,6 +17,7 @@ from pymongo.errors import PyMongoError
 
 from newsscraper.replica import ReplicaServer
 from newsscraper.storage.local import LocalDatabase
+from newsscraper.storage.uri import client_options
 from tests.crawl_helpers import ROOT, crawl_command, crawl_stats, run_crawl
 from tests.e2e.test_crawl import assert_store_equals_truth
 
@@ -75,7 +76,8 @@ def crawls() -> Iterator[Callable[..., Crawl]]:
 
 
 def stored_count(uri: str) -> int:
-    client: MongoClient = MongoClient(uri, serverSelectionTimeoutMS=500, connectTimeoutMS=500)
+    client: MongoClient = MongoClient(
+        uri, **client_options(timeout_ms=500, operation_timeout_ms=5000))
     try:
         return client[DATABASE].articles.count_documents({})
     except PyMongoError:
@@ -101,7 +103,7 @@ def spill_files(data_dir: Path) -> list[Path]:
 
 def check_store(db: LocalDatabase, site: ReplicaServer) -> dict:
     """Every article of truth stored once and equal to truth; the run records."""
-    client: MongoClient = MongoClient(db.uri, serverSelectionTimeoutMS=5000)
+    client: MongoClient = MongoClient(db.uri, **client_options())
     try:
         assert_store_equals_truth(client[DATABASE], site.model, site)
         # a write retried or replayed is not an edit: no second version of anything

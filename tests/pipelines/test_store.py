@@ -17,6 +17,7 @@ from newsscraper.pipelines.clean import CleanPipeline
 from newsscraper.pipelines.dedupe import DedupePipeline
 from newsscraper.pipelines.store import MongoStorePipeline
 from newsscraper.pipelines.validate import ValidatePipeline
+from newsscraper.storage.uri import client_options
 
 
 async def run_items(crawler, build, items):
@@ -137,7 +138,7 @@ async def test_outage_in_the_middle_recovers(crawler_for, build, make_article, o
     assert time.monotonic() - started >= 1.5  # it really waited for the server
     stats = crawler.stats.get_stats()
     assert stats.get("mongo/retries", 0) >= 1 and not stats.get("mongo/spilled")
-    client: MongoClient = MongoClient(own_server.uri)
+    client: MongoClient = MongoClient(own_server.uri, **client_options())
     ids = sorted(d["article_id"] for d in client.outage.articles.find())
     client.close()
     assert ids == list(range(1, 31))
@@ -176,7 +177,7 @@ async def test_outage_that_lasts_spills_then_replays(crawler_for, build, make_ar
     await store2.close_spider()
     assert crawler2.stats.get_value("mongo/replayed") == len(spilled)
     assert not list((tmp_path / "spill").glob("spill-*.jsonl"))
-    client: MongoClient = MongoClient(own_server.uri)
+    client: MongoClient = MongoClient(own_server.uri, **client_options())
     docs = list(client.spill.articles.find())
     client.close()
     assert sorted(d["article_id"] for d in docs) == list(range(1, 21))

@@ -108,3 +108,20 @@ def test_redesigned_article_page_is_read_as_an_article_by_its_url(capsys, tmp_pa
     assert code == 1 and out is None and "article" in err.lower()
     code, out, _ = run(capsys, path, "--url", WWW + "/news")
     assert code == 0 and out == []
+
+
+@pytest.mark.parametrize(("name", "body"), [
+    ("empty", b""),
+    ("blank", b" \n\t\n"),
+    ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
+    ("pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n\x00"),
+    ("plain_text", b"just some words, no markup at all\n"),
+])
+def test_empty_or_binary_file_without_url_is_no_page_the_parsers_know(capsys, tmp_path,
+                                                                       name, body):
+    path = tmp_path / f"{name}.bin"
+    path.write_bytes(body)
+    code, out, err = run(capsys, path)
+    assert code == 2 and out is None
+    assert err.count("\n") == 1 and ("parsers know" in err or "empty file" in err)
+    assert str(path) in err and "Traceback" not in err

@@ -74,22 +74,12 @@ def test_origins_from_settings_when_no_argument_names_them():
     assert spider.base_url == "http://127.0.0.1:7000"
 
 
-def test_allowed_domains_real_site_and_replica(make_spider):
-    real = make_spider(base_url=None, static_url=None)
-    assert real.allowed_domains == ["themoscowtimes.com"]
-    assert real.on_site("https://static.themoscowtimes.com/sitemap/sitemap.xml")
-    assert not real.on_site("https://evil.example/themoscowtimes.com/2024/05/17/x-a1")
-    assert not real.on_site("https://notthemoscowtimes.com/2024/05/17/x-a1")
-    replica = make_spider()
-    assert replica.allowed_domains == ["127.0.0.1"]
-
-
 def test_seed_origins_are_rewritten_onto_the_replica(make_spider):
     spider = make_spider()
-    assert spider.rewrite("https://www.themoscowtimes.com/news") == "http://127.0.0.1:18000/news"
-    assert spider.rewrite("https://static.themoscowtimes.com/sitemap/sitemap.xml") == \
+    assert spider.origins.rewrite("https://www.themoscowtimes.com/news") == "http://127.0.0.1:18000/news"
+    assert spider.origins.rewrite("https://static.themoscowtimes.com/sitemap/sitemap.xml") == \
         "http://127.0.0.1:18001/sitemap/sitemap.xml"
-    assert spider.rewrite("https://www.themoscowtimes.com.evil.example/x") == \
+    assert spider.origins.rewrite("https://www.themoscowtimes.com.evil.example/x") == \
         "https://www.themoscowtimes.com.evil.example/x"
     kinds = {(s.kind, s.section) for s in spider.starts}
     assert ("robots", None) in kinds and ("newsmap", None) in kinds
@@ -128,3 +118,21 @@ def test_politeness_settings_and_the_replica_profile():
     assert crawler.settings.getint("CONCURRENT_REQUESTS") == 3
     with pytest.raises(ArgumentError, match="NEWSSCRAPER_PROFILE must be one of replica"):
         get_crawler(MoscowTimesSpider, {"NEWSSCRAPER_PROFILE": "turbo"})
+
+
+def test_the_remote_control_server_is_off_in_a_default_crawl():
+    from scrapy.crawler import CrawlerRunner
+    from scrapy.exceptions import NotConfigured
+    from scrapy.extensions.remote_control import RemoteControl
+    from scrapy.settings import Settings
+
+    project = Settings()
+    project.setmodule("newsscraper.settings", priority="project")
+    crawler = CrawlerRunner(project).create_crawler(MoscowTimesSpider)
+    assert crawler.settings.getbool("REMOTE_CONTROL_ENABLED") is False
+    with pytest.raises(NotConfigured):
+        RemoteControl.from_crawler(crawler)
+    # and on when asked for
+    project.set("REMOTE_CONTROL_ENABLED", True, priority="cmdline")
+    crawler = CrawlerRunner(project).create_crawler(MoscowTimesSpider)
+    assert crawler.settings.getbool("REMOTE_CONTROL_ENABLED") is True

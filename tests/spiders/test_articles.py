@@ -12,7 +12,7 @@ from twisted.python.failure import Failure
 
 from newsscraper.items import Article
 from newsscraper.sites.moscowtimes import article_id_from_url
-from tests.spiders.helpers import BASE, drain, requests_of, response_for
+from tests.spiders.helpers import BASE, STATIC, drain, requests_of, response_for
 
 A85152 = (f"{BASE}/2024/05/17/"
           "putin-says-no-plans-to-take-kharkiv-blames-ukraine-for-new-offensive-a85152")
@@ -107,7 +107,7 @@ async def test_live_blog_gets_its_posts_before_it_is_yielded(make_spider, site, 
     # posts that cannot be fetched: the article still comes, marked partial
     failure = Failure(TimeoutError("took too long"))
     failure.request = posts  # type: ignore[attr-defined]
-    [fallback] = list(spider.live_failed(failure))
+    [fallback] = await drain(spider.live_failed(failure))
     assert fallback.partial and "live_posts_unavailable" in fallback.parse_errors
 
 
@@ -139,29 +139,31 @@ def failure_for(exc: Exception, request: Request) -> Failure:
     return failure
 
 
-def test_errors_are_counted_by_kind(make_spider):
+async def test_errors_are_counted_by_kind(make_spider):
     spider = make_spider()
     stats = spider.crawler.stats
-    article = Request(A85152, meta={"article_id": 85152})
-    for status in (404, 410, 503):
-        response = Response(A85152, status=status, request=article)
-        spider.on_error(failure_for(HttpError(response), article))
-    spider.on_error(failure_for(TimeoutError(), article))
-    spider.on_error(failure_for(DNSLookupError(), article))
-    spider.on_error(failure_for(RuntimeError("boom"), article))
+    gone, busy = (Request(f"{BASE}/2024/05/17/x-a{i}", meta={"article_id": i}) for i in (1, 2))
+    for status, request in ((404, gone), (410, gone), (503, busy)):
+        response = Response(request.url, status=status, request=request)
+        await drain(spider.on_error(failure_for(HttpError(response), request)))
+    for exc in (TimeoutError(), DNSLookupError(), RuntimeError("boom")):
+        await drain(spider.on_error(failure_for(exc, busy)))
     assert [stats.get_value(k) for k in ("spider/http_404", "spider/http_410", "spider/http_503",
                                          "spider/gone", "spider/timeout", "spider/dns_error",
                                          "spider/error/RuntimeError")] == [1, 1, 1, 2, 1, 1, 1]
-    assert spider.failed_ids == {85152}  # worth another try next run (unlike 404/410)
+    # a removed article is owed no more; the others are worth another try next run
+    done = await spider.ledger.state.members("done")
+    assert "1" in done and "2" not in done
 
 
-def test_a_failed_first_listing_page_does_not_hold_back_the_news_sitemaps(make_spider):
-    import asyncio
-
+async def test_a_failed_first_listing_page_does_not_hold_back_the_news_sitemaps(make_spider):
     spider = make_spider()
-    spider.first_pages_done = asyncio.Event()
-    spider.first_pages_due = {"news"}
+    ledger = spider.ledger
+    ledger.store = object()  # incremental with a store: news sitemaps wait for first pages
+    news = f"{STATIC}/sitemap/news.xml"
+    assert not await ledger.news_sitemap("news", news)  # waits for the first page
     request = Request(f"{BASE}/news", meta={"first_page": "news"})
-    spider.on_error(failure_for(HttpError(Response(request.url, status=500, request=request)),
-                                request))
-    assert spider.first_pages_done.is_set() and "news" not in spider.caught_up_sections
+    out = await drain(spider.on_error(failure_for(
+        HttpError(Response(request.url, status=500, request=request)), request)))
+    assert [r.url for r in out] == [news] and out[0].callback == spider.parse_sitemap
+    ledger.store = None

@@ -10,14 +10,16 @@ import pytest
 from scrapy import Request
 from scrapy.http import XmlResponse
 
+from newsscraper.crawl.months import MonthState, plan_month
 from newsscraper.items import to_jsonable
 from newsscraper.replica import truth_records
 from newsscraper.sites.moscowtimes import article_id_from_url, parse_listing_page
-from newsscraper.spiders.moscowtimes import MonthState, plan_month
 from newsscraper.storage.mongo import ArticleStore
 from tests.spiders.helpers import BASE, STATIC, drain, response_for
 
 INDEX = f"{STATIC}/sitemap/sitemap.xml"
+NEWS_SITEMAPS = ("news", "opinion", "meanwhile", "city", "business", "climate", "diaspora",
+                 "ukraine_war", "lecture_series")
 
 
 @pytest.fixture
@@ -44,6 +46,10 @@ async def started(make_spider, settings: dict, **arguments):
     return spider
 
 
+async def finished(spider, reason: str = "finished") -> None:
+    await spider.on_closed(spider, reason)  # saves the months read whole, lets the store go
+
+
 async def test_stored_articles_are_skipped_recent_ones_fetched_again(
         make_spider, store_settings, truth, site):
     page = response_for(site, f"{BASE}/news")
@@ -60,7 +66,7 @@ async def test_stored_articles_are_skipped_recent_ones_fetched_again(
     stats = spider.crawler.stats
     assert stats.get_value("spider/skipped_known") == len(old) + 1
     assert stats.get_value("spider/refreshed") == 1
-    assert spider.skipped_known == set(old) | {recent[1]}
+    assert spider.ledger.skipped_known == set(old) | {recent[1]}
     # asked once more (another listing, a feed): not asked of the store again
     lookups = stats.get_value("spider/store_lookups")
     assert await drain(spider.article_requests(urls, "rss", "f")) == []
@@ -68,11 +74,11 @@ async def test_stored_articles_are_skipped_recent_ones_fetched_again(
     # a month whose sitemap moved brings them back
     again = await drain(spider.article_requests(urls, "sitemap", "m", refresh=True))
     assert {article_id_from_url(r.url) for r in again} == set(old) | {recent[1]}
-    await spider.store.close()
+    await finished(spider)
 
     full = await started(make_spider, store_settings, mode="full")
     assert len(await drain(full.article_requests(urls, "listing", "x"))) == len(urls)
-    await full.store.close()
+    await finished(full)
 
 
 async def test_a_listing_caught_up_stops_and_its_news_sitemap_is_not_read(
@@ -82,17 +88,31 @@ async def test_a_listing_caught_up_stops_and_its_news_sitemap_is_not_read(
     ids = [article_id_from_url(u) for u in parse_listing_page(page.body, page.url).urls]
     await store(store_settings, [truth[i] for i in ids])
     spider = await started(make_spider, store_settings)
-    assert not spider.first_pages_done.is_set()
     assert await drain(spider.parse_listing(page, "news")) == []
     assert spider.crawler.stats.get_value("spider/listing_caught_up") == 1
-    assert spider.caught_up_sections == {"news"}
-    for section in list(spider.first_pages_due):  # the other sections' first pages
-        spider.first_page_done(section, caught_up=False)
-    assert spider.first_pages_done.is_set()
+    for section in spider.ledger.listing_sections - {"news"}:  # the others: not caught up
+        assert await spider.ledger.first_page(section, caught_up=False) is None
     out = await drain(spider.parse_sitemap(response_for(site, f"{STATIC}/sitemap/newsmap.xml"),
                                            news=True))
     assert "news.xml" not in {r.url.rsplit("/", 1)[-1] for r in out} and len(out) == 8
-    await spider.store.close()
+    assert spider.crawler.stats.get_value("spider/news_sitemap_caught_up") == 1
+    await finished(spider)
+
+
+async def test_a_news_sitemap_read_before_its_first_listing_page_waits_for_no_one(
+        make_spider, store_settings, truth, site):
+    spider = await started(make_spider, store_settings)
+    out = await drain(spider.parse_sitemap(response_for(site, f"{STATIC}/sitemap/newsmap.xml"),
+                                           news=True))
+    # sections with a listing seed: their first page decides; the rest are read now
+    held = {f"{STATIC}/sitemap/{n}.xml" for n in NEWS_SITEMAPS} - {r.url for r in out}
+    assert f"{STATIC}/sitemap/news.xml" in held and len(out) < len(NEWS_SITEMAPS)
+    page = response_for(site, f"{BASE}/news", Request(f"{BASE}/news",
+                                                      meta={"first_page": "news"}))
+    later = await drain(spider.parse_listing(page, "news"))  # nothing stored: behind
+    assert [r.url for r in later if r.callback == spider.parse_sitemap] == \
+        [f"{STATIC}/sitemap/news.xml"]
+    await finished(spider)
 
 
 async def test_a_listing_with_new_articles_pages_on(make_spider, store_settings, truth, site):
@@ -103,7 +123,7 @@ async def test_a_listing_with_new_articles_pages_on(make_spider, store_settings,
     out = await drain(spider.parse_listing(page, "news"))
     assert [article_id_from_url(r.url) for r in out[:-1]] == ids[:2]
     assert out[-1].url == f"{BASE}/news/19"  # new ones here: the next page may hold more
-    await spider.store.close()
+    await finished(spider)
 
 
 async def test_months_unchanged_skipped_moved_read_rechecked(make_spider, store_settings,
@@ -114,9 +134,10 @@ async def test_months_unchanged_skipped_moved_read_rechecked(make_spider, store_
     assert first.crawler.stats.get_value("spider/months/read") == len(out)
     # the run reads every month to the end, except one that lost an article to an error
     months = [r.cb_kwargs["month"] for r in out]
-    first.months_read.update(months)
-    first.months_incomplete.add(months[1])
-    await first.on_closed(first, "finished")
+    for month in months:
+        await first.ledger.month_read(month)
+    await first.ledger.month_lost(months[1])
+    await finished(first)
     assert first.crawler.stats.get_value("spider/months_complete") == len(months) - 1
 
     s = ArticleStore(store_settings["MONGO_URI"], store_settings["MONGO_DATABASE"])
@@ -141,8 +162,9 @@ async def test_months_unchanged_skipped_moved_read_rechecked(make_spider, store_
     stats = second.crawler.stats
     assert [stats.get_value(f"spider/months/{p}") for p in ("skip", "read", "full", "new")] \
         == [len(months) - 3, 1, 1, 1]
-    second.months_read.update(months)
-    await second.on_closed(second, "finished")
+    for month in months:
+        await second.ledger.month_read(month)
+    await finished(second)
     s = ArticleStore(store_settings["MONGO_URI"], store_settings["MONGO_DATABASE"])
     state = await s.get_state(months)
     # month 3 was read for its new articles: seen moves, the last full read stays
@@ -154,7 +176,7 @@ async def test_months_unchanged_skipped_moved_read_rechecked(make_spider, store_
     third = await started(make_spider, store_settings)
     out = await drain(third.parse_sitemap(response_for(site, INDEX)))
     assert out == []  # nothing moved since; month 3's recheck is not due yet
-    await third.on_closed(third, "shutdown")
+    await finished(third, "shutdown")
 
 
 def test_plan_month():
@@ -196,14 +218,15 @@ async def test_one_lastmod_on_every_moved_month_is_a_build_time(make_spider, sto
 
     first = await started(make_spider, store_settings)
     out = await drain(first.parse_sitemap(index("2025-11-01T10:00:00+03:00")))
-    first.months_read.update(r.cb_kwargs["month"] for r in out)
-    await first.on_closed(first, "finished")
+    for r in out:
+        await first.ledger.month_read(r.cb_kwargs["month"])
+    await finished(first)
     second = await started(make_spider, store_settings)
     out = await drain(second.parse_sitemap(index("2025-11-02T04:00:00+03:00")))
     # three months moved, all to the same second: the index was rebuilt, not edited
     assert [r.cb_kwargs for r in out] == [
         {"month": f"sitemap:/sitemap/2025-{m}.xml", "refresh": False} for m in (11, 10, 9)]
-    await second.store.close()
+    await finished(second)
 
 
 async def test_a_store_that_cannot_answer_means_fetching(make_spider):
@@ -214,4 +237,4 @@ async def test_a_store_that_cannot_answer_means_fetching(make_spider):
     out = await drain(spider.article_requests(urls, "listing", "x"))
     assert len(out) == 3
     assert spider.crawler.stats.get_value("spider/store_lookup_errors") == 1
-    await spider.on_closed(spider, "finished")
+    await finished(spider)

@@ -27,13 +27,13 @@ def failure(status: int, request: Request) -> Failure:
     return f
 
 
-def test_404_and_410_of_an_article_are_reported_gone(make_spider):
+async def test_404_and_410_of_an_article_are_reported_gone(make_spider):
     spider = make_spider()
     got = received(spider, article_gone)
     article = Request(ARTICLE, meta={"article_id": 77})
     for status in (404, 410, 503):
-        spider.on_error(failure(status, article))
-    spider.on_error(failure(404, Request(f"{BASE}/news/40")))  # not an article
+        await drain(spider.on_error(failure(status, article)))
+    await drain(spider.on_error(failure(404, Request(f"{BASE}/news/40"))))  # not an article
     assert [(g["article_id"], g["status"]) for g in got] == [(77, 404), (77, 410)]
 
 

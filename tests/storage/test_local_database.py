@@ -7,6 +7,7 @@ from pymongo import MongoClient
 
 from newsscraper.cli import main
 from newsscraper.storage.local import DatabaseError, LocalDatabase, free_port
+from newsscraper.storage.uri import client_options
 from tests.conftest import require_local_ferretdb
 
 
@@ -45,7 +46,7 @@ def test_db_start_status_stop_cycle(local_db, capsys):
     assert main(["db", "start"]) == 0  # a second start is harmless
     assert "already running" in capsys.readouterr().out
     assert main(["db", "status"]) == 0
-    client: MongoClient = MongoClient(local_db.uri, serverSelectionTimeoutMS=3000)
+    client: MongoClient = MongoClient(local_db.uri, **client_options(timeout_ms=3000))
     assert client.admin.command("ping")["ok"] == 1.0
     client.close()
     assert main(["db", "stop"]) == 0

@@ -18,6 +18,7 @@ from newsscraper.sites.moscowtimes.sitemaps import (
 )
 from newsscraper.sites.moscowtimes.urls import (
     article_id_from_url,
+    canonical_article_url,
     is_article_url,
     is_skipped_url,
     is_slug_only_url,
@@ -25,7 +26,8 @@ from newsscraper.sites.moscowtimes.urls import (
 
 __all__ = [
     "FeedEntry", "Listing", "NotAnArticle", "ParseError", "SelectorsV2024", "Sitemap",
-    "SitemapEntry", "article_id_from_url", "is_article_url", "is_skipped_url",
+    "SitemapEntry", "article_id_from_url", "canonical_article_url", "is_article_url",
+    "is_skipped_url",
     "is_slug_only_url", "live_posts_url", "parse_article", "parse_listing",
     "parse_listing_page", "parse_live_posts", "parse_robots_sitemaps", "parse_rss",
     "parse_sitemap",

@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 
-from newsscraper.items import Article, Image, LivePost, RelatedLink
+from newsscraper.items import Article, Image, LinkBlock, LivePost, RelatedLink
 from newsscraper.sites.moscowtimes.text import collapse, decode_html
 from newsscraper.sites.moscowtimes.urls import (
     absolute_url,
     article_id_from_url,
+    canonical_article_url,
     is_article_url,
     is_skipped_path,
 )
@@ -76,7 +77,7 @@ class SelectorsV2024:
               FEATURED)
 
     AUTHOR_NAME = ".byline__author__name"  # inside the live blog's commented-out byline
-    BLOCK = "./div[contains(concat(' ', @class, ' '), ' article__block ')]"
+    BLOCK = "article__block"  # the class of the body's blocks (div), wrappers allowed
     RELATED_LINK = "aside.article__related-article a.related-article__inner"
     RELATED_TITLE = "h3.related-article__title"
     HEADER_BLOCK_TEXT = "h2, h3"
@@ -193,7 +194,9 @@ _AUTHOR_SPLIT = re.compile(r"\s*,\s*|\s+and\s+")
 _COMMENT_BYLINE = re.compile(r'class="byline__author"[^>]*>\s*(?:By\s+)?(.*?)</div>', re.S)
 _URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")  # matched at the path's start
 _PARTIAL = frozenset({"no_title", "no_published_meta", "empty_body", "no_section", "bad_encoding",
-                      "truncated"})
+                      "truncated", "missing_header", "missing_byline", "missing_authors",
+                      "missing_content", "missing_body_blocks", "missing_tags"})
+ORGANISATION = "The Moscow Times"  # meta and JSON-LD name it when no person wrote the piece
 
 
 @dataclass
@@ -265,16 +268,22 @@ def _parse_time(value: object) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=MOSCOW)
 
 
-_PARSER = etree.HTMLParser(collect_ids=False)  # plain elements: quicker than lxml.html's
+# plain elements: quicker than lxml.html's. huge_tree lifts libxml2's 256-level depth
+# limit (past it the rest of the page is silently dropped) to 2048 levels and its
+# 10 MB text-node limit; MAX_PAGE_CHARS bounds the memory a hostile page can take.
+_PARSER = etree.HTMLParser(collect_ids=False, huge_tree=True)
+_UTF8_PARSER = etree.HTMLParser(encoding="utf-8", collect_ids=False, huge_tree=True)
+MAX_PAGE_CHARS = 16 * 1024 * 1024  # DOWNLOAD_MAXSIZE; real article pages are ~100 kB
 
 
 def _parse_tree(text: str, url: str):
+    if len(text) > MAX_PAGE_CHARS:
+        raise ParseError(f"page too large: {len(text):,} characters (limit {MAX_PAGE_CHARS:,})")
     try:
         try:
             root = etree.fromstring(text, _PARSER, base_url=url)
         except ValueError:  # a str with an XML declaration naming an encoding (XHTML)
-            root = etree.fromstring(text.encode("utf-8"), etree.HTMLParser(encoding="utf-8"),
-                                    base_url=url)
+            root = etree.fromstring(text.encode("utf-8"), _UTF8_PARSER, base_url=url)
     except (etree.ParserError, ValueError) as exc:  # lxml refuses some byte soups outright
         raise NotAnArticle(f"unparseable HTML: {exc}") from exc
     if root is None:
@@ -292,6 +301,8 @@ def parse_article(html: str | bytes, url: str) -> Article:
     errors: list[str] = []
     if is_skipped_path(urlsplit(url).path):  # /all/{id} fragments, /pdf, previews
         raise NotAnArticle(f"not an article page: {url}")
+    if len(html) > MAX_PAGE_CHARS:  # before decoding: the bound is on memory
+        raise ParseError(f"page too large: {len(html):,} (limit {MAX_PAGE_CHARS:,})")
     if isinstance(html, bytes):
         text, encoding_ok = decode_html(html)
         if not encoding_ok:
@@ -373,10 +384,52 @@ def parse_article(html: str | bytes, url: str) -> Article:
         image=None if kind in ("video", "gallery") else _image(walk, page_url),
         language=_language(root),
     )
+    errors += _missing_blocks(walk, head, article)
     if errors:
         article.partial = bool(_PARTIAL & set(errors))
         article.parse_errors = errors
     return article
+
+
+def _missing_blocks(walk: _Walk, head: _Head, article: Article) -> list[str]:
+    """Blocks every layout of the site has, found missing (renamed by a redesign, or cut
+    off by a broken page): checked against what the head states where it states it, so
+    a drifted page is flagged instead of passing with an empty or shortened field."""
+    missing = []
+    if walk.first(S.HEADER) is None:
+        missing.append("missing_header")  # the title has fallbacks, the dek has none
+    contents = walk.all(S.CONTENT)
+    if not contents:
+        missing.append("missing_content")
+    elif not any(_blocks(c) for c in contents):
+        missing.append("missing_body_blocks")
+    if article.type != "live" and walk.first(S.BYLINE) is None:
+        missing.append("missing_byline")  # JSON-LD names the first author only
+    stated = _stated_authors(head)
+    if stated and not set(stated) <= set(article.authors):
+        missing.append("missing_authors")
+    if not article.tags and _stated_tags(head):
+        missing.append("missing_tags")
+    return missing
+
+
+def _stated_authors(head: _Head) -> list[str]:
+    """The people the head names as authors (the first one only, on this site)."""
+    people = [collapse(str(p.get("name") or "")) for p in _as_list(head.news.get("author"))
+              if isinstance(p, dict) and p.get("@type") == "Person"]
+    meta = collapse(head.meta.get("article:author") or "")
+    if not people and meta and meta != ORGANISATION:
+        people = [meta]
+    return [p for p in people if p]
+
+
+def _stated_tags(head: _Head) -> list[str]:
+    """The tags ``article:tag`` / keywords meta / JSON-LD ``keywords`` state."""
+    for raw in (head.meta.get("article:tag"), head.meta.get("keywords"),
+                head.news.get("keywords")):
+        if isinstance(raw, str) and (tags := [t for t in map(collapse, raw.split(",")) if t]):
+            return tags
+    return []
 
 
 def _byline_time(walk: _Walk) -> tuple[str | None, bool]:
@@ -488,7 +541,7 @@ def _body_and_related(walk: _Walk, base: str) -> tuple[list[str], list[RelatedLi
     out: list[str] = []
     related: list[RelatedLink] = []
     for content in walk.all(S.CONTENT):
-        for block in _all(content, S.BLOCK):
+        for block in _blocks(content):
             classes = block.get("class", "")
             if "article__block--article" in classes:
                 for link in _related(block, base):
@@ -506,6 +559,25 @@ def _body_and_related(walk: _Walk, base: str) -> tuple[list[str], list[RelatedLi
     return out, related
 
 
+def _blocks(content) -> list:
+    """The body blocks of a content container in order: its ``div.article__block``
+    descendants (a wrapper div in between is no redesign), not blocks inside blocks."""
+    out: list = []
+    for el in content.iter("div"):
+        if _has_class(el, S.BLOCK) and not (out and _within(el, out[-1], content)):
+            out.append(el)
+    return out
+
+
+def _within(el, ancestor, stop) -> bool:
+    for parent in el.iterancestors():
+        if parent is ancestor:
+            return True
+        if parent is stop:
+            return False
+    return False
+
+
 def _add_paragraph(out: list[str], el) -> None:
     text = _text(el)
     if text and not text.startswith(PROMO_PREFIXES):
@@ -519,8 +591,15 @@ def _related(block, base: str) -> list[RelatedLink]:
         if not href:
             continue
         title = _text(_first(a, S.RELATED_TITLE)) or collapse(a.get("title", ""))
-        out.append(RelatedLink(url=href, title=title))
+        out.append(related_link(href, title))
     return out
+
+
+def related_link(url: str, title: str) -> RelatedLink:
+    """A related-article link as rendered, with the target's id and canonical URL when
+    the URL carries them (slug-only URLs, the site's usual related links, do not)."""
+    return RelatedLink(url=url, title=title, article_id=article_id_from_url(url),
+                       canonical_url=canonical_article_url(url))
 
 
 def _read_more(art, base: str) -> list[str]:
@@ -583,47 +662,84 @@ def _post_paragraphs(html: str) -> list[str]:
     return out
 
 
-def parse_live_posts(body: str | bytes) -> list[LivePost]:
+def parse_live_posts(body: str | bytes, url: str = "") -> list[LivePost]:
     """Posts of a live blog from the ``/live/{id}/{from}`` JSON, in ascending time.
 
-    Posts without a readable id or time are left out; the text of a post comes from its
-    html blocks, its related links from its article blocks (image, embed and link
-    blocks carry no text)."""
+    Posts without a readable id or time are left out. A post keeps the text of its html
+    blocks, its related articles, its images (URL, caption, credits) and its link blocks;
+    embeds (tweets, iframes) are not kept. Relative URLs resolve against ``url``."""
     try:
         data = json.loads(body)
     except (ValueError, TypeError) as exc:
         raise ParseError(f"live posts are not JSON: {exc}") from exc
     if not isinstance(data, list):
         raise ParseError("live posts JSON is not a list")
-    posts = []
-    for raw in data:
-        if not isinstance(raw, dict):
-            continue
-        published = _parse_time(raw.get("time"))
-        try:
-            post_id = int(raw["id"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if published is None:
-            continue
-        paragraphs: list[str] = []
-        related: list[RelatedLink] = []
-        blocks = raw.get("body")
-        for block in blocks if isinstance(blocks, list) else ():
-            if not isinstance(block, dict):
-                continue
-            if block.get("type") == "html" and isinstance(block.get("body"), str):
-                paragraphs += _post_paragraphs(block["body"])
-            elif block.get("type") == "article" and isinstance(block.get("article"), dict):
-                link = block["article"]
-                href, title = link.get("url"), link.get("title")
-                if isinstance(href, str) and href.strip():
-                    related.append(RelatedLink(
-                        url=href.strip(), title=collapse(title if isinstance(title, str) else "")))
-        posts.append(LivePost(post_id=post_id, published_at=published,
-                              body="\n\n".join(paragraphs), related=related))
+    posts = [post for raw in data if (post := _live_post(raw, url)) is not None]
     posts.sort(key=lambda p: p.published_at)
     return posts
+
+
+def _live_post(raw: Any, base: str) -> LivePost | None:
+    """One post of the live JSON, or ``None`` when it has no readable id or time."""
+    if not isinstance(raw, dict):
+        return None
+    published = _parse_time(raw.get("time"))
+    try:
+        post_id = int(raw["id"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if published is None:
+        return None
+    post = LivePost(post_id=post_id, published_at=published, body="")
+    paragraphs: list[str] = []
+    blocks = raw.get("body")
+    for block in blocks if isinstance(blocks, list) else ():
+        if not isinstance(block, dict):
+            continue
+        kind = block.get("type")
+        if kind == "html" and isinstance(block.get("body"), str):
+            paragraphs += _post_paragraphs(block["body"])
+        elif kind == "article" and (link := _post_related(block.get("article"), base)):
+            post.related.append(link)
+        elif kind == "image" and (image := _post_image(block.get("image"), base)):
+            post.images.append(image)
+        elif kind == "link" and (promo := _post_link(block, base)):
+            post.links.append(promo)
+    post.body = "\n\n".join(paragraphs)
+    return post
+
+
+def _json_text(value: Any) -> str | None:
+    """A JSON string value, whitespace collapsed; ``None`` for anything else or blank."""
+    return collapse(value) or None if isinstance(value, str) else None
+
+
+def _post_related(data: Any, base: str) -> RelatedLink | None:
+    if not isinstance(data, dict) or not (href := _json_text(data.get("url"))):
+        return None
+    url = absolute_url(base, href) if base else href
+    return related_link(url, _json_text(data.get("title")) or "") if url else None
+
+
+def _post_image(data: Any, base: str) -> Image | None:
+    if not isinstance(data, dict) or not (src := _json_text(data.get("src"))):
+        return None
+    url = absolute_url(base, src) if base else src
+    if not url:
+        return None
+    return Image(url=url, caption=_json_text(data.get("caption")),
+                 credits=_json_text(data.get("credits")))
+
+
+def _post_link(block: dict, base: str) -> LinkBlock | None:
+    data = block.get("link")
+    if not isinstance(data, dict) or not (href := _json_text(data.get("url"))):
+        return None
+    url = absolute_url(base, href) if base else href
+    if not url:
+        return None
+    return LinkBlock(url=url, title=_json_text(data.get("title")) or "",
+                     description=_json_text(block.get("description")))
 
 
 def url_date(url: str) -> str | None:

@@ -7,11 +7,18 @@ import re
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
+# C0 and C1 controls but HTML's whitespace (tab, newline, form feed, carriage return):
+# invisible, so removed; str.split() alone would turn \x1c-\x1f and \x85 into spaces
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
 
 def collapse(text: str) -> str:
-    """Collapse runs of whitespace (template tabs and newlines) into one space.
+    """Collapse runs of whitespace (template tabs and newlines) into one space, control
+    characters removed.
 
     ``str.split()`` splits on the same Unicode whitespace as ``\\s`` (NBSP included)."""
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
     return " ".join(text.split())
 
 

@@ -29,10 +29,24 @@ def article_id_from_url(url: str) -> int | None:
 
 
 def is_article_url(url: str) -> bool:
+    """Whether ``url`` has the article shape ``/{YYYY}/{MM}/{DD}/{slug}-a{ID}``."""
     return bool(ARTICLE_PATH.match(urlsplit(url).path))
 
 
+def canonical_article_url(url: str) -> str | None:
+    """The canonical form of an article URL that carries its id (``-a{ID}``): scheme,
+    host and path only, no trailing slash, query or fragment. ``None`` for slug-only and
+    legacy URLs, whose canonical form only the server's redirect tells."""
+    parts = urlsplit(url)
+    m = ARTICLE_PATH.match(parts.path)
+    if not m or not parts.scheme or not parts.netloc:
+        return None
+    year, month, day, slug, article_id = m.groups()
+    return f"{parts.scheme}://{parts.netloc}/{year}/{month}/{day}/{slug}-a{article_id}"
+
+
 def is_slug_only_url(url: str) -> bool:
+    """Whether ``url`` is a dated slug without an id (inline related blocks)."""
     path = urlsplit(url).path
     return bool(SLUG_PATH.match(path)) and not ARTICLE_PATH.match(path)
 

@@ -1,0 +1,128 @@
+"""Article pages: read them, follow their related links, fetch a live blog's posts."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from newsscraper.items import Article
+from newsscraper.sites.moscowtimes import (
+    NotAnArticle,
+    ParseError,
+    live_posts_url,
+    parse_article,
+    parse_live_posts,
+)
+from newsscraper.spiders.failures import count_failure
+
+logger = logging.getLogger(__name__)
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class ArticleCallbacks:
+    """The spider's article callbacks (a part of
+    :class:`~newsscraper.spiders.moscowtimes.MoscowTimesSpider`)."""
+
+    crawler: Any
+    ledger: Any
+    args: Any
+    article_requests: Any
+
+    async def resolve_slug(self, response: Response, via: str, source: str | None, depth: int):
+        if response.status in REDIRECTS:
+            location = response.headers.get("Location")
+            if not location:
+                self.crawler.stats.inc_value("spider/slug_unresolved")
+                logger.warning("redirect without Location for %s", response.url)
+                return
+            target = response.urljoin(location.decode("latin-1"))
+            self.crawler.stats.inc_value("spider/slug_resolved")
+            async for r in self.article_requests([target], via, source, depth):
+                yield r
+            return
+        # answered with the page itself: read it as the article
+        async for r in self.parse_article(response, via, source, depth):
+            yield r
+
+    async def parse_article(self, response: Response, via: str, source: str | None, depth: int):
+        stats = self.crawler.stats
+        article = read_article(response, stats)
+        if article is None:
+            await self.ledger.done(response.meta.get("article_id"))
+            return
+        if not await self.ledger.parsed(article.article_id, response.meta.get("article_id")):
+            stats.inc_value("spider/duplicate_canonical")
+            return  # two URLs, one canonical article (ids are known after the response)
+        article.discovered_via = via
+        article.discovered_from = source
+        links = [r.url for r in article.related]
+        stats.inc_value("spider/related_links", len(links))
+        stats.inc_value("spider/read_more_links", len(article.read_more))
+        async for r in self.follow(links + list(article.read_more), article.url, depth):
+            yield r
+        if article.type == "live":
+            posts_url = live_posts_url(response.body, response.url)
+            if posts_url:
+                yield scrapy.Request(posts_url, callback=self.parse_live,
+                                     errback=self.live_failed, dont_filter=True,
+                                     cb_kwargs={"article": article, "depth": depth})
+                return
+            article.partial = True
+            article.parse_errors.append("no_live_posts_url")
+        stats.inc_value(f"spider/articles/{article.type}")
+        yield article
+
+    async def follow(self, urls: list[str], source: str, depth: int):
+        """Related and "Read more" links, while within ``related_depth`` hops."""
+        if depth >= self.args.related_depth or not urls:
+            return
+        async for r in self.article_requests(urls, "related", source, depth + 1):
+            yield r
+
+    async def parse_live(self, response: Response, article: Article, depth: int):
+        try:
+            article.live_posts = parse_live_posts(response.body)
+        except ParseError as exc:
+            article.partial = True
+            article.parse_errors.append("live_posts_unreadable")
+            logger.warning("live posts of %s unreadable: %s", article.url, exc)
+        links = [r.url for post in article.live_posts for r in post.related]
+        self.crawler.stats.inc_value("spider/related_links", len(links))
+        async for r in self.follow(links, article.url, depth):
+            yield r
+        self.crawler.stats.inc_value("spider/articles/live")
+        yield article
+
+    async def live_failed(self, failure):
+        article = failure.request.cb_kwargs["article"]
+        article.partial = True
+        article.parse_errors.append("live_posts_unavailable")
+        count_failure(failure, self.crawler.stats)
+        self.crawler.stats.inc_value("spider/articles/live")
+        yield article
+
+
+def read_article(response: Response, stats) -> Article | None:
+    """The article on the page; None (counted, logged) when there is none to read."""
+    try:
+        article = parse_article(response.body, response.url)
+    except NotAnArticle as exc:
+        stats.inc_value("spider/not_article")
+        logger.warning("not an article at %s: %s", response.url, exc)
+        return None
+    except ParseError as exc:
+        stats.inc_value("spider/parse_error")
+        logger.error("cannot parse %s: %s", response.url, exc)
+        return None
+    except Exception:  # a parser bug: this page is lost, the crawl goes on
+        stats.inc_value("spider/parser_bug")
+        logger.exception("parser failed on %s; please report with the saved page",
+                         response.url)
+        return None
+    if article.partial:
+        stats.inc_value("spider/partial")
+        logger.warning("partial article %s: %s", response.url, ", ".join(article.parse_errors))
+    return article
