@@ -76,6 +76,7 @@ DEDUPE_NEAR_THRESHOLD = 0.9
 EXTENSIONS = {
     "newsscraper.extensions.runs.RunRecorder": 500,
     "newsscraper.extensions.removed.RemovedArticles": 510,
+    "newsscraper.extensions.related.RelatedIds": 520,
 }
 # our `crawl` exits non-zero when a run fails (e.g. the database stayed down)
 COMMANDS_MODULE = "newsscraper.scrapy_commands"

@@ -6,3 +6,7 @@ article_gone = object()
 month_listed = object()
 """A monthly sitemap was read whole. Arguments: ``month`` (its state key, the file's path),
 ``urls`` (every ``loc`` it lists)."""
+
+slug_resolved = object()
+"""A slug-only article link was resolved by the site's redirect. Arguments: ``url`` (the
+link as requested), ``target`` (the ``Location``, an article URL with its id)."""

@@ -174,6 +174,20 @@ def test_removed_articles_served_again_lose_gone_at_as_a_new_revision(feed):
     assert set(gone(db)) == set(feed["changes"]["new"])
 
 
+def test_related_links_join_to_stored_articles_by_id(feed):
+    """The site renders related links slug-only: the crawl's redirects name their ids."""
+    docs = {d["article_id"]: d for d in feed["epoch1"]}
+    links = [link for d in docs.values() for link in d["related"]]
+    links += [link for d in docs.values() for p in d["live_posts"] for link in p["related"]]
+    assert len(links) > 50
+    unresolved = [link["url"] for link in links if link["article_id"] is None]
+    assert not unresolved, unresolved[:5]
+    for link in links:
+        target = docs[link["article_id"]]
+        assert link["canonical_url"] == target["url"]
+        assert link["title"] == target["title"]
+
+
 def test_reflow_reads_the_golden_copy_as_its_reader():
     text = reflow(GOLDEN.read_text(encoding="utf-8"))
     paragraphs = text.split("\n\n")

@@ -1,5 +1,5 @@
-"""The spider's two hooks for removed articles: a 404/410 of an article and a monthly
-sitemap read are reported as signals (the RemovedArticles extension acts on them)."""
+"""The spider's hooks for consumers, reported as signals: a 404/410 of an article and a
+monthly sitemap read (RemovedArticles acts on them), a slug redirect (RelatedIds)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsscraper.replica.render import MSK
-from newsscraper.signals import article_gone, month_listed
+from newsscraper.signals import article_gone, month_listed, slug_resolved
 from tests.spiders.helpers import BASE, STATIC, drain, response_for
 
 ARTICLE = f"{BASE}/2025/11/01/some-story-a77"
@@ -53,3 +53,15 @@ async def test_a_month_sitemap_read_reports_every_url_it_lists(make_spider, site
     await drain(spider.parse_sitemap(response_for(site, f"{STATIC}/sitemap/news.xml"),
                                      news=True))
     assert len(got) == 1  # a news sitemap is not a month
+
+
+async def test_a_slug_redirect_is_reported_with_its_target(make_spider, site):
+    """The third hook, for the RelatedIds extension: the article a slug-only link names."""
+    spider = make_spider()
+    got = received(spider, slug_resolved)
+    slug = f"{BASE}/2025/11/02/ukrainian-drone-attacks-on-russia-kill-2-set-oil-refinery-ablaze"
+    request = Request(slug, meta={"dont_redirect": True})
+    await drain(spider.resolve_slug(response_for(site, slug, request), "related", "src", 1))
+    [report] = got
+    assert report["url"] == slug
+    assert report["target"].startswith(f"{BASE}/") and report["target"].endswith("-a85139")
