@@ -58,10 +58,10 @@ class RelatedIds:
     def on_item(self, item) -> None:
         a = ItemAdapter(item)
         # an article of this run names its own slug: a link to it needs no redirect
-        own = slug_of(a.get("url") or "")
-        suffix = f"-a{a.get('article_id')}"
+        url = str(a.get("url") or "")
+        own, suffix = slug_of(url), f"-a{a.get('article_id')}"
         if own.endswith(suffix):
-            self.targets.setdefault(own.removesuffix(suffix), a.get("url"))
+            self.targets.setdefault(own.removesuffix(suffix), url)
         links = list(a.get("related") or [])
         for post in a.get("live_posts") or []:
             links += post.related
@@ -82,7 +82,8 @@ class RelatedIds:
                 if filled:
                     ops.append(UpdateOne({"_id": key}, {"$set": fields}))
                     links += filled
-            lock = store.writing() if hasattr(store, "writing") else contextlib.nullcontext()
+            writing = getattr(store, "writing", None)
+            lock = writing() if writing is not None else contextlib.nullcontext()
             async with lock:
                 for i in range(0, len(ops), STATEMENTS):
                     await store.articles.bulk_write(ops[i:i + STATEMENTS], ordered=False)

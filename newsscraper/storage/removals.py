@@ -5,6 +5,7 @@ an article served again is stored as a new revision without ``gone_at``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import datetime
 
 from pymongo import UpdateOne
@@ -31,6 +32,16 @@ async def mark_gone(store: ArticleStore, keys: list[str], now: datetime) -> list
         return key if doc is not None and doc.get("gone_at") is None else None
 
     marked = [k for k in await asyncio.gather(*map(live, sorted(set(keys)))) if k]
+    # one writer per database where the store has a lock for it (FerretDB hangs under
+    # concurrent writers)
+    writing = getattr(store, "writing", None)
+    lock = writing() if writing is not None else contextlib.nullcontext()
+    async with lock:
+        await _set(store, marked, now)
+    return marked
+
+
+async def _set(store: ArticleStore, marked: list[str], now: datetime) -> None:
     collections = [store.articles]
     index = getattr(store, "index", None)  # the slim copy, where the store keeps one
     if index is not None:
@@ -41,7 +52,6 @@ async def mark_gone(store: ArticleStore, keys: list[str], now: datetime) -> list
         ops = [UpdateOne({"_id": k}, {"$set": fields}) for k in marked]
         for i in range(0, len(ops), STATEMENTS):
             await collection.bulk_write(ops[i:i + STATEMENTS], ordered=False)
-    return marked
 
 
 def listing_key(month: str) -> str:
