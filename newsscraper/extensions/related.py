@@ -13,6 +13,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.store import acquire_store, release_store
+from newsscraper.extensions.removed import database_down
 from newsscraper.items import SITE
 from newsscraper.signals import slug_resolved
 
@@ -70,6 +71,8 @@ class RelatedIds:
 
     async def spider_closed(self, spider, reason: str) -> None:
         if not self.pending or not self.targets:
+            return
+        if database_down(self.crawler, reason):
             return
         stats = self.crawler.stats
         store = acquire_store(self.crawler)

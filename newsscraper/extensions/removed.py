@@ -70,6 +70,8 @@ class RemovedArticles:
     async def spider_closed(self, spider, reason: str) -> None:
         if not self.gone and not self.listed:
             return
+        if database_down(self.crawler, reason):
+            return
         store = acquire_store(self.crawler)  # the crawler's one store, shared
         try:
             dropped = await self.dropped(store)
@@ -110,3 +112,9 @@ class RemovedArticles:
             keep[key] = now_listed
         await store.set_state(keep)
         return out
+
+
+def database_down(crawler, reason: str) -> bool:
+    """Whether this run lost the database (items spilled): close-time extras then wait
+    for the next run rather than for more timeouts."""
+    return reason == "mongo_unavailable" or bool(crawler.stats.get_value("mongo/spilled"))

@@ -126,3 +126,13 @@ def test_switched_off(removals):
 
     with pytest.raises(NotConfigured):
         removals(REMOVALS_ENABLED=False)
+
+
+def test_nothing_attempted_when_the_run_lost_the_database(removals):
+    ext = removals(MONGO_URI="mongodb://127.0.0.1:1/")  # nothing answers there
+    ext.on_gone(article_id=2, status=410)
+    ext.crawler.stats.set_value("mongo/spilled", 3)
+    started = time.monotonic()
+    stats = close(ext)
+    assert time.monotonic() - started < 1  # no server-selection wait
+    assert "removed/errors" not in stats and "removed/marked" not in stats
