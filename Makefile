@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench db-start db-stop clean scrapyd scrapyd-deploy
+.PHONY: setup redis-server demo test lint bench db-start db-stop clean scrapyd scrapyd-deploy
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +12,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) redis-server
 	@if [ -z "$$MONGO_URI" ]; then $(BIN)/newsscraper db install >/dev/null; fi
+
+## Debian's redis-server for the scale-out tests (they skip, saying why, where it is missing)
+APT := DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo -n) apt-get
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || \
+	  { $(APT) install -y -qq --no-install-recommends redis-server >/dev/null 2>&1 || \
+	    { $(APT) update -qq >/dev/null 2>&1 && \
+	      $(APT) install -y -qq --no-install-recommends redis-server >/dev/null 2>&1; }; } || \
+	  echo "make: could not install redis-server; the scale-out tests will be skipped"
 
 ## offline demo: local FerretDB + replica of the site, crawled into the database
 demo: setup

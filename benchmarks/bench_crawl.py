@@ -27,6 +27,11 @@ ports: its requests, and whether it stored exactly the new ones and updated the 
     .venv/bin/python -m benchmarks.bench_crawl speed         # --articles 5000 --rounds 2
     .venv/bin/python -m benchmarks.bench_crawl memory        # --sizes 5000,20000
     .venv/bin/python -m benchmarks.bench_crawl incremental   # --articles 5000
+    .venv/bin/python -m benchmarks.bench_crawl scaleout      # --articles 1000
+
+``scaleout``: a crawl alone, then 1, 2 and 3 workers started together as one run shared
+through a ``redis-server`` this script starts (``-s REDIS_URL=...``), each into an empty
+database: requests, articles stored and wall time of every worker.
 """
 
 from __future__ import annotations
@@ -298,6 +303,61 @@ def run_incremental(args, work: Path) -> dict:
     return out
 
 
+@contextmanager
+def redis_server():
+    """A ``redis-server`` of our own on a free port; yields its URL."""
+    from newsscraper.storage.local import free_port
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("redis-server is not installed (make setup installs it)")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="bench-redis-") as tmp:
+        proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
+                                 "--save", "", "--appendonly", "no", "--dir", tmp],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(0.5)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def workers(origins: tuple[str, str], uri: str, db: str, work: Path, label: str, count: int,
+            redis_url: str) -> list[Crawl]:
+    """``count`` crawls started together as the workers of one shared run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(count) as pool:
+        jobs = [pool.submit(crawl, origins, uri, db, work, f"{label}-{i}", "-s",
+                            f"REDIS_URL={redis_url}") for i in range(count)]
+        return [j.result() for j in jobs]
+
+
+def run_scaleout(args, work: Path) -> dict:
+    out: dict = {}
+    with database() as uri, redis_server() as redis_url, replica(args.articles) as origins:
+        name = f"bench_{uuid.uuid4().hex[:8]}"
+        alone = crawl(origins, uri, name, work, "alone")
+        drop(uri, name)
+        rows = [("1, no Redis", [alone])]
+        for count in (1, 2, 3):
+            name = f"bench_{uuid.uuid4().hex[:8]}"
+            rows.append((str(count), workers(origins, uri, name, work, f"w{count}", count,
+                                             redis_url)))
+            drop(uri, name)
+    print("workers | requests (per worker) | articles (per worker) | wall s (per worker)")
+    for label, crawls in rows:
+        req = [int(c.stats.get("downloader/request_count", 0)) for c in crawls]
+        items = [int(c.stats.get("item_scraped_count", 0)) for c in crawls]
+        wall = [round(c.wall, 1) for c in crawls]
+        print(f"{label} | {sum(req):,} ({', '.join(map(str, req))}) | {sum(items):,} "
+              f"({', '.join(map(str, items))}) | {max(wall)} ({', '.join(map(str, wall))})")
+        out[label] = {"requests": req, "articles": items, "wall": wall}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="what", required=True)
@@ -308,13 +368,15 @@ def main() -> None:
     m.add_argument("--sizes", default="5000,20000")
     i = sub.add_parser("incremental", help="requests of re-runs vs a first run")
     i.add_argument("--articles", type=int, default=5000)
-    for p in (s, m, i):
+    o = sub.add_parser("scaleout", help="1, 2 and 3 workers sharing a run through Redis")
+    o.add_argument("--articles", type=int, default=1000)
+    for p in (s, m, i, o):
         p.add_argument("--keep", action="store_true", help="keep the crawl logs")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
     try:
         result = {"speed": run_speed, "memory": run_memory,
-                  "incremental": run_incremental}[args.what](args, work)
+                  "incremental": run_incremental, "scaleout": run_scaleout}[args.what](args, work)
         print(json.dumps(result, default=str))
     finally:
         if args.keep:

@@ -46,6 +46,8 @@ DOWNLOADER_MIDDLEWARES = {
 # NEWSSCRAPER_REFRESH_DAYS, NEWSSCRAPER_KNOWN_BATCH, NEWSSCRAPER_MONTH_RECHECK_HOURS: the
 # crawl ledger's, defaults in newsscraper/crawl/ledger.py (DEFAULTS); set them here or with -s
 NEWSSCRAPER_PROFILE = ""  # "replica": no throttling (newsscraper/profiles.py)
+# REDIS_URL (e.g. -s REDIS_URL=redis://host:6379/0): this crawl is one worker of a run
+# shared through Redis; NEWSSCRAPER_RUN* defaults in newsscraper/crawl/scaleout.py
 
 # --- storage ---------------------------------------------------------------------
 # MONGO_URI: unset -> the embedded local FerretDB (`newsscraper db start`).

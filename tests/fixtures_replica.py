@@ -40,9 +40,10 @@ def replica_server() -> Iterator[Callable[..., ReplicaServer]]:
     started: list[ReplicaServer] = []
 
     def start(articles: int = SMALL, seed: int = SEED, epoch: int = 1,
-              faults: str | None = None, port: int = 0, static_port: int = 0) -> ReplicaServer:
+              faults: str | None = None, port: int = 0, static_port: int = 0,
+              publish_every: float | None = None) -> ReplicaServer:
         server = ReplicaServer(generate_site(articles, seed, epoch), faults=faults, port=port,
-                               static_port=static_port).start()
+                               static_port=static_port, publish_every=publish_every).start()
         started.append(server)
         return server
 

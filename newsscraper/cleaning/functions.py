@@ -10,20 +10,15 @@ from datetime import datetime, timezone
 from w3lib.url import canonicalize_url as w3_canonicalize
 from w3lib.url import url_query_cleaner
 
+# the site's appeals (never article text), its byline separators and its ISO reader
+from newsscraper.sites.moscowtimes.site import AUTHOR_SEPARATORS, PROMO_PREFIXES, parse_iso
+
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 # C0 and C1 controls but HTML's whitespace (tab, newline, form feed, carriage return)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\x0c\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK = re.compile(r"\n\s*\n")
-_AUTHOR_SPLIT = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
 TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|yclid|mc_cid|mc_eid|_ga|from)$")
-
-# donation / newsletter appeals that must never stand in a body (site doc, section 8)
-PROMO_PREFIXES = (
-    "A Message from The Moscow Times", "Dear readers,", "Support The Moscow Times",
-    "… we have a small favor to ask", "... we have a small favor to ask",
-    "Sign up for our free weekly newsletter", "Our weekly newsletter contains",
-)
 
 
 def clean_text(value: str | None) -> str | None:
@@ -59,9 +54,8 @@ def to_utc(value: datetime | str | None) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
+        value = parse_iso(value)
+        if value is None:
             return None
     if value.tzinfo is None or value.utcoffset() is None:
         return None
@@ -82,7 +76,7 @@ def split_authors(names: list[str] | str | None) -> list[str]:
         text = clean_text(chunk) or ""
         if text.lower().startswith("by "):
             text = text[3:]
-        for name in _AUTHOR_SPLIT.split(text):
+        for name in AUTHOR_SEPARATORS.split(text):
             name = name.strip(" ,.")
             if name and name not in out:
                 out.append(name)

@@ -1,8 +1,10 @@
 """``newsscraper replica serve|truth``: the offline replica of the site.
 
 ``serve`` prints ``base_url=...`` and ``static_url=...`` (the www and static origins) and
-serves until SIGINT or SIGTERM; ``truth`` writes the ground-truth records of the same
-site as JSON Lines to stdout.
+serves until SIGINT or SIGTERM; with ``--publish-every SECONDS`` it publishes a new
+article at that pace and, with ``--journal FILE``, appends a JSON line per publication to
+FILE. ``truth`` writes the ground-truth records of the same site as JSON Lines to stdout;
+``--journal FILE`` adds the articles that server published.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from newsscraper.replica.faults import PROFILES
 
@@ -27,6 +30,9 @@ def add_parser(sub) -> None:
         v.add_argument("--seed", type=int, default=1)
         v.add_argument("--epoch", type=int, choices=(1, 2), default=1,
                        help="2: a week later, with edits, new and removed articles")
+        v.add_argument("--journal", type=Path, default=None, metavar="FILE",
+                       help="serve: append a JSON line per published article; truth: add "
+                            "the articles published in it")
         if name == "serve":
             v.add_argument("--host", default="127.0.0.1")
             v.add_argument("--port", type=int, default=0, help="www port (0: any free port)")
@@ -34,7 +40,10 @@ def add_parser(sub) -> None:
                            help="static origin's port (0: any free port)")
             v.add_argument("--faults", choices=PROFILES, default=None,
                            help="misbehave: flaky (5xx, stalls, slow pages), hostile (trap "
-                                "pages), all")
+                                "pages), all (both), redesign (40%% of article pages in "
+                                "an unknown layout)")
+            v.add_argument("--publish-every", type=_seconds, default=None, metavar="SECONDS",
+                           help="publish a new article every SECONDS from the start")
             v.set_defaults(func=serve)
         else:
             v.add_argument("--base-url", default="https://www.themoscowtimes.com",
@@ -51,6 +60,16 @@ def _article_count(text: str) -> int:
     return n
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"a positive number of seconds, not {text!r}")
+    return value
+
+
 def serve(args) -> int:
     from newsscraper.replica import ReplicaServer, generate_site
 
@@ -60,7 +79,8 @@ def serve(args) -> int:
         signal.signal(sig, lambda *_: stop.set())
     try:
         server = ReplicaServer(model, faults=args.faults, port=args.port,
-                               static_port=args.static_port, host=args.host).start()
+                               static_port=args.static_port, host=args.host,
+                               publish_every=args.publish_every, journal=args.journal).start()
     except OSError as exc:
         print(f"newsscraper replica serve: cannot listen on {args.host} "
               f"(ports {args.port}, {args.static_port}): {exc.strerror or exc}", file=sys.stderr)
@@ -69,7 +89,9 @@ def serve(args) -> int:
         print(f"base_url={server.base_url}")
         print(f"static_url={server.static_url}", flush=True)
         print(f"replica: {len(model.live_articles)} articles, seed {args.seed}, epoch "
-              f"{args.epoch}, faults {args.faults or 'off'}", file=sys.stderr, flush=True)
+              f"{args.epoch}, faults {args.faults or 'off'}, publishing "
+              f"{f'every {args.publish_every:g} s' if args.publish_every else 'off'}",
+              file=sys.stderr, flush=True)
         while not stop.wait(0.5):
             pass
     finally:
@@ -79,8 +101,16 @@ def serve(args) -> int:
 
 def truth(args) -> int:
     from newsscraper.replica import generate_site, truth_records
+    from newsscraper.replica.publish import read_journal, replay
 
     model = generate_site(args.articles, args.seed, args.epoch)
+    if args.journal is not None:
+        try:
+            replay(model, read_journal(args.journal))
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"newsscraper replica truth: cannot replay {args.journal}: {exc}",
+                  file=sys.stderr)
+            return 2
     out = sys.stdout
     for record in truth_records(model, args.base_url, args.static_url):
         out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -45,7 +45,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # names in the state
-IDS, SLUGS, PARSED, DONE = "ids", "slugs", "parsed", "done"
+IDS, SLUGS, PARSED, READ_IDS, DONE = "ids", "slugs", "parsed", "read", "done"
 PLANS, READ, INCOMPLETE = "month_plans", "months_read", "months_incomplete"
 FIRST_PAGES, NEWS_WAITING = "first_pages", "news_waiting"
 
@@ -144,7 +144,7 @@ class CrawlLedger:
         each claimed for this run. ``refresh``: stored ones too (their month moved)."""
         keys = [str(aid) for aid in found]
         claimed = {k for k, c in zip(keys, await self.flags(IDS, keys), strict=True) if c}
-        owed: list[str] = []
+        owed: list[str] = []  # claimed already (by another page or worker), still owed
         wanted: dict[int, str] = {}
         for aid, (url, day) in found.items():
             if str(aid) in claimed:
@@ -156,7 +156,7 @@ class CrawlLedger:
                 self.stats.inc_value("spider/outside_window")
                 await self.month_lost(month)
         stored = {} if refresh else await self.known(list(wanted))
-        out: list[tuple[int, str]] = []
+        take: list[tuple[int, str]] = []
         for aid, url in wanted.items():
             if aid in stored:
                 if not self.recent(stored[aid]):
@@ -164,15 +164,19 @@ class CrawlLedger:
                     self.skipped_known.add(aid)
                     continue
                 self.stats.inc_value("spider/refreshed")
+            take.append((aid, url))
+        if month is not None and (owed or take):
+            # owed before claimed: a worker that dies between the two leaves the month
+            # owing articles nobody read, so it is not remembered as read whole
+            await self.state.add(need(month), *owed, *(str(aid) for aid, _ in take))
+        out: list[tuple[int, str]] = []
+        for aid, url in take:
             if not await self.budget_left():
                 self.stats.inc_value("spider/over_max_articles")
                 await self.month_lost(month)
                 break
-            owed.append(str(aid))
             if await self.state.add(IDS, str(aid)):
                 out.append((aid, url))
-        if month is not None and owed:
-            await self.state.add(need(month), *owed)
         return out
 
     async def claim_slug(self, slug: str) -> bool:
@@ -182,12 +186,13 @@ class CrawlLedger:
     async def parsed(self, article_id: int, requested: int | None = None) -> bool:
         """An article page was read: False when this id was read already (two URLs, one
         canonical article)."""
-        await self.done(requested)
+        await self.state.add(READ_IDS, *{str(article_id), str(requested or article_id)})
         await self.state.add(IDS, str(article_id))
         return bool(await self.state.add(PARSED, str(article_id)))
 
     async def done(self, article_id: int | None) -> None:
-        """Nothing more is owed for this id in this run (read, or gone for good)."""
+        """Nothing more is owed for this id in this run, and nothing will be stored: it is
+        gone for good, or its page is no article."""
         if article_id is not None:
             await self.state.add(DONE, str(article_id))
 
@@ -267,21 +272,39 @@ class CrawlLedger:
             await self.state.add(INCOMPLETE, month)
 
     async def complete_months(self) -> dict[str, dict[str, str]]:
-        """The state of every month read whole in this run."""
+        """The state of every month read whole in this run: its file read to the end and
+        every article it owed read and stored (or gone). Stored is asked of the store:
+        a worker that died had read articles it never stored."""
         plans = await self.state.items(PLANS)
         if not plans:
             return {}
-        read, lost = await self.state.members(READ), await self.state.members(INCOMPLETE)
-        done = await self.state.members(DONE)
+        months, lost = await self.state.members(READ), await self.state.members(INCOMPLETE)
+        done, read = await self.state.members(DONE), await self.state.members(READ_IDS)
         now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        owed: dict[str, set[str]] = {}
+        for key in plans:
+            if key in months and key not in lost:
+                owed[key] = await self.state.members(need(key)) - done
+        unread = {key for key, ids in owed.items() if ids - read}
+        stored = await self.stored({i for key, ids in owed.items() if key not in unread
+                                    for i in ids})
         out = {}
-        for key, value in plans.items():
-            plan, stamp, previous = json.loads(value)
-            if not stamp or key not in read or key in lost:
-                continue
-            if await self.state.members(need(key)) - done:
-                continue  # an article of the month failed (or its worker died)
-            out[key] = MonthState.after(plan, stamp, MonthState.load(previous), now).as_value()
+        for key, ids in owed.items():
+            plan, stamp, previous = json.loads(plans[key])
+            if stamp and key not in unread and ids <= stored:
+                out[key] = MonthState.after(plan, stamp, MonthState.load(previous),
+                                            now).as_value()
+        return out
+
+    async def stored(self, ids: set[str]) -> set[str]:
+        """Which of ``ids`` are in the store (all of them when there is no store to ask:
+        then nothing is remembered anyway)."""
+        if self.store is None:
+            return ids
+        keys = sorted(int(i) for i in ids)
+        out: set[str] = set()
+        for i in range(0, len(keys), self.known_batch):
+            out.update(map(str, await self.store.known_ids(keys[i:i + self.known_batch])))
         return out
 
     # -- listings and news sitemaps --------------------------------------------------------

@@ -61,3 +61,63 @@ class LocalState:
 
     async def close(self) -> None:
         pass
+
+
+class RedisState:
+    """The state the workers of one run share, under ``prefix`` in Redis: sets are Redis
+    sets (SADD answers what was new, so a claim is atomic), maps are hashes. Keys expire
+    ``keep`` seconds after their last change."""
+
+    def __init__(self, url: str, prefix: str, keep: int) -> None:
+        import redis.asyncio
+
+        self.client = redis.asyncio.Redis.from_url(url, decode_responses=True,
+                                                   socket_timeout=30)
+        self.prefix = prefix
+        self.keep = keep
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}:{name}"
+
+    async def add(self, name: str, *members: str) -> int:
+        if not members:
+            return 0
+        key = self._key(name)
+        async with self.client.pipeline(transaction=False) as pipe:
+            pipe.sadd(key, *members)
+            pipe.expire(key, self.keep)
+            added, _ = await pipe.execute()
+        return int(added)
+
+    async def discard(self, name: str, member: str) -> None:
+        await self.client.srem(self._key(name), member)
+
+    async def count(self, name: str) -> int:
+        return int(await self.client.scard(self._key(name)))
+
+    async def contains(self, name: str, member: str) -> bool:
+        return bool(await self.client.sismember(self._key(name), member))
+
+    async def contains_many(self, name: str, members: list[str]) -> list[bool]:
+        if not members:
+            return []
+        return [bool(x) for x in await self.client.smismember(self._key(name), members)]
+
+    async def members(self, name: str) -> set[str]:
+        return {str(m) for m in await self.client.smembers(self._key(name))}
+
+    async def put(self, name: str, key: str, value: str) -> None:
+        async with self.client.pipeline(transaction=False) as pipe:
+            pipe.hset(self._key(name), key, value)
+            pipe.expire(self._key(name), self.keep)
+            await pipe.execute()
+
+    async def get(self, name: str, key: str) -> str | None:
+        value = await self.client.hget(self._key(name), key)
+        return None if value is None else str(value)
+
+    async def items(self, name: str) -> dict[str, str]:
+        return {str(k): str(v) for k, v in (await self.client.hgetall(self._key(name))).items()}
+
+    async def close(self) -> None:
+        await self.client.aclose()

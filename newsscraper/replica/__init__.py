@@ -12,13 +12,16 @@
 Modules: :mod:`~newsscraper.replica.generate` (the model, epochs and ``model.changes``),
 :mod:`~newsscraper.replica.render` (the real markup and the routes),
 :mod:`~newsscraper.replica.truth` (the field choices a parser must match),
-:mod:`~newsscraper.replica.faults` (fault profiles and which paths they hit),
-:mod:`~newsscraper.replica.server` (the HTTP server), and
+:mod:`~newsscraper.replica.faults` (fault profiles and which paths they hit; the
+``redesign`` layout in :mod:`~newsscraper.replica.redesign`),
+:mod:`~newsscraper.replica.server` (the HTTP server; articles published while it runs in
+:mod:`~newsscraper.replica.publish`), and
 :mod:`~newsscraper.replica.examples` (save one page of each kind to look at).
 From the shell: ``newsscraper replica serve|truth``.
 """
 
-from newsscraper.replica.generate import SiteModel, generate_site
+from newsscraper.replica.generate import generate_site
+from newsscraper.replica.model import SiteModel
 from newsscraper.replica.render import Page, RenderedSite, render_site
 from newsscraper.replica.server import ReplicaServer
 from newsscraper.replica.truth import truth_records

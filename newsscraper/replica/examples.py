@@ -18,7 +18,8 @@ import argparse
 import re
 from pathlib import Path
 
-from newsscraper.replica.generate import SiteModel, generate_site
+from newsscraper.replica.generate import generate_site
+from newsscraper.replica.model import SiteModel
 from newsscraper.replica.render import REAL_WWW, RenderedSite, render_site
 
 

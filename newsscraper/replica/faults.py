@@ -31,6 +31,13 @@ Profiles (``render_site(..., faults=PROFILE)``, ``ReplicaServer(model, faults=PR
 
 ``all``
     Both.
+
+``redesign``
+    At least a third of the article pages (40%, picked from the model's seed, the same
+    ones on every run) in a layout no parser knows: renamed classes, the byline moved
+    to the end, no JSON-LD (:mod:`newsscraper.replica.redesign`). Everything else is
+    served as usual. A crawl of it stores those articles as partial (no body), which
+    the close-of-spider monitors must report. Not part of ``all``.
 """
 
 from __future__ import annotations
@@ -38,9 +45,10 @@ from __future__ import annotations
 import threading
 import zlib
 
+from newsscraper.replica.redesign import redesign, redesigned_paths
 from newsscraper.replica.render import HTML, Page, RenderedSite
 
-PROFILES = ("flaky", "hostile", "all")
+PROFILES = ("flaky", "hostile", "all", "redesign")
 TRAP_PREFIX = "/2025/11/01/"
 STALL_SECONDS = 60.0
 FLAKY_STALL_SECONDS = 30.0
@@ -89,6 +97,12 @@ class FaultInjector:
         self.traps = _trap_pages(site) if self.hostile else {}
         if self.hostile:
             _link_traps(site, list(self.traps))
+        self.redesigned: set[str] = set()
+        if profile == "redesign":
+            seed = site.renderer.m.seed if site.renderer is not None else 0
+            self.redesigned = redesigned_paths(
+                [p for p in site.pages if _is_article_path(p)], seed)
+        self._new_layout: dict[str, Page] = {}
 
     def apply(self, origin: str, target: str, page: Page) -> Page:
         """The response to send instead of ``page`` (``page`` itself when no fault)."""
@@ -97,6 +111,8 @@ class FaultInjector:
             trap = self.traps.get(path[len(TRAP_PREFIX):])
             if trap is not None:
                 return trap
+        if path in self.redesigned and origin == "www" and page.status == 200:
+            return self._redesigned(path, page)
         if not self.flaky:
             return page
         kind = flaky_kind(path)
@@ -112,6 +128,18 @@ class FaultInjector:
         if kind == "stall" and n == 0:
             return Page(page.status, page.headers, page.body, delay=FLAKY_STALL_SECONDS)
         return page
+
+    def refresh(self, site: RenderedSite) -> None:
+        """Re-apply the profile's changes to pages rendered again (a publication)."""
+        if self.hostile:
+            _link_traps(site, list(self.traps))
+
+    def _redesigned(self, path: str, page: Page) -> Page:
+        # rendered on first request: an lxml round trip per page is too slow to do up front
+        done = self._new_layout.get(path)
+        if done is None:
+            done = self._new_layout[path] = Page(200, page.headers, redesign(page.body))
+        return done
 
 
 def _trap_pages(site: RenderedSite) -> dict[str, Page]:

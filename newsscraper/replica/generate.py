@@ -26,12 +26,24 @@ from __future__ import annotations
 import json
 import random
 import re
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
-from functools import cached_property
+from dataclasses import replace
+from datetime import datetime, timedelta
 from importlib import resources
 
-MSK = timezone(timedelta(hours=3))
+# the model's names stay importable from here (older imports, other helpers' code)
+from newsscraper.replica.model import (
+    MSK,
+    ORGANISATION,
+    SECTIONS,
+    ArticleSpec,
+    Author,
+    Block,
+    ImageSpec,
+    LivePostSpec,
+    SiteModel,
+    Tag,
+)
+
 EPOCH1_NOW = datetime(2025, 11, 2, 12, 0, tzinfo=MSK)
 EPOCH_STEP = timedelta(days=7)
 SPAN = timedelta(days=120)
@@ -39,22 +51,7 @@ FIRST_ID = 90000
 A85152_ID = 85152
 RELATED_TARGET_ID = 85139
 RELATED_TARGET_SLUG = "ukrainian-drone-attacks-on-russia-kill-2-set-oil-refinery-ablaze"
-ORGANISATION = "The Moscow Times"
 
-# section key -> (listing path, breadcrumb label, breadcrumb path, rss feed or None)
-SECTIONS: dict[str, tuple[str, str, str, str | None]] = {
-    "news": ("news", "News", "news", "news"),
-    "opinion": ("opinion", "Opinion", "opinion", "opinion"),
-    "business": ("business", "Business", "business", None),  # no /rss/business on the site
-    "meanwhile": ("meanwhile", "Meanwhile in Russia", "meanwhile", "meanwhile"),
-    "city": ("arts-and-life", "Arts & Life", "arts-and-life", "arts-and-life"),
-    "climate": ("climate", "Climate", "climate", None),
-    "diaspora": ("diaspora", "The New Diaspora", "diaspora", None),
-    "indepth": ("features", "Features", "in-depth", "in-depth"),
-    "ukraine_war": ("ukraine-war", "Ukraine War", "ukraine-war", None),
-    # the template's own typo: the breadcrumb reads "section.ecture_series"
-    "lecture_series": ("lectures", "section.ecture_series", "lecture-series", None),
-}
 SECTION_WEIGHTS = {
     "news": 40, "opinion": 12, "business": 8, "meanwhile": 5, "city": 6, "climate": 4,
     "diaspora": 4, "indepth": 6, "ukraine_war": 12, "lecture_series": 3,
@@ -64,180 +61,28 @@ TYPE_WEIGHTS = {"default": 80, "live": 4, "gallery": 5, "video": 6, "podcast": 5
 FORCED_SLOTS = {3: ("", "live"), 6: ("", "gallery"), 9: ("", "video"), 12: ("", "podcast"),
                 15: ("opinion", "default")}
 
-# (name, slug): Cyrillic and curly-apostrophe names on purpose
-AUTHORS = [
-    ("Jake Cordell", "jake-cordell"),
-    ("Anna Rogova", "anna-rogova"),
-    ("Daria Talanova", "daria-talanova"),
-    ("Ксения Ларина", "kseniya-larina"),
-    ("Mack O’Brien", "mack-obrien"),
-    ("Leyla Latypova", "leyla-latypova"),
-    ("Sergei Guriev", "sergei-guriev"),
-    ("Елена Смирнова", "elena-smirnova"),
-    ("Pjotr Sauer", "pjotr-sauer"),
-    ("Ivan Nechepurenko", "ivan-nechepurenko"),
-]
-TAGS = [
-    "Vladimir Putin", "Kremlin", "War in Ukraine", "Economy", "Oil & Gas", "Sanctions",
-    "Kharkiv", "Drones", "Culture", "Climate change", "Belgorod", "Elections",
-    "Central Bank", "Siberia", "Navalny", "Moscow", "St. Petersburg", "Human rights",
-    "Мобилизация", "Energy",
-]
-TAG_SLUGS = {"Мобилизация": "mobilizatsiya"}
-# a small newsroom vocabulary: sentences read as news, not as word salad
-SUBJECTS = [
-    "The Kremlin", "The Defense Ministry", "Officials in Belgorod", "Regional authorities",
-    "The Central Bank", "A Moscow court", "Local residents", "Ukraine’s military",
-    "Independent analysts", "The governor", "State Duma deputies", "Gazprom",
-    "Human rights groups", "The Foreign Ministry", "Rosstat", "Emergency services",
-]
-PREDICATES = [
-    "said the strikes had damaged an oil refinery {km} kilometers from the border",
-    "reported that food prices rose by {pct}% in {month}",
-    "announced new restrictions on foreign-funded media from {month}",
-    "denied that the ruble’s slide to {rate} per dollar was linked to sanctions",
-    "confirmed that {n} people were killed overnight in {place}",
-    "warned that the heating season in {place} could bring power cuts",
-    "estimated that grain exports would fall by {pct}% this year",
-    "sentenced an activist from {place} to {n} years in a penal colony",
-    "approved a budget that sends {pct}% of spending to the military",
-    "opened a criminal case against a journalist who left {place} in {month}",
-    "said {n} drones had been shot down over {place} on {weekday}",
-    "called the new rules a threat to {n} thousand small businesses",
-    "planned to raise the key interest rate to {pct}% in {month}",
-    "did not comment on the reports from {place}",
-    "urged residents of {place} to stay away from the damaged bridge",
-    "said the railway line to {place} would reopen on {weekday}",
-    "counted {n} detentions at protests in {place} since {month}",
-    "said wages in {place} had risen {pct}% while rents rose faster",
-]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-HEAD_SUBJECTS = [
-    "Putin", "Kremlin", "Moscow Court", "Moscow Governor", "Central Bank", "Gazprom",
-    "State Duma", "Army", "Belgorod Governor", "Rosneft", "Foreign Ministry", "Election Commission",
-]
-HEAD_VERBS = [
-    "Says", "Warns of", "Plans", "Bans", "Approves", "Rejects", "Targets", "Announces",
-    "Probes", "Eyes", "Blames Kyiv for",
-]
-HEAD_OBJECTS = [
-    "New Sanctions", "Oil Refinery", "Ruble Slide", "Budget Cuts", "Grain Exports",
-    "Border Strikes", "Winter Price Hikes", "Election Rules", "Pension Reform",
-    "Foreign Agents", "Bridge Repairs", "Record Wheat Harvest", "Mobilization Rumors",
-    "Internet Outages", "Airport Closures",
-]
-HEAD_TAILS = ["", "", "", "in Siberia", "After Drone Attack", "Amid Protests", "for 2026",
-              "Despite Warnings", "as Prices Rise", "in Казань"]
-PLACES = ["Belgorod", "Kharkiv", "Novosibirsk", "Казань", "St. Petersburg", "Kursk", "Yakutsk",
-          "Dagestan", "Tver", "Kaliningrad", "Omsk", "Vladivostok", "Perm", "Samara"]
-
-
-@dataclass
-class Author:
-    name: str
-    slug: str
-
-
-@dataclass
-class Tag:
-    title: str
-    slug: str
-
-
-@dataclass
-class ImageSpec:
-    file: str
-    caption: str | None
-    credits: str | None
-
-
-@dataclass
-class Block:
-    """One body block; ``kind`` is the site's block type (html, header, quote, ...)."""
-
-    kind: str
-    paragraphs: list[tuple[str, str]] = field(default_factory=list)  # html: (tag, text)
-    text: str = ""  # header / quote / aside / embed / link title
-    cite: str = ""
-    related_id: int | None = None  # article blocks
-    image: ImageSpec | None = None
-    images: list[ImageSpec] = field(default_factory=list)
-    url: str = ""  # link blocks
-
-
-@dataclass
-class LivePostSpec:
-    post_id: int
-    time: datetime
-    paragraphs: list[str]
-    related_id: int | None = None
-    image: ImageSpec | None = None
-    embed: bool = False
-
-
-@dataclass
-class ArticleSpec:
-    id: int
-    slug: str
-    title: str
-    section: str
-    type: str
-    published: datetime
-    created: datetime
-    modified: datetime
-    authors: list[Author]
-    tags: list[Tag]
-    subtitle: str = ""
-    intro: str = ""
-    image: ImageSpec | None = None
-    blocks: list[Block] = field(default_factory=list)
-    live_posts: list[LivePostSpec] = field(default_factory=list)
-    video_id: str = ""
-    read_more: list[int] = field(default_factory=list)
-    analysis: bool = False  # a "News Analysis" label in the header (still type default)
-    removed: int = 0  # 404 or 410 when removed in this epoch
-
-    @cached_property
-    def path(self) -> str:
-        d = self.published.astimezone(MSK)
-        return f"/{d:%Y/%m/%d}/{self.slug}-a{self.id}"
-
-    @property
-    def is_opinion(self) -> bool:
-        return self.section == "opinion" and self.type == "default"
-
-
-@dataclass
-class SiteModel:
-    """Everything the replica serves, for one epoch of one seed."""
-
-    seed: int
-    epoch: int
-    now: datetime
-    """The render date and time ("today" when the pages were cached), Moscow time."""
-    articles: list[ArticleSpec]
-    """Every article the CMS knows, including ones removed in this epoch."""
-    changes: dict[str, list[int]] = field(default_factory=dict)
-    """Epoch 2 only: ``new``, ``edited`` (= ``edited_title`` + ``edited_body``),
-    ``removed`` (404) and its ``gone`` subset (410) article ids, each sorted."""
-
-    def __post_init__(self) -> None:
-        self.by_id = {a.id: a for a in self.articles}
-        self.by_slug = {a.slug: a for a in self.articles}
-
-    @property
-    def live_articles(self) -> list[ArticleSpec]:
-        """The articles served with status 200 in this epoch."""
-        return [a for a in self.articles if not a.removed]
+# the newsroom's vocabulary (names, tags, sentence parts), in data/vocabulary.json
+_VOCABULARY = json.loads(
+    resources.files("newsscraper.replica").joinpath("data/vocabulary.json").read_text("utf-8"))
+AUTHORS: list[tuple[str, str]] = [(name, slug) for name, slug in _VOCABULARY["authors"]]
+TAGS: list[str] = _VOCABULARY["tags"]
+TAG_SLUGS: dict[str, str] = _VOCABULARY["tag_slugs"]
+SUBJECTS: list[str] = _VOCABULARY["subjects"]
+PREDICATES: list[str] = _VOCABULARY["predicates"]
+MONTHS: list[str] = _VOCABULARY["months"]
+WEEKDAYS: list[str] = _VOCABULARY["weekdays"]
+HEAD_SUBJECTS: list[str] = _VOCABULARY["head_subjects"]
+HEAD_VERBS: list[str] = _VOCABULARY["head_verbs"]
+HEAD_OBJECTS: list[str] = _VOCABULARY["head_objects"]
+HEAD_TAILS: list[str] = _VOCABULARY["head_tails"]
+PLACES: list[str] = _VOCABULARY["places"]
 
 
 def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower().replace("’", "").replace("'", "")).strip("-")
 
 
-class _Writer:
+class Writer:
     """Sentences and headlines from a seeded RNG, with the site's typographic habits."""
 
     def __init__(self, rng: random.Random) -> None:
@@ -293,7 +138,7 @@ def _image(r: random.Random, name: str, with_caption: bool = True) -> ImageSpec:
     )
 
 
-def _body(r: random.Random, w: _Writer, aid: int, related_pool: list[int]) -> list[Block]:
+def _body(r: random.Random, w: Writer, aid: int, related_pool: list[int]) -> list[Block]:
     blocks: list[Block] = []
     for i in range(r.randint(3, 9)):
         roll = r.random()
@@ -341,7 +186,7 @@ def generate_site(articles: int = 300, seed: int = 1, epoch: int = 1) -> SiteMod
     if epoch not in (1, 2):
         raise ValueError("epochs 1 and 2 exist")
     r = random.Random(seed)
-    w = _Writer(r)
+    w = Writer(r)
     start = EPOCH1_NOW - SPAN
     step = SPAN / articles
     specs: list[ArticleSpec] = [_related_target(r, w), _a85152()]
@@ -354,7 +199,7 @@ def generate_site(articles: int = 300, seed: int = 1, epoch: int = 1) -> SiteMod
         published = min(published, EPOCH1_NOW - timedelta(minutes=5))
         # every tenth headline carries a raw "&" so the news sitemaps always break XML, and
         # fixed slots guarantee every page type in any site of 16 articles or more
-        spec = _make_article(r, w, aid, published, recent, used_slugs, ampersand=i % 10 == 7,
+        spec = make_article(r, w, aid, published, recent, used_slugs, ampersand=i % 10 == 7,
                              force=FORCED_SLOTS.get(i % 50))
         specs.append(spec)
         recent = [*recent[-39:], aid]
@@ -362,10 +207,10 @@ def generate_site(articles: int = 300, seed: int = 1, epoch: int = 1) -> SiteMod
     model = SiteModel(seed=seed, epoch=1, now=EPOCH1_NOW, articles=specs)
     if epoch == 1:
         return model
-    return _epoch2(model, random.Random(seed * 1000 + 2), _Writer(random.Random(seed * 1000 + 3)))
+    return _epoch2(model, random.Random(seed * 1000 + 2), Writer(random.Random(seed * 1000 + 3)))
 
 
-def _make_article(r: random.Random, w: _Writer, aid: int, published: datetime,
+def make_article(r: random.Random, w: Writer, aid: int, published: datetime,
                   related_pool: list[int], used_slugs: set[str], ampersand: bool = False,
                   force: tuple[str, str] | None = None) -> ArticleSpec:
     section = r.choices(list(SECTION_WEIGHTS), weights=list(SECTION_WEIGHTS.values()))[0]
@@ -424,7 +269,7 @@ def _make_article(r: random.Random, w: _Writer, aid: int, published: datetime,
     return spec
 
 
-def _related_target(r: random.Random, w: _Writer) -> ArticleSpec:
+def _related_target(r: random.Random, w: Writer) -> ArticleSpec:
     """The article a85152's "Related article:" line names (its real headline)."""
     published = datetime(2024, 5, 17, 10, 12, tzinfo=MSK)
     return ArticleSpec(
@@ -472,7 +317,7 @@ def _a85152() -> ArticleSpec:
     )
 
 
-def _pick_others(r: random.Random, ids: list[int], own: int, k: int) -> list[int]:
+def pick_others(r: random.Random, ids: list[int], own: int, k: int) -> list[int]:
     """``k`` distinct ids other than ``own`` (O(k), not O(len(ids)): 50,000 articles)."""
     out: list[int] = []
     while len(out) < min(k, len(ids) - 1):
@@ -485,10 +330,10 @@ def _pick_others(r: random.Random, ids: list[int], own: int, k: int) -> list[int
 def _wire_read_more(r: random.Random, specs: list[ArticleSpec]) -> None:
     ids = [s.id for s in specs]
     for s in specs:
-        s.read_more = _pick_others(r, ids, s.id, 4)
+        s.read_more = pick_others(r, ids, s.id, 4)
 
 
-def _epoch2(base: SiteModel, r: random.Random, w: _Writer) -> SiteModel:
+def _epoch2(base: SiteModel, r: random.Random, w: Writer) -> SiteModel:
     now = base.now + EPOCH_STEP
     specs = [replace(a, blocks=list(a.blocks), tags=list(a.tags)) for a in base.articles]
     candidates = [s for s in specs if s.id not in (A85152_ID, RELATED_TARGET_ID)]
@@ -513,12 +358,12 @@ def _epoch2(base: SiteModel, r: random.Random, w: _Writer) -> SiteModel:
     for k in range(n_new):
         published = (base.now + timedelta(hours=1) + window * k / n_new).replace(
             second=0, microsecond=0)
-        new.append(_make_article(r, w, last_id + 10 + k * 3, published, pool, used,
+        new.append(make_article(r, w, last_id + 10 + k * 3, published, pool, used,
                                  ampersand=k % 5 == 0))
     specs.extend(new)
     live_ids = [s.id for s in specs if not s.removed]
     for s in new:
-        s.read_more = _pick_others(r, live_ids, s.id, 4)
+        s.read_more = pick_others(r, live_ids, s.id, 4)
     return SiteModel(
         seed=base.seed,
         epoch=2,
@@ -533,3 +378,7 @@ def _epoch2(base: SiteModel, r: random.Random, w: _Writer) -> SiteModel:
             "gone": sorted(s.id for s in removed if s.removed == 410),
         },
     )
+
+
+__all__ = ["MSK", "ORGANISATION", "SECTIONS", "ArticleSpec", "Author", "Block", "ImageSpec",
+           "LivePostSpec", "SiteModel", "Tag", "generate_site", "make_article", "slugify"]

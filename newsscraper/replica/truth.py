@@ -65,15 +65,13 @@ from __future__ import annotations
 from datetime import timezone
 
 from newsscraper.items import Article, Image, LinkBlock, LivePost, RelatedLink, to_jsonable
-from newsscraper.replica.generate import SECTIONS, ArticleSpec, SiteModel
+from newsscraper.replica.model import SECTIONS, ArticleSpec, SiteModel
 from newsscraper.replica.render import REAL_STATIC, REAL_WWW, Renderer, iso
-
-LECTURE_LABEL = "TMT Lecture Series"
+from newsscraper.sites.moscowtimes.site import section_label as site_section_label
 
 
 def section_label(key: str) -> str:
-    label = SECTIONS[key][1]
-    return LECTURE_LABEL if label == "section.ecture_series" else label
+    return site_section_label(SECTIONS[key][1])
 
 
 def body_paragraphs(spec: ArticleSpec) -> list[str]:

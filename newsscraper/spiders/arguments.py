@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsscraper.sites.moscowtimes.site import REAL_STATIC, REAL_WWW
+
 MODES = ("incremental", "full")
-REAL_WWW = "https://www.themoscowtimes.com"
-REAL_STATIC = "https://static.themoscowtimes.com"
 _SECTION = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[A-Za-z0-9_%-]+)?$")
 
 
@@ -67,7 +67,8 @@ def parse_origin(value: Any, name: str, default: str) -> str:
 
 @dataclass(frozen=True)
 class CrawlArguments:
-    """What one crawl covers. See :class:`~newsscraper.spiders.moscowtimes.MoscowTimesSpider`."""
+    """What one crawl covers; the field defaults are the crawl's defaults (the one place
+    they are written). See :class:`~newsscraper.spiders.moscowtimes.MoscowTimesSpider`."""
 
     base_url: str = REAL_WWW
     static_url: str = REAL_STATIC
@@ -97,15 +98,15 @@ class CrawlArguments:
             if bad or not names:
                 raise ArgumentError(f"sections must be comma-separated listing names such "
                                     f"as news,opinion; got {sections!r}")
-        chosen = "incremental" if mode in (None, "") else str(mode).strip()
+        chosen = cls.mode if mode in (None, "") else str(mode).strip()
         if chosen not in MODES:
             raise ArgumentError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
         return cls(
-            base_url=parse_origin(base_url, "base_url", REAL_WWW),
-            static_url=parse_origin(static_url, "static_url", REAL_STATIC),
+            base_url=parse_origin(base_url, "base_url", cls.base_url),
+            static_url=parse_origin(static_url, "static_url", cls.static_url),
             since=first, until=last,
             max_articles=parse_count(max_articles, "max_articles", None, 1),
-            related_depth=parse_count(related_depth, "related_depth", 2, 0) or 0,
+            related_depth=parse_count(related_depth, "related_depth", cls.related_depth, 0) or 0,
             sections=names, mode=chosen,
             seeds=None if seeds in (None, "") else str(seeds))
 

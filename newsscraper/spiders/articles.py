@@ -91,7 +91,7 @@ class ArticleCallbacks:
 
     async def parse_live(self, response: Response, article: Article, depth: int):
         try:
-            article.live_posts = parse_live_posts(response.body)
+            article.live_posts = parse_live_posts(response.body, response.url)
         except ParseError as exc:
             article.partial = True
             article.parse_errors.append("live_posts_unreadable")

@@ -30,6 +30,9 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from newsscraper import __version__
 from newsscraper.crawl.ledger import DEFAULTS, CrawlLedger
 from newsscraper.crawl.months import month_of_sitemap
+from newsscraper.crawl.scaleout import ScaleOut
+from newsscraper.crawl.scaleout import enabled as scaled_out
+from newsscraper.crawl.state import RedisState
 from newsscraper.profiles import PROFILES
 from newsscraper.seeds import load_seeds
 from newsscraper.signals import article_gone, month_listed
@@ -69,6 +72,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
 
     name = "moscowtimes"
     ledger: CrawlLedger
+    scaleout: ScaleOut | None = None
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -94,6 +98,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
         self.origins = Origins(self.args.base_url, self.args.static_url)
         # links and redirects elsewhere are dropped by spiders/offsite.py
         self.allowed_origins = origins([self.args.base_url, self.args.static_url])
+        self.prefixes = (f"{self.args.base_url}/", f"{self.args.static_url}/")  # fast path
         self.starts = self.origins.classify(load_seeds(self.args.seeds))
         if self.args.sections:
             offered = {s.section for s in self.starts if s.section} | \
@@ -111,7 +116,12 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         listings = {s.section for s in spider.starts if s.kind == "listing" and s.section
                     and spider.section_allowed(s.section)}
-        spider.ledger = CrawlLedger.from_crawler(crawler, spider.args,
+        state = None
+        if scaled_out(crawler.settings):  # one worker of a run shared through Redis
+            spider.scaleout = ScaleOut.join(crawler)
+            state = RedisState(crawler.settings.get("REDIS_URL"),
+                               spider.scaleout.state_prefix(), spider.scaleout.keep)
+        spider.ledger = CrawlLedger.from_crawler(crawler, spider.args, state,
                                                  listing_sections=listings)
         crawler.signals.connect(spider.on_closed, scrapy.signals.spider_closed)
         return spider
@@ -138,12 +148,16 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
         if self.base_url == REAL_WWW and not self.settings.get("NEWSSCRAPER_CONTACT"):
             logger.warning("crawling the real site without NEWSSCRAPER_CONTACT: set it to an "
                            "e-mail or URL so the site can reach whoever runs this crawler")
+        if self.scaleout is not None and not self.scaleout.seeder:
+            return  # another worker seeds this run; this one takes from the shared queue
         for start in self.starts:
             if start.kind == "article":
                 async for r in self.article_requests([start.url], "seed", None):
                     yield r
             elif (request := self.seed_request(start)) is not None:
                 yield request
+        if self.scaleout is not None:
+            self.scaleout.seeds_done()
 
     def seed_request(self, start: Start) -> scrapy.Request | None:
         if self.args.sections and start.kind in ("robots", "sitemap"):
@@ -180,7 +194,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
             url = self.origins.rewrite(raw)
             if is_skipped_url(url):
                 stats.inc_value("spider/skipped_url")
-            elif origin(url) not in self.allowed_origins:
+            elif not url.startswith(self.prefixes) and origin(url) not in self.allowed_origins:
                 # not only the middleware's job: an offsite URL must not claim an id
                 stats.inc_value("spider/offsite")
             elif is_slug_only_url(url):
@@ -226,11 +240,12 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
                     yield self.req(loc, self.parse_sitemap, cb_kwargs={"news": True})
             return
         stats.inc_value("spider/sitemaps/news" if news else "spider/sitemaps")
-        if month is not None:
+        requests = [r async for r in self.article_requests(
+            (loc for loc, _ in entries), "sitemap", response.url, refresh=refresh, month=month)]
+        if month is not None:  # read to the end: every article it lists is owed or stored
             await self.ledger.month_read(month)
             self.report_month_listing(month, [loc for loc, _ in entries])
-        async for r in self.article_requests((loc for loc, _ in entries), "sitemap",
-                                             response.url, refresh=refresh, month=month):
+        for r in requests:
             yield r
 
     async def parse_feed(self, response: Response):

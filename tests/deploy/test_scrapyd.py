@@ -13,6 +13,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -157,7 +158,8 @@ def test_deploy_schedule_restart_with_the_shipped_scripts(scrapyd, replica_serve
     # -s NEWSSCRAPER_PROFILE=replica reached the crawl: its values are in force
     assert f"'CONCURRENT_REQUESTS_PER_DOMAIN': {REPLICA['CONCURRENT_REQUESTS_PER_DOMAIN']}," in log
     new_in_root = {p.name for p in ROOT.iterdir()} - root_before
-    assert not new_in_root - {"build"}, new_in_root  # build/: scrapyd-deploy's egg build
+    # scrapyd-deploy builds the egg in build/ and newsscraper.egg-info/
+    assert not new_in_root - {"build", "newsscraper.egg-info"}, new_in_root
 
     scrapyd.restart()
     client = scrapyd.client()
@@ -188,3 +190,18 @@ def test_deploy_fails_when_scrapyd_cannot_load_the_egg(scrapyd, tmp_path):
     result = scrapyd.run("deploy.sh", "-p", "broken", "--egg", str(egg))
     assert result.returncode == 1, result
     assert "did not accept the egg" in result.stderr
+
+
+def test_readme_shows_the_commands_these_tests_run():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Running under scrapyd", 1)[1].split("\n## ", 1)[0]
+    commands = section.split("```sh", 1)[1].split("```", 1)[0].replace("\\\n", " ")
+    assert f"replica serve --articles {ARTICLES} --seed {SEED} " in commands
+    for script in ("scrapyd.sh", "deploy.sh", "schedule.sh"):
+        assert f"deploy/scrapyd/{script}" in commands
+    schedule = commands.split("deploy/scrapyd/schedule.sh", 1)[1].split("\n", 1)[0].split()
+    shown = SimpleNamespace(base_url="http://127.0.0.1:8000", static_url="http://127.0.0.1:8001")
+    pairs = list(zip(schedule[::2], schedule[1::2], strict=True))
+    expected = list(zip(*[iter(replica_args(shown))] * 2, strict=True))
+    assert set(expected) <= set(pairs), (expected, pairs)
+    assert ("-s", "MONGO_DATABASE=newsscraper_scrapyd") in pairs

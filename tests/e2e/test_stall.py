@@ -49,6 +49,7 @@ class StallingServer:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.stalled = 0
+        self.writers: set[asyncio.StreamWriter] = set()
 
     @property
     def uri(self) -> str:
@@ -62,22 +63,37 @@ class StallingServer:
     def __exit__(self, *exc) -> None:
         async def close() -> None:
             self.server.close()
-            for task in asyncio.all_tasks():
-                if task is not asyncio.current_task():
+            # a connection accepted while closing starts a handler late: cancel until none
+            # is left, then let the transports finish closing before the loop stops, or
+            # their sockets surface as ResourceWarnings in later tests
+            for _ in range(10):
+                tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+                if not tasks:
+                    break
+                for task in tasks:
                     task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+            for writer in self.writers:
+                writer.transport.abort()
+            await asyncio.sleep(0.1)
         asyncio.run_coroutine_threadsafe(close(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
         self.loop.close()
 
     async def _listen(self) -> None:
+        # held here: a handler parked on an Event no one references is a garbage cycle,
+        # and gc destroys it mid-test ("Task was destroyed but it is pending")
+        self.never = asyncio.Event()
         self.server = await asyncio.start_server(self._client, "127.0.0.1", self.port)
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.writers.add(writer)
         try:
             if self.upstream is None:
-                await asyncio.Event().wait()  # accepted; never a byte back
+                await self.never.wait()  # accepted; never a byte back
             up_reader, up_writer = await asyncio.open_connection(*self.upstream)
+            self.writers.add(up_writer)
             back = asyncio.ensure_future(self._copy(up_reader, writer))
             try:
                 while True:
@@ -87,7 +103,7 @@ class StallingServer:
                     name = command_name(opcode, body)
                     if name is not None and name not in ANSWERED:
                         self.stalled += 1
-                        await asyncio.Event().wait()
+                        await self.never.wait()
                     up_writer.write(header + body)
                     await up_writer.drain()
             finally:

@@ -70,7 +70,7 @@ def test_no_faults_by_default(model, site):
     assert site.get(TRAP_PREFIX + "stalled-story-a1").status == 404
     with pytest.raises(ValueError):
         render_site(model, faults="nonsense")
-    assert PROFILES == ("flaky", "hostile", "all")
+    assert PROFILES == ("flaky", "hostile", "all", "redesign")
 
 
 def test_all_is_flaky_and_hostile():

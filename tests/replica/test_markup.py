@@ -13,7 +13,7 @@ from parsel import Selector
 
 from newsscraper.replica import generate_site, render_site
 from newsscraper.replica.examples import example_paths, save_examples, static_urls
-from newsscraper.replica.generate import MSK, SECTIONS
+from newsscraper.replica.model import MSK, SECTIONS
 from newsscraper.replica.render import iso
 from tests.replica.conftest import fetch
 

@@ -151,7 +151,7 @@ def test_a85152_record(model):
         "related": [{"url": WWW + "/2025/11/02/ukrainian-drone-attacks-on-russia-kill-2-set-oil-"
                             "refinery-ablaze",
                      "title": "Ukrainian Drone Attacks on Russia Kill 2, Set Oil Refinery Ablaze",
-                     "position": 4}],
+                     "position": 4, "article_id": None, "canonical_url": None}],
         "read_more": record["read_more"],
         "image": {"url": STATIC + "/image/article_1360/ab/putin-harbin.jpg",
                   "caption": "Vladimir Putin holds a press conference in Harbin.",

@@ -238,3 +238,21 @@ async def test_a_store_that_cannot_answer_means_fetching(make_spider):
     assert len(out) == 3
     assert spider.crawler.stats.get_value("spider/store_lookup_errors") == 1
     await finished(spider)
+
+
+async def test_a_month_whose_read_article_never_reached_the_store_is_read_again(
+        make_spider, store_settings, truth):
+    ids = sorted(truth)[:2]
+    spider = await started(make_spider, store_settings)
+    ledger = spider.ledger
+    await ledger.state.put("month_plans", "m", '["read", "2025-08-31T00:00:00+00:00", null]')
+    assert len(await ledger.select({i: (truth[i]["url"], None) for i in ids}, month="m")) == 2
+    await ledger.month_read("m")
+    for aid in ids:
+        assert await ledger.parsed(aid, aid)
+    # one of them was read by a worker that died before its batch was written
+    await store(store_settings, [truth[ids[0]]])
+    assert await ledger.complete_months() == {}
+    await store(store_settings, [truth[ids[1]]])
+    assert set(await ledger.complete_months()) == {"m"}
+    await finished(spider)

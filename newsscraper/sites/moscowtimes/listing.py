@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from parsel import Selector
-
+from newsscraper.sites.moscowtimes.query import PageError, first, parse_html, select
 from newsscraper.sites.moscowtimes.text import decode_html
 from newsscraper.sites.moscowtimes.urls import absolute_url
 
@@ -17,8 +16,8 @@ class ListingSelectorsV2024:
 
     MAIN = "section.cluster--section-articles"
     AUTHOR_CLUSTER = "section.cluster"
-    CARD_LINKS = ("a.article-excerpt-lead__link::attr(href), "
-                  ".article-excerpt-default a.article-excerpt-default__link::attr(href)")
+    CARD_LINKS = ("a.article-excerpt-lead__link, "
+                  ".article-excerpt-default a.article-excerpt-default__link")
     MORE = "div[y-use=More]"
 
 
@@ -39,16 +38,21 @@ def parse_listing_page(html: str | bytes, url: str) -> Listing:
         html = decode_html(html)[0]
     if not html.strip():
         return Listing([])  # a "View more" fragment past the end
-    sel = Selector(text=html, type="html")  # never sniffed as JSON or XML
+    try:
+        page = parse_html(html, url)
+    except PageError:
+        return Listing([])
     # the main cluster, else an author page's; else (fragments, the home page) every
     # card: the sidebar's "Just in" / "Most read" items are other classes
-    scope = sel.css(ListingSelectorsV2024.MAIN) or sel.css(ListingSelectorsV2024.AUTHOR_CLUSTER)
-    root = scope[0] if scope else sel
-    hrefs = root.css(ListingSelectorsV2024.CARD_LINKS).getall()
-    urls = [u for u in dict.fromkeys(absolute_url(url, h) for h in hrefs) if u]
-    more = root.css(ListingSelectorsV2024.MORE)
-    if more:
-        m = more[0].attrib
+    S = ListingSelectorsV2024
+    root = first(page, S.MAIN)
+    root = root if root is not None else first(page, S.AUTHOR_CLUSTER)
+    root = root if root is not None else page
+    hrefs = [a.get("href") for a in select(root, S.CARD_LINKS)]
+    urls = [u for u in dict.fromkeys(absolute_url(url, h) for h in hrefs if h is not None) if u]
+    more = first(root, S.MORE)
+    if more is not None:
+        m = more.attrib
         try:
             return Listing(urls, urljoin(url, m["data-url"]), int(m.get("data-start", 0)),
                            int(m.get("data-step", 18)))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from newsscraper.sites.moscowtimes.site import parse_iso
 from newsscraper.sites.moscowtimes.text import xml_root
 from newsscraper.sites.moscowtimes.urls import absolute_url
 
@@ -14,6 +15,8 @@ _MONTH = re.compile(r"/(\d{4})-(\d{1,2})\.xml$")
 
 @dataclass
 class SitemapEntry:
+    """One ``<sitemap>`` or ``<url>`` of a sitemap: where it points and what it says of it."""
+
     loc: str
     lastmod: datetime | None = None
     year_month: tuple[int, int] | None = None  # monthly files: (2024, 5) from 2024-5.xml
@@ -23,22 +26,14 @@ class SitemapEntry:
 
 @dataclass
 class Sitemap:
+    """A parsed sitemap: an index of monthly files, or a set of article URLs."""
+
     kind: str  # "index" or "urlset"
     entries: list[SitemapEntry] = field(default_factory=list)
 
 
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else None
 
 
 def parse_sitemap(body: str | bytes, url: str) -> Sitemap:
@@ -64,9 +59,9 @@ def parse_sitemap(body: str | bytes, url: str) -> Sitemap:
             continue
         m = _MONTH.search(loc)
         entries.append(SitemapEntry(
-            loc=loc, lastmod=_time(fields.get("lastmod")),
+            loc=loc, lastmod=parse_iso(fields.get("lastmod")),
             year_month=(int(m.group(1)), int(m.group(2))) if m else None,
-            title=fields.get("title"), published_at=_time(fields.get("publication_date")),
+            title=fields.get("title"), published_at=parse_iso(fields.get("publication_date")),
         ))
     if kind == "index" and entries and all(e.year_month for e in entries):
         entries.sort(key=lambda e: e.year_month or (0, 0), reverse=True)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from w3lib.url import safe_url_string
 
 # /{YYYY}/{MM}/{DD}/{slug}-a{ID}; the date and slug are not checked by the server
 ARTICLE_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([a-z0-9-]+)-a(\d+)/?$")
+# the date at the start of an article's path (also slug-only links)
+URL_DATE = re.compile(r"^/(\d{4})/(\d{1,2})/(\d{1,2})/")
 # slug-only links of inline related blocks: dated with the render date, no id
 SLUG_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/([a-z0-9-]+)/?$")
 # the 2016-2018 site, redirected by their trailing numeric id
@@ -63,16 +67,37 @@ def absolute_url(base: str, href: str) -> str | None:
     ``None`` for an href no URL parser accepts (``http://[x``): a broken link is dropped,
     it does not take the page down with it."""
     href = href.strip()
+    if href.startswith(("http://", "https://")) and href.isascii() and " " not in href:
+        return _checked(href)
     try:
-        if href.startswith(("http://", "https://")) and href.isascii() and " " not in href:
-            urlsplit(href)  # the one check the common, already-safe case needs
-            return href
         return safe_url_string(urljoin(base, href))
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=4096)  # the same "Read more" and related links recur on every page
+def _checked(href: str) -> str | None:
+    """An absolute, already-safe href if a URL parser accepts it, else ``None``."""
+    try:
+        urlsplit(href)  # the one check the common, already-safe case needs
+    except ValueError:
+        return None
+    return href
 
 
 def is_skipped_path(path: str) -> bool:
     """Paths that are never article pages: PDFs, ``/all/{id}`` fragments, previews,
     search, AMP."""
     return path.startswith(SKIP_PREFIXES) or path.rstrip("/").endswith(SKIP_SUFFIXES)
+
+
+def url_date(url: str) -> date | None:
+    """The date at the start of an article URL's path: the publication date in Moscow
+    (the render date in slug-only related links). ``None`` without a valid one."""
+    m = URL_DATE.match(urlsplit(url).path)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
