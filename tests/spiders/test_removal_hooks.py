@@ -8,7 +8,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from newsscraper.replica.render import MSK
+from newsscraper.replica.model import MSK
 from newsscraper.signals import article_gone, month_listed, slug_resolved
 from tests.spiders.helpers import BASE, STATIC, drain, response_for
 
