@@ -1,17 +1,58 @@
 #!/usr/bin/env bash
-# One scheduled crawl, for cron or a systemd timer. Never overlaps itself (flock), logs
-# to var/log/, and exits with the crawl's status so the scheduler sees failures.
-#   deploy/run-crawl.sh [extra scrapy args, e.g. -a mode=full]
+# One scheduled crawl, for cron or a systemd timer:
+#   deploy/run-crawl.sh [extra scrapy args, e.g. -a mode=full -a since=31d]
+#
+# - reads ./.env when there is one (MONGO_URI, NEWSSCRAPER_* below); runs without it
+# - never overlaps itself on this machine (flock; the database lease covers the rest)
+# - bounded: the crawl closes itself after NEWSSCRAPER_RUN_SECONDS (CLOSESPIDER_TIMEOUT),
+#   and is killed NEWSSCRAPER_KILL_GRACE seconds later if it has not ended
+# - logs to $NEWSSCRAPER_DATA_DIR/log/ at NEWSSCRAPER_LOG_LEVEL (INFO), one file per run,
+#   pruned after NEWSSCRAPER_LOG_DAYS (14)
+# - exits like `scrapy crawl`: 0 ok, 2 bad arguments or settings, 3 failed (also when
+#   killed by its time bound), 4 monitors failed, 75 skipped (flock or lease)
+#
+# NEWSSCRAPER_CRAWL_ARGS (in .env or the environment) adds scrapy arguments to every run,
+# e.g. NEWSSCRAPER_CRAWL_ARGS="-s NEWSSCRAPER_CONTACT=ops@example.org".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p var/log
-exec 9>var/crawl.lock
-if ! flock -n 9; then
-    echo "$(date -Is) previous crawl still running; skipping this slot" >>var/log/cron.log
-    exit 0
+
+env_file="${NEWSSCRAPER_ENV_FILE:-.env}"
+if [ -f "$env_file" ]; then
+    set -a
+    # shellcheck disable=SC1090
+    . "$env_file"
+    set +a
 fi
-log="var/log/crawl-$(date -u +%Y%m%dT%H%M%SZ).log"
+
+data_dir="${NEWSSCRAPER_DATA_DIR:-var}"
+log_dir="$data_dir/log"
+run_seconds="${NEWSSCRAPER_RUN_SECONDS:-1500}"
+kill_grace="${NEWSSCRAPER_KILL_GRACE:-120}"
+log_days="${NEWSSCRAPER_LOG_DAYS:-14}"
+log_level="${NEWSSCRAPER_LOG_LEVEL:-INFO}"
+mkdir -p "$log_dir"
+
+note() { echo "$(date -Is) $*" >>"$log_dir/cron.log"; }
+
+exec 9>"$data_dir/crawl.lock"
+if ! flock -n 9; then
+    note "previous crawl still running; skipping this slot (status 75)"
+    exit 75
+fi
+
+find "$log_dir" -maxdepth 1 -name 'crawl-*.log' -mtime +"$log_days" -delete
+
+log="$log_dir/crawl-$(date -u +%Y%m%dT%H%M%SZ).log"
+# shellcheck disable=SC2206
+extra=(${NEWSSCRAPER_CRAWL_ARGS:-})
 status=0
-.venv/bin/scrapy crawl moscowtimes -a mode=incremental -s LOG_FILE="$log" "$@" || status=$?
-echo "$(date -Is) crawl finished with status $status (log $log)" >>var/log/cron.log
+timeout --kill-after=30 "$((run_seconds + kill_grace))" \
+    .venv/bin/scrapy crawl moscowtimes -a mode=incremental \
+    -s CLOSESPIDER_TIMEOUT="$run_seconds" -s LOG_LEVEL="$log_level" -s LOG_FILE="$log" \
+    -s NEWSSCRAPER_DATA_DIR="$data_dir" "${extra[@]}" "$@" || status=$?
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    note "crawl killed after $((run_seconds + kill_grace))s (log $log)"
+    status=3
+fi
+note "crawl finished with status $status (log $log)"
 exit "$status"

@@ -11,6 +11,8 @@ NEWSPIDER_MODULE = "newsscraper.spiders"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# DEBUG logs every pymongo command and every request (1.4 MB for 200 articles)
+LOG_LEVEL = "INFO"
 # Scrapy 2.19's remote-control HTTP server runs any Python code a client with its token
 # sends; an unattended crawler has no use for it (turn on with -s REMOTE_CONTROL_ENABLED=True)
 REMOTE_CONTROL_ENABLED = False
@@ -75,7 +77,30 @@ ITEM_PIPELINES = {
 }
 DEDUPE_NEAR_THRESHOLD = 0.9
 
+# one run at a time per database (newsscraper/extensions/lease.py): a lease whose
+# heartbeat is older than this is taken over; workers of one scaled-out run share
+# NEWSSCRAPER_RUN_ID (unset: every process is a run of its own)
+NEWSSCRAPER_LEASE_ENABLED = True
+NEWSSCRAPER_LEASE_SECONDS = 300
+
+# --- monitors at the close of a crawl (newsscraper/extensions/monitors.py) -------------
+# a failed one makes the run `monitors_failed`, exit status 4
+MONITORS_ENABLED = True
+MONITOR_FINISH_REASONS = ["finished"]
+MONITOR_MIN_STORED_SHARE = 0.9  # stored / articles discovery scheduled
+MONITOR_MIN_FIELD_COVERAGE = {"title": 0.99, "body": 0.99, "published_at": 0.99,
+                              "section": 0.99}
+MONITOR_MAX_PARTIAL_SHARE = 0.02
+MONITOR_MAX_PARSER_BUGS = 0
+MONITOR_MAX_SERVER_ERROR_SHARE = 0.05  # 5xx and timeouts left after retries / requests
+MONITOR_RECENT_DAYS = 31  # a full pass since this recently stores >= 1 article
+# notifications when a monitor fails: any of "email", "slack", "telegram", each set up
+# by spidermon's own settings (SPIDERMON_SMTP_*, SPIDERMON_EMAIL_*, SPIDERMON_SLACK_*,
+# SPIDERMON_TELEGRAM_*); off by default
+MONITOR_NOTIFY: list[str] = []
+
 EXTENSIONS = {
+    "newsscraper.extensions.monitors.ArticleCoverage": 400,
     "newsscraper.extensions.runs.RunRecorder": 500,
     "newsscraper.extensions.removed.RemovedArticles": 510,
     "newsscraper.extensions.related.RelatedIds": 520,

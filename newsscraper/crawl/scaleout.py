@@ -66,6 +66,7 @@ class ScaleOut:
         self.max_idle = float(setting(s, "NEWSSCRAPER_WORKER_MAX_IDLE"))
         self.idle_since: float | None = None
         self.last_beat = 0.0
+        self.over = False  # set once this worker saw the whole run end
 
     @classmethod
     def join(cls, crawler) -> ScaleOut:
@@ -92,6 +93,9 @@ class ScaleOut:
                             ("SCHEDULER_QUEUE_KEY", f"{key}:requests"),
                             ("SCHEDULER_DUPEFILTER_KEY", f"{key}:dupefilter")):
             s.set(name, value, priority="spider")
+        if not s.get("NEWSSCRAPER_RUN_ID"):
+            # the workers of one run share its lease (newsscraper.extensions.lease)
+            s.set("NEWSSCRAPER_RUN_ID", f"redis:{run_id}", priority="spider")
         logger.info("worker of run %s (%s)", run_id, "seeds it" if seeder else "joins it")
         out = cls(crawler, server, prefix, run_id, seeder)
         out.connect()
@@ -165,6 +169,7 @@ class ScaleOut:
 
     def finish(self) -> None:
         """The run is over for every worker: the next start opens a new one."""
+        self.over = True
         pipe = self.server.pipeline()
         pipe.set(f"{self.key}:over", "1", ex=self.keep)
         pipe.expire(f"{self.key}:seeder", self.keep)

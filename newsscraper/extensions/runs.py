@@ -1,51 +1,88 @@
-"""RunRecorder: one document per crawl in ``runs``, for operators and consumers."""
+"""RunRecorder: one document per crawl in ``runs``, and the lease that keeps runs into
+one database from overlapping."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
 
 from newsscraper.crawl.store import acquire_store, release_store
+from newsscraper.extensions.lease import LeaseOutcome, RunLease
+from newsscraper.extensions.monitors import notifiers, run_close_monitors
+from newsscraper.extensions.outcome import SKIP_REASON, STATUS_OF_EXIT, BadSetting, exit_status
 from newsscraper.items import to_jsonable
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.spill import SpillFile
 
 logger = logging.getLogger(__name__)
 
-# finish reasons that mean the run failed (and `scrapy crawl` exits non-zero)
-FAILURE_REASONS = {"mongo_unavailable", "shutdown", "cancelled", "closespider_errorcount"}
-
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+def new_run_id() -> str:
+    return f"{_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+
+
 class RunRecorder:
-    """Writes a run record at spider open (status ``running``) and close (status
-    ``finished`` or ``failed``, finish reason, arguments, counts, duration).
+    """Takes the run's lease and writes its record: at spider open (status ``running``,
+    or ``skipped`` when a live run holds the lease) and at close (``status`` and
+    ``exit_status`` from :mod:`newsscraper.extensions.outcome`, finish reason,
+    arguments, counts, duration, monitors).
+
+    The lease (:class:`~newsscraper.extensions.lease.RunLease`) is taken before the run
+    record is written; a run that finds it held closes at once with the reason
+    ``lease_held`` (exit 75). A stale lease is taken over and the records of the run that
+    held it are marked ``abandoned``. When the database cannot be reached for the lease,
+    the run goes on without one (it will retry, then spill, as any write does).
 
     When the database cannot take the record at close, it is kept in a spill file under
     ``NEWSSCRAPER_DATA_DIR/spill`` and written by the next run's replay.
 
-    Settings: ``RUNS_ENABLED`` (True), ``MONGO_*`` as the store. The record never holds
-    the database password.
+    At close, unless the run was skipped, the monitors
+    (:mod:`newsscraper.extensions.monitors`) run first; their outcome goes into the record
+    as ``monitors: {passed, failed, details}`` and a failed one makes the exit status 4.
+
+    Settings: ``RUNS_ENABLED`` (True), ``MONITORS_ENABLED`` (True), ``MONITOR_*``,
+    ``NEWSSCRAPER_LEASE_ENABLED`` (True),
+    ``NEWSSCRAPER_LEASE_SECONDS`` (300: a heartbeat older than this is stale; it beats
+    every quarter of it), ``NEWSSCRAPER_RUN_ID`` (workers of one scaled-out run get the
+    same one and share the lease), ``MONGO_*`` as the store. The record never holds the
+    database password.
     """
 
     def __init__(self, crawler) -> None:
-        if not crawler.settings.getbool("RUNS_ENABLED", True) or \
-                not crawler.settings.getbool("STORE_ENABLED", True):
+        s = crawler.settings
+        if not s.getbool("RUNS_ENABLED", True) or not s.getbool("STORE_ENABLED", True):
             raise NotConfigured("run records are off")
         self.crawler = crawler
-        self.run_id = f"{_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+        self.run_id = new_run_id()  # this process's record
+        self.shared_run = s.get("NEWSSCRAPER_RUN_ID") or self.run_id
         self.started = _now()
         self.opening: dict = {"_id": self.run_id, "started_at": self.started}
-        self.spill_dir = Path(crawler.settings.get("NEWSSCRAPER_DATA_DIR", "var")) / "spill"
+        self.spill_dir = Path(s.get("NEWSSCRAPER_DATA_DIR", "var")) / "spill"
+        self.lease_enabled = s.getbool("NEWSSCRAPER_LEASE_ENABLED", True)
+        self.lease_seconds = s.getfloat("NEWSSCRAPER_LEASE_SECONDS", 300)
+        if self.lease_seconds <= 0:
+            raise BadSetting(f"NEWSSCRAPER_LEASE_SECONDS must be positive, got "
+                             f"{self.lease_seconds}")
+        self.monitors_enabled = s.getbool("MONITORS_ENABLED", True)
+        if self.monitors_enabled:
+            notifiers(crawler)
+        self.lease: RunLease | None = None
+        self.lease_store: ArticleStore | None = None
+        self.holds_lease = False
+        self._beating: asyncio.Task | None = None
         crawler.signals.connect(self.spider_opened, signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
 
@@ -56,43 +93,136 @@ class RunRecorder:
     def _store(self) -> ArticleStore:
         return acquire_store(self.crawler)  # the crawler's one store, shared
 
+    async def _release(self) -> None:
+        await release_store(self.crawler)
+
     def _arguments(self, spider) -> dict:
         return {k: str(v) for k, v in getattr(spider, "arguments", {}).items()}
 
+    # -- open -----------------------------------------------------------------------
     async def spider_opened(self, spider) -> None:
-        self.crawler.stats.set_value("run/id", self.run_id)
-        self.opening = {"_id": self.run_id, "spider": spider.name, "started_at": self.started,
-                        "status": "running", "arguments": self._arguments(spider),
-                        "host": os.uname().nodename}
+        stats = self.crawler.stats
+        stats.set_value("run/id", self.run_id)
+        lease = await self._take_lease(spider.name)
+        self.opening = {"_id": self.run_id, "run_id": self.shared_run, "spider": spider.name,
+                        "started_at": self.started,
+                        "status": "running" if lease.holds else "skipped",
+                        "arguments": self._arguments(spider), "host": os.uname().nodename,
+                        "pid": os.getpid(), "lease": lease.state}
+        if not lease.holds and lease.previous:
+            self.opening["held_by"] = _holder(lease.previous)
         store = self._store()
         try:
             await store.start_run(dict(self.opening))
+            if lease.state == "taken_over" and lease.previous:
+                await self._mark_abandoned(store, lease.previous)
         except Exception as exc:
             logger.warning("could not write the run record: %s", type(exc).__name__)
-            self.crawler.stats.inc_value("runs/errors")
+            stats.inc_value("runs/errors")
         finally:
-            await release_store(self.crawler)
+            await self._release()
+        if not lease.holds:
+            held = self.opening.get("held_by", {})
+            logger.info("run %s (host %s, pid %s) holds the lease of %s; skipping this run",
+                        held.get("run_id"), held.get("host"), held.get("pid"), spider.name)
+            raise CloseSpider(SKIP_REASON)
+        if self.holds_lease:
+            self._beating = asyncio.ensure_future(self._heartbeat())
 
+    async def _take_lease(self, spider_name: str) -> LeaseOutcome:
+        if not self.lease_enabled:
+            return LeaseOutcome("off")
+        self.lease_store = self._store()
+        timeout = self.crawler.settings.getint("MONGO_TIMEOUT_MS", 5000) / 1000 * 2
+        self.lease = RunLease(self.lease_store.state, spider_name, self.shared_run,
+                              self.run_id, self.lease_seconds, timeout)
+        try:
+            outcome = await self.lease.acquire(ended=self._holder_ended)
+        except Exception as exc:
+            logger.warning("could not take the run lease (%s); crawling without it",
+                           type(exc).__name__)
+            self.crawler.stats.inc_value("lease/errors")
+            return LeaseOutcome("unavailable")
+        self.crawler.stats.set_value("lease/state", outcome.state)
+        self.holds_lease = outcome.holds
+        if outcome.state == "taken_over" and outcome.previous:
+            logger.warning("took over the stale lease of run %s (no heartbeat since %s)",
+                           outcome.previous.get("run_id"), outcome.previous.get("heartbeat"))
+        return outcome
+
+    async def _holder_ended(self, lease: dict) -> bool:
+        """Every record of the lease's run says it ended (it could not free the lease)."""
+        assert self.lease_store is not None and self.lease is not None
+        if lease.get("run_id") not in (lease.get("workers") or [lease.get("run_id")]) and \
+                not self.lease.quiet(lease):
+            return False  # a shared run: some worker, listed or not, still beats
+        ids = list(dict.fromkeys(lease.get("workers") or [lease.get("run_id")]))
+        for record_id in ids:
+            record = await asyncio.wait_for(
+                self.lease_store.runs.find_one({"_id": record_id}, {"status": 1}),
+                self.lease.timeout)
+            if not record or record.get("status") in ("running", None):
+                return False
+        return bool(ids)
+
+    async def _mark_abandoned(self, store: ArticleStore, previous: dict) -> None:
+        """The records of a run whose lease went stale: it was killed, or hung."""
+        for record_id in dict.fromkeys([*previous.get("workers", []), previous.get("run_id")]):
+            if not record_id:
+                continue
+            record = await store.runs.find_one({"_id": record_id}, {"status": 1})
+            if record and record.get("status") == "running":
+                await store.runs.update_one({"_id": record_id}, {"$set": {
+                    "status": "abandoned", "ended_at": previous.get("heartbeat"),
+                    "abandoned_by": self.run_id}})
+                self.crawler.stats.inc_value("runs/abandoned_marked")
+                logger.warning("marked run %s abandoned", record_id)
+
+    async def _heartbeat(self) -> None:
+        assert self.lease is not None
+        period = max(self.lease_seconds / 4, 0.2)
+        while True:
+            await asyncio.sleep(period)
+            try:
+                still = await self.lease.heartbeat()
+            except Exception as exc:
+                self.crawler.stats.inc_value("lease/heartbeat_errors")
+                logger.warning("run lease heartbeat failed (%s)", type(exc).__name__)
+                continue
+            if not still:
+                self.holds_lease = False
+                self.crawler.stats.inc_value("lease/lost")
+                logger.error("run %s lost its lease to another run; closing", self.shared_run)
+                engine = self.crawler.engine
+                if engine is not None and engine.spider is not None:
+                    await engine.close_spider_async(reason="lease_lost")
+                return
+
+    # -- close ----------------------------------------------------------------------
     async def spider_closed(self, spider, reason: str) -> None:
+        if self._beating is not None:
+            self._beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._beating
+        try:
+            await self._write_close(spider, reason)
+        finally:
+            await self._leave_lease()
+
+    async def _write_close(self, spider, reason: str) -> None:
+        monitors = self._monitors(spider, reason)
         stats = self.crawler.stats.get_stats()
         ended = _now()
-        dropped = {k.split("/", 2)[2]: v for k, v in stats.items()
-                   if k.startswith("validate/dropped/")}
-        failed = reason in FAILURE_REASONS or bool(stats.get("mongo/spilled"))
+        code = exit_status(reason, stats, bool(monitors and monitors.get("failed")))
+        self.crawler.stats.set_value("run/exit_status", code)
         record = {
-            "ended_at": ended, "status": "failed" if failed else "finished",
+            "ended_at": ended, "status": STATUS_OF_EXIT[code], "exit_status": code,
             "finish_reason": reason, "arguments": self._arguments(spider),
             "duration_seconds": (ended - self.started).total_seconds(),
-            "counts": {
-                "new": stats.get("mongo/new", 0), "updated": stats.get("mongo/updated", 0),
-                "unchanged": stats.get("mongo/unchanged", 0),
-                "dropped": dropped, "dropped_same_id": stats.get("dedupe/dropped_same_id", 0),
-                "spilled": stats.get("mongo/spilled", 0),
-                "errors": stats.get("log_count/ERROR", 0),
-                "requests": stats.get("downloader/request_count", 0),
-                "items": stats.get("item_scraped_count", 0),
-            },
+            "counts": _counts(stats),
         }
+        if monitors is not None:
+            record["monitors"] = monitors
         store = self._store()
         try:
             await store.finish_run(self.run_id, record)
@@ -104,4 +234,49 @@ class RunRecorder:
             logger.error("could not write the run record %s (%s); kept in %s for the next run",
                          self.run_id, type(exc).__name__, path)
         finally:
-            await release_store(self.crawler)
+            await self._release()
+
+    def _monitors(self, spider, reason: str) -> dict[str, Any] | None:
+        """The close-of-spider monitors' outcome; none for a skipped run."""
+        if not self.monitors_enabled or reason == SKIP_REASON:
+            return None
+        try:
+            outcome = run_close_monitors(self.crawler, spider, reason)
+        except Exception:
+            logger.exception("the monitors could not run")
+            self.crawler.stats.inc_value("monitors/errors")
+            return {"passed": [], "failed": [], "error": "the monitors could not run"}
+        for name in outcome.failed:
+            logger.error("monitor failed: %s: %s", name, outcome.details.get(name, ""))
+        self.crawler.stats.set_value("monitors/failed", len(outcome.failed))
+        return outcome.as_record()
+
+    async def _leave_lease(self) -> None:
+        try:
+            if self.holds_lease and self.lease is not None:
+                scaleout = getattr(self.crawler.spider, "scaleout", None)
+                await self.lease.release(run_over=bool(getattr(scaleout, "over", False)))
+        except Exception as exc:
+            logger.warning("could not release the run lease (%s); it goes stale in %.0fs",
+                           type(exc).__name__, self.lease_seconds)
+        finally:
+            if self.lease_store is not None:
+                self.lease_store = None
+                await self._release()
+
+
+def _holder(lease: dict) -> dict[str, Any]:
+    return {k: lease.get(k) for k in ("run_id", "host", "pid", "heartbeat")}
+
+
+def _counts(stats: dict[str, Any]) -> dict[str, Any]:
+    dropped = {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("validate/dropped/")}
+    return {
+        "new": stats.get("mongo/new", 0), "updated": stats.get("mongo/updated", 0),
+        "unchanged": stats.get("mongo/unchanged", 0),
+        "dropped": dropped, "dropped_same_id": stats.get("dedupe/dropped_same_id", 0),
+        "spilled": stats.get("mongo/spilled", 0),
+        "errors": stats.get("log_count/ERROR", 0),
+        "requests": stats.get("downloader/request_count", 0),
+        "items": stats.get("item_scraped_count", 0),
+    }

@@ -33,7 +33,10 @@ def parse_day(value: Any, name: str, today: date | None = None) -> date | None:
         return value
     text = str(value).strip()
     if text.endswith("d") and text[:-1].isdigit():
-        return (today or datetime.now(timezone.utc).date()) - timedelta(days=int(text[:-1]))
+        try:
+            return (today or datetime.now(timezone.utc).date()) - timedelta(days=int(text[:-1]))
+        except OverflowError:
+            raise ArgumentError(f"{name}: {value!r} reaches before year 1") from None
     try:
         return date.fromisoformat(text)
     except ValueError:

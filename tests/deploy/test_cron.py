@@ -1,0 +1,157 @@
+"""deploy/run-crawl.sh and the crontab's command lines, run as cron runs them (bash, a
+bare environment) in an install of the project, against the replica and a real server."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from pymongo import MongoClient
+
+from newsscraper.profiles import REPLICA, as_args
+from tests.crawl_helpers import ROOT
+
+pytestmark = pytest.mark.slow
+
+CRONTAB = ROOT / "deploy" / "cron" / "newsscraper.crontab"
+INSTALL = "/srv/newsscraper"
+
+
+def install(tmp_path: Path) -> Path:
+    """The project as the crontab expects it at /srv/newsscraper (its venv shared)."""
+    home = tmp_path / "newsscraper"
+    (home / "deploy").mkdir(parents=True)
+    shutil.copy(ROOT / "deploy" / "run-crawl.sh", home / "deploy" / "run-crawl.sh")
+    shutil.copy(ROOT / "scrapy.cfg", home / "scrapy.cfg")
+    (home / ".venv").symlink_to(ROOT / ".venv")
+    (home / "seeds").symlink_to(ROOT / "seeds")
+    return home
+
+
+def settings_for(site, mongo_uri: str, database: str) -> dict[str, str]:
+    """What an operator puts into .env to crawl the replica into ``database``."""
+    args = [f"-a base_url={site.base_url}", f"-a static_url={site.static_url}",
+            f"-s MONGO_DATABASE={database}", " ".join(as_args(REPLICA))]
+    return {"MONGO_URI": mongo_uri, "NEWSSCRAPER_CRAWL_ARGS": " ".join(args)}
+
+
+def cron_lines() -> list[str]:
+    """The command of every schedule line of the crontab (after its five time fields)."""
+    lines = [line for line in CRONTAB.read_text().splitlines()
+             if line.strip() and not line.startswith("#") and "=" not in line.split()[0]]
+    return [re.split(r"\s+", line.strip(), maxsplit=5)[5] for line in lines]
+
+
+def run_as_cron(command: str, home: Path, extra_env: dict[str, str] | None = None,
+                timeout: float = 300) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+           **(extra_env or {})}
+    return subprocess.run(["/bin/bash", "-c", command.replace(INSTALL, str(home))],
+                          env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def runs(mongo_uri: str, database: str) -> list[dict]:
+    client: MongoClient = MongoClient(mongo_uri, serverSelectionTimeoutMS=5000)
+    try:
+        return list(client[database].runs.find().sort("started_at", 1))
+    finally:
+        client.close()
+
+
+def write_env(home: Path, values: dict[str, str]) -> None:
+    (home / ".env").write_text("".join(f'{k}="{v}"\n' for k, v in values.items()))
+
+
+def test_the_crontab_has_the_incremental_and_the_nightly_line():
+    incremental, nightly = cron_lines()
+    assert incremental == f"cd {INSTALL} && deploy/run-crawl.sh"
+    assert nightly.endswith("deploy/run-crawl.sh -a mode=full -a since=31d")
+    assert ".env" not in incremental + nightly  # run-crawl.sh reads it when present
+
+
+@pytest.mark.parametrize("with_env_file", [True, False], ids=["with .env", "without .env"])
+def test_crontab_lines_run_with_and_without_env_file(
+        with_env_file, replica, mongo_uri, mongo_db_name, tmp_path):
+    home = install(tmp_path)
+    values = settings_for(replica, mongo_uri, mongo_db_name)
+    if with_env_file:
+        write_env(home, values)
+    environment = {} if with_env_file else values
+    incremental, nightly = cron_lines()
+
+    first = run_as_cron(incremental, home, environment)
+    assert first.returncode == 0, (first.stderr, tail_log(home))
+    assert "No such file" not in first.stderr
+    second = run_as_cron(nightly, home, environment)
+    [one, two] = runs(mongo_uri, mongo_db_name)
+    assert one["exit_status"] == 0 and one["arguments"]["mode"] == "incremental"
+    assert two["exit_status"] == second.returncode and two["arguments"]["mode"] == "full"
+    assert second.returncode in (0, 4), (second.stderr, tail_log(home))
+    cron_log = (home / "var" / "log" / "cron.log").read_text()
+    assert cron_log.count("crawl finished with status") == 2
+    logs = sorted((home / "var" / "log").glob("crawl-*.log"))
+    assert logs and " DEBUG: " not in logs[-1].read_text()  # INFO by default
+    assert " INFO: " in logs[-1].read_text()
+
+
+def tail_log(home: Path) -> str:
+    logs = sorted((home / "var" / "log").glob("crawl-*.log"))
+    return logs[-1].read_text()[-3000:] if logs else "(no crawl log)"
+
+
+def test_flock_skip_exits_75(tmp_path, mongo_uri):
+    home = install(tmp_path)
+    (home / "var").mkdir()
+    with open(home / "var" / "crawl.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a crawl in progress
+        started = time.monotonic()
+        proc = run_as_cron(cron_lines()[0], home, {"MONGO_URI": mongo_uri})
+    assert proc.returncode == 75, proc.stderr
+    assert time.monotonic() - started < 10
+    assert "skipping this slot (status 75)" in (home / "var" / "log" / "cron.log").read_text()
+    assert not list((home / "var" / "log").glob("crawl-*.log"))
+
+
+def test_old_logs_are_pruned_after_log_days(tmp_path, mongo_uri):
+    home = install(tmp_path)
+    log_dir = home / "var" / "log"
+    log_dir.mkdir(parents=True)
+    old, recent = log_dir / "crawl-20200101T000000Z.log", log_dir / "crawl-20200102T000000Z.log"
+    for path, days in ((old, 15), (recent, 13)):
+        path.write_text("x")
+        then = time.time() - days * 86400
+        os.utime(path, (then, then))
+    # a bad argument: the script still prunes, and the crawl ends at once with 2
+    proc = run_as_cron(f"cd {INSTALL} && deploy/run-crawl.sh -a mode=bogus", home,
+                       {"MONGO_URI": mongo_uri, "NEWSSCRAPER_LOG_DAYS": "14"})
+    assert proc.returncode == 2, proc.stderr
+    assert not old.exists() and recent.exists()
+
+
+def test_a_crawl_over_its_time_bound_is_killed_and_counts_as_failed(
+        replica, mongo_uri, mongo_db_name, tmp_path):
+    home = install(tmp_path)
+    values = settings_for(replica, mongo_uri, mongo_db_name)
+    proc = run_as_cron(f"cd {INSTALL} && deploy/run-crawl.sh", home,
+                       {**values, "NEWSSCRAPER_RUN_SECONDS": "1", "NEWSSCRAPER_KILL_GRACE": "1"})
+    assert proc.returncode == 3, (proc.stderr, tail_log(home))
+    assert "crawl killed after 2s" in (home / "var" / "log" / "cron.log").read_text()
+
+
+def test_a_crawl_reaching_closespider_timeout_ends_with_monitors_failed(
+        replica, mongo_uri, mongo_db_name, tmp_path):
+    home = install(tmp_path)
+    values = settings_for(replica, mongo_uri, mongo_db_name)
+    values["NEWSSCRAPER_CRAWL_ARGS"] += " -s DOWNLOAD_DELAY=0.5 -s CONCURRENT_REQUESTS=1"
+    proc = run_as_cron(f"cd {INSTALL} && deploy/run-crawl.sh", home,
+                       {**values, "NEWSSCRAPER_RUN_SECONDS": "4"})
+    [record] = runs(mongo_uri, mongo_db_name)
+    assert record["finish_reason"] == "closespider_timeout", tail_log(home)
+    assert proc.returncode == 4 == record["exit_status"]
+    assert "finish reason" in record["monitors"]["failed"]
