@@ -102,6 +102,8 @@ MONITOR_NOTIFY: list[str] = []
 EXTENSIONS = {
     "newsscraper.extensions.monitors.ArticleCoverage": 400,
     "newsscraper.extensions.runs.RunRecorder": 500,
+    "newsscraper.extensions.removed.RemovedArticles": 510,
+    "newsscraper.extensions.related.RelatedIds": 520,
 }
 # our `crawl` exits non-zero when a run fails (e.g. the database stayed down)
 COMMANDS_MODULE = "newsscraper.scrapy_commands"

@@ -13,10 +13,6 @@ from pymongo.database import Database
 
 BAD_ARGUMENTS = 2
 UNREACHABLE = 3
-# server selection and connecting fail fast; a read may wait longer, because FerretDB
-# scans a whole collection for a filter it cannot push down
-CONNECT_TIMEOUT_MS = 5000
-READ_TIMEOUT_MS = 120_000
 
 
 class ReadFailed(Exception):
@@ -46,15 +42,15 @@ def open_database(name: str | None) -> tuple[MongoClient, Database, str]:
     from pymongo.errors import PyMongoError
     from scrapy.utils.project import get_project_settings
 
-    from newsscraper.storage.uri import mongo_database, mongo_uri, redact
+    from newsscraper.storage.uri import client_options, mongo_database, mongo_uri, redact
 
     settings = get_project_settings()
     if name:
         settings.set("MONGO_DATABASE", name, priority="cmdline")
     uri = mongo_uri(settings)
-    client: MongoClient = MongoClient(
-        uri, serverSelectionTimeoutMS=CONNECT_TIMEOUT_MS, connectTimeoutMS=CONNECT_TIMEOUT_MS,
-        socketTimeoutMS=READ_TIMEOUT_MS, tz_aware=True, appname="newsscraper-reader")
+    # the crawl's timeouts (MONGO_TIMEOUT_MS, MONGO_OPERATION_TIMEOUT_MS): every call has one
+    client: MongoClient = MongoClient(uri, **client_options(settings), tz_aware=True,
+                                      appname="newsscraper-reader")
     try:
         client.admin.command("ping")
     except PyMongoError as exc:

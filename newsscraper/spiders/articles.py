@@ -9,6 +9,7 @@ import scrapy
 from scrapy.http import Response
 
 from newsscraper.items import Article
+from newsscraper.signals import slug_resolved
 from newsscraper.sites.moscowtimes import (
     NotAnArticle,
     ParseError,
@@ -31,6 +32,11 @@ class ArticleCallbacks:
     args: Any
     article_requests: Any
 
+    def report_slug(self, url: str, target: str) -> None:
+        """A slug-only link's redirect named its article: the RelatedIds extension fills
+        ``related[].article_id`` of the articles stored with it."""
+        self.crawler.signals.send_catch_log(slug_resolved, url=url, target=target)
+
     async def resolve_slug(self, response: Response, via: str, source: str | None, depth: int):
         if response.status in REDIRECTS:
             location = response.headers.get("Location")
@@ -40,6 +46,7 @@ class ArticleCallbacks:
                 return
             target = response.urljoin(location.decode("latin-1"))
             self.crawler.stats.inc_value("spider/slug_resolved")
+            self.report_slug(response.url, target)
             async for r in self.article_requests([target], via, source, depth):
                 yield r
             return

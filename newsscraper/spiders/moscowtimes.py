@@ -35,6 +35,7 @@ from newsscraper.crawl.scaleout import enabled as scaled_out
 from newsscraper.crawl.state import RedisState
 from newsscraper.profiles import PROFILES
 from newsscraper.seeds import load_seeds
+from newsscraper.signals import article_gone, month_listed
 from newsscraper.sites.moscowtimes import (
     article_id_from_url,
     is_skipped_url,
@@ -243,6 +244,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
             (loc for loc, _ in entries), "sitemap", response.url, refresh=refresh, month=month)]
         if month is not None:  # read to the end: every article it lists is owed or stored
             await self.ledger.month_read(month)
+            self.report_month_listing(month, [loc for loc, _ in entries])
         for r in requests:
             yield r
 
@@ -278,13 +280,27 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
             yield self.req(self.origins.rewrite(url), self.parse_listing,
                            cb_kwargs={"section": section, "previous": ids, **kwargs})
 
+    # -- hooks for the RemovedArticles extension (gone_at) ------------------------------
+    def report_removed(self, article_id: int, status: int) -> None:
+        """An article answered 404 or 410: stored, it gets ``gone_at`` at close."""
+        self.crawler.signals.send_catch_log(article_gone, article_id=article_id,
+                                            status=status)
+
+    def report_month_listing(self, month: str, urls: list[str]) -> None:
+        """A monthly sitemap was read: stored articles it listed when last read and no
+        longer lists get ``gone_at`` at close."""
+        self.crawler.signals.send_catch_log(month_listed, month=month, urls=urls)
+
     async def on_error(self, failure):
         """Counted and logged, never raised. An article gone for good is owed no more;
         any other failure leaves it owed, so its month is read again next run."""
         count_failure(failure, self.crawler.stats)
         meta = failure.request.meta
-        if http_status(failure) in GONE:
+        status = http_status(failure)
+        if status in GONE:
             await self.ledger.done(meta.get("article_id"))
+            if meta.get("article_id") is not None:
+                self.report_removed(meta["article_id"], status)
         if meta.get("first_page"):
             news = await self.ledger.first_page(meta["first_page"], caught_up=False)
             if news:

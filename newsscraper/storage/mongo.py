@@ -441,8 +441,8 @@ def revision_decision(old: dict[str, Any], new: dict[str, Any]) -> str:
     """What storing ``new`` over the stored ``old`` is: ``unchanged`` (same content),
     ``revise`` (a new revision), or ``hold:<reason>`` (kept aside, not made current:
     see :func:`hold_reason`). The one place this is decided."""
-    if old.get("content_hash") == new.get("content_hash"):
-        return "unchanged"
+    if old.get("content_hash") == new.get("content_hash") and not old.get("gone_at"):
+        return "unchanged"  # (an article marked removed that is served again: a revision)
     reason = hold_reason(old, new)
     return f"hold:{reason}" if reason else "revise"
 

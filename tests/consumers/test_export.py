@@ -103,3 +103,13 @@ def test_unreachable_database_one_line_exit_3(cli, argv, monkeypatch, tmp_path):
     assert out == "" and len(err.strip().splitlines()) == 1, err
     assert "unreachable at mongodb://127.0.0.1:" in err
     assert not target.exists()
+
+
+def test_csv_row_joins_related_ids_where_the_parser_knows_them():
+    from newsscraper.commands.export import csv_row
+
+    row = csv_row({"_id": "moscowtimes:1", "related": [
+        {"url": "u1", "title": "One", "position": 0, "article_id": 85151},
+        {"url": "u2", "title": "Two", "position": 2}]})
+    assert row["related_article_ids"] == "85151\n"
+    assert row["related_titles"] == "One\nTwo" and row["live_posts"] == 0

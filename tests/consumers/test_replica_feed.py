@@ -1,6 +1,7 @@
 """Consumers' view of real replica crawls into a real server: the text export of a85152
 equals the golden copy, every stored document follows the schema, the changes feed
-polled between an epoch-1 and an epoch-2 run sees each change once."""
+polled between an epoch-1 and an epoch-2 run sees each change once, removed articles
+carry gone_at (and lose it when they come back)."""
 
 from __future__ import annotations
 
@@ -66,6 +67,11 @@ def poll(db, last: datetime) -> tuple[list[str], datetime]:
     return seen, newest
 
 
+def gone(db) -> dict[int, datetime]:
+    return {d["article_id"]: d["gone_at"]
+            for d in db.articles.find({"gone_at": {"$ne": None}}, {"article_id": 1, "gone_at": 1})}
+
+
 def export_jsonl(state: dict) -> list[dict]:
     done = newsscraper(state["uri"], state["name"], "export", "--format", "jsonl")
     assert done.returncode == 0, done.stderr
@@ -84,7 +90,7 @@ def feed(mongo_server, tmp_path_factory):
     try:
         with ReplicaServer(generate_site(ARTICLES, SEED, 1), port=ports[0],
                            static_port=ports[1]) as server:
-            crawl = run_crawl(server, mongo_server, name, data_dir)
+            crawl = run_crawl(server, mongo_server, name, data_dir, "-a", "mode=full")
             assert crawl.returncode == 0, crawl.stderr[-3000:]
             text = newsscraper(mongo_server, name, "export", "--format", "text",
                                "--ids", "85152")
@@ -98,7 +104,16 @@ def feed(mongo_server, tmp_path_factory):
             crawl = run_crawl(server, mongo_server, name, data_dir)  # as scheduled
             assert crawl.returncode == 0, crawl.stderr[-3000:]
             state["poll2"], last = poll(state["db"], last)
+            state["gone_after_scheduled"] = gone(state["db"])
+            crawl = run_crawl(server, mongo_server, name, data_dir, "-a", "mode=full")
+            assert crawl.returncode == 0, crawl.stderr[-3000:]
+            state["poll3"], last = poll(state["db"], last)
+            state["gone_after_full"] = gone(state["db"])
         state["epoch2"] = export_jsonl(state)
+        with ReplicaServer(generate_site(ARTICLES, SEED, 1), port=ports[0],
+                           static_port=ports[1]) as server:  # the removed ones are back
+            crawl = run_crawl(server, mongo_server, name, data_dir, "-a", "mode=full")
+            assert crawl.returncode == 0, crawl.stderr[-3000:]
         yield state
     finally:
         client.drop_database(name)
@@ -132,6 +147,45 @@ def test_feed_polled_between_runs_sees_each_new_and_edited_article_once(feed):
     # headline) or a removal
     for doc in feed["db"].articles.find({"article_id": {"$in": sorted(ids - wanted)}}):
         assert doc["version"] > 1 or doc.get("gone_at"), doc["_id"]
+
+
+def test_full_crawls_of_epoch_1_then_2_mark_every_removed_article_gone(feed):
+    removed = set(feed["changes"]["removed"])
+    assert set(feed["gone_after_full"]) == removed  # every one, and no live article
+    # a scheduled run marks what it learns of (404s, months re-read), never a live one
+    assert set(feed["gone_after_scheduled"]) <= removed
+    for aid, when in feed["gone_after_scheduled"].items():
+        assert feed["gone_after_full"][aid] == when  # marked once
+    # the feed reports each removal once, over the two runs
+    reported = [int(k.split(":")[1]) for k in feed["poll2"] + feed["poll3"]]
+    assert sorted(a for a in reported if a in removed) == sorted(removed)
+    doc = feed["db"].articles.find_one({"article_id": min(removed)})
+    assert doc["title"] and doc["body"]  # never deleted: what was published is kept
+
+
+def test_removed_articles_served_again_lose_gone_at_as_a_new_revision(feed):
+    removed = sorted(feed["changes"]["removed"])
+    db = feed["db"]
+    for doc in db.articles.find({"article_id": {"$in": removed}}):
+        assert doc.get("gone_at") is None, doc["_id"]
+        old = db.article_versions.find_one({"_id": f"{doc['_id']}:v{doc['version'] - 1}"})
+        assert old["gone_at"] == feed["gone_after_full"][doc["article_id"]]
+    # and the articles epoch 2 published are not on the epoch-1 site: gone
+    assert set(gone(db)) == set(feed["changes"]["new"])
+
+
+def test_related_links_join_to_stored_articles_by_id(feed):
+    """The site renders related links slug-only: the crawl's redirects name their ids."""
+    docs = {d["article_id"]: d for d in feed["epoch1"]}
+    links = [link for d in docs.values() for link in d["related"]]
+    links += [link for d in docs.values() for p in d["live_posts"] for link in p["related"]]
+    assert len(links) > 50
+    unresolved = [link["url"] for link in links if link["article_id"] is None]
+    assert not unresolved, unresolved[:5]
+    for link in links:
+        target = docs[link["article_id"]]
+        assert link["canonical_url"] == target["url"]
+        assert link["title"] == target["title"]
 
 
 def test_reflow_reads_the_golden_copy_as_its_reader():

@@ -51,12 +51,18 @@ def test_runs_table_newest_last_with_monitors_when_present(cli, mongo_db):
     assert lines[1].split() == ["2026-01-02", "03:00", "finished", "2h01m", "2", "20", "1002", "0"]
     assert lines[2].split()[:3] == ["2026-01-03", "03:00", "failed"]
 
-    mongo_db.runs.insert_one(record(4, monitors={"failed": ["ItemCountMonitor"], "passed": 5}))
+    # the monitors extension's record: names passed and failed, details per failure
+    mongo_db.runs.insert_many([
+        record(4, monitors={"passed": ["finish reason"], "failed": [], "details": {}}),
+        record(5, status="monitors_failed", monitors={
+            "passed": ["finish reason"], "failed": ["item count", "field coverage"],
+            "details": {"item count": "0 items"}})])
     status, out, _ = cli("runs")
     lines = out.splitlines()
-    assert len(lines) == 5 and lines[0].split()[-1] == "monitors"
+    assert len(lines) == 6 and lines[0].split()[-1] == "monitors"
     assert lines[1].split()[-1] == "-"
-    assert lines[4].endswith("1 failed: ItemCountMonitor")
+    assert lines[4].split()[-1] == "ok"
+    assert lines[5].endswith("2 failed: item count, field coverage")
 
 
 def test_runs_on_an_empty_database(cli, mongo_db_name):

@@ -16,6 +16,8 @@ import pytest
 from newsscraper.items import to_jsonable
 from newsscraper.profiles import REPLICA, as_args
 from newsscraper.replica import ReplicaServer, generate_site, truth_records
+from newsscraper.sites.moscowtimes import article_id_from_url
+from newsscraper.sites.moscowtimes.urls import canonical_article_url
 from newsscraper.storage.local import free_port
 from tests.crawl_helpers import ROOT, crawl_stats, last_run, run_crawl
 
@@ -35,7 +37,17 @@ def stored_record(doc: dict) -> dict:
         out[name] = to_jsonable(out[name].replace(tzinfo=out[name].tzinfo or timezone.utc))
     for post in out["live_posts"] or []:
         post["published_at"] = to_jsonable(post["published_at"].replace(tzinfo=timezone.utc))
+        post["related"] = [as_on_page(link) for link in post["related"]]
+    out["related"] = [as_on_page(link) for link in out["related"]]
     return out
+
+
+def as_on_page(link: dict) -> dict:
+    """A stored related link as the page alone says it: truth is what a page says, and
+    the crawl fills the ids of slug-only links it resolved (RelatedIds,
+    tests/consumers/test_replica_feed.py checks those)."""
+    return {**link, "article_id": article_id_from_url(link["url"]),
+            "canonical_url": canonical_article_url(link["url"])}
 
 
 def related_titles(record: dict) -> list[str]:
