@@ -42,16 +42,10 @@ async def mark_gone(store: ArticleStore, keys: list[str], now: datetime) -> list
 
 
 async def _set(store: ArticleStore, marked: list[str], now: datetime) -> None:
-    collections = [store.articles]
-    index = getattr(store, "index", None)  # the slim copy, where the store keeps one
-    if index is not None:
-        collections.append(index)
-    for collection in collections:
-        fields = {"gone_at": now, "changed_at": now} if collection is store.articles \
-            else {"gone_at": now}
-        ops = [UpdateOne({"_id": k}, {"$set": fields}) for k in marked]
-        for i in range(0, len(ops), STATEMENTS):
-            await collection.bulk_write(ops[i:i + STATEMENTS], ordered=False)
+    ops = [UpdateOne({"_id": k}, {"$set": {"gone_at": now, "changed_at": now}})
+           for k in marked]
+    for i in range(0, len(ops), STATEMENTS):
+        await store.articles.bulk_write(ops[i:i + STATEMENTS], ordered=False)
 
 
 def listing_key(month: str) -> str:
