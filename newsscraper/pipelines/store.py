@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 from newsscraper.crawl.store import acquire_store, release_store
 from newsscraper.items import to_document, to_jsonable
 from newsscraper.storage.local import DatabaseError, LocalDatabase
-from newsscraper.storage.mongo import ArticleStore, FlushResult, retrying
+from newsscraper.storage.mongo import ArticleStore, FlushResult, retrying, utcnow
 from newsscraper.storage.spill import SpillFile, describe
 from newsscraper.storage.uri import (
     data_dir,
@@ -120,7 +120,9 @@ class MongoStorePipeline:
                 self._spill(batch)
                 return
             try:
-                result = await retrying(lambda: self.store.write(batch),
+                # one moment for every attempt: a retry then knows its own earlier inserts
+                now = utcnow()
+                result = await retrying(lambda: self.store.write(batch, now),
                                         attempts_until=self._deadline(), what="article batch",
                                         stats=self.stats)
             except Exception as exc:

@@ -210,7 +210,12 @@ class ArticleStore:
                 UpdateOne({"_id": k}, {"$set": {"last_seen_at": now,
                                                 "schema_version": SCHEMA_VERSION}})
                 for k in due])
-        result.unchanged += len(same)
+        # inserted by an earlier attempt of this same batch (a retry after an ambiguous
+        # failure, given the same ``now``): new, not unchanged
+        again = [k for k in same if _moment(current[k].get("first_seen_at")) == now]
+        result.new += len(again)
+        result.ids["new"].extend(again)
+        result.unchanged += len(same) - len(again)
         return result
 
     async def _hold(self, docs: dict[str, dict], reasons: dict[str, str], now: datetime,

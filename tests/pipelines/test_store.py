@@ -276,3 +276,31 @@ async def test_article_index_of_an_older_version_is_dropped(crawler_for, build, 
     await store.open_spider()
     await store.close_spider()
     assert "article_index" not in mongo_db.list_collection_names()
+
+
+async def test_retry_of_a_batch_whose_insert_half_happened_counts_those_articles_new(
+        mongo_uri, mongo_db_name, make_article):
+    """An insert_many cut off by an outage may have stored part of the batch; the retry
+    (same batch, same moment) finds those stored and must still count them as new."""
+    from datetime import timedelta
+
+    from newsscraper.items import to_document
+    from newsscraper.pipelines.dedupe import body_hash, content_hash
+    from newsscraper.storage.mongo import ArticleStore, utcnow
+
+    def doc(article):
+        d = to_document(article)
+        d.update(content_hash=content_hash(article), body_hash=body_hash(d["body"]))
+        return d
+
+    batch = [doc(make_article(i)) for i in (51, 52, 53)]
+    now = utcnow()
+    store = ArticleStore(mongo_uri, mongo_db_name)
+    try:
+        await store.write([dict(batch[0])], now)  # the half that reached the server
+        retry = await store.write([dict(d) for d in batch], now)
+        assert (retry.new, retry.unchanged) == (3, 0)
+        later = await store.write([dict(d) for d in batch], now + timedelta(hours=1))
+        assert (later.new, later.unchanged) == (0, 3)  # a later run: a mere sighting
+    finally:
+        await store.close()
