@@ -20,6 +20,11 @@ ARTICLE_TYPES = ("default", "opinion", "live", "gallery", "video", "podcast")
 DISCOVERY_CHANNELS = ("listing", "rss", "sitemap", "related", "seed")
 
 
+
+def document_id(site: str, article_id: int) -> str:
+    """The stored ``_id`` of an article: ``<site>:<article_id>`` (``moscowtimes:85152``)."""
+    return f"{site}:{article_id}"
+
 @dataclass
 class Image:
     """A photo: the featured image above the article body, or an image of a live post."""

@@ -12,7 +12,7 @@ from datasketch import MinHash, MinHashLSH
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from newsscraper.items import to_jsonable
+from newsscraper.items import document_id, to_jsonable
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +36,6 @@ def content_hash(item) -> str:
 
 def body_hash(body: str) -> str:
     return hashlib.sha256(" ".join(body.split()).casefold().encode()).hexdigest()
-
-
-def doc_id(article_id: int, site: str = "moscowtimes") -> str:
-    return f"{site}:{article_id}"
 
 
 class DedupePipeline:
@@ -77,7 +73,7 @@ class DedupePipeline:
         self.seen_ids.add(aid)
         a["content_hash"] = content_hash(item)
         a["body_hash"] = bh = body_hash(a["body"])
-        me = doc_id(aid, a.get("site") or "moscowtimes")
+        me = document_id(a.get("site") or "moscowtimes", aid)
         if bh in self.bodies:
             a["duplicate_of"] = self.bodies[bh]
             self.stats.inc_value("dedupe/duplicate_body")

@@ -6,7 +6,6 @@ import asyncio
 import logging
 from pathlib import Path
 
-from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.store import acquire_store, release_store
@@ -214,7 +213,3 @@ class MongoStorePipeline:
                         runs, path)
             path.unlink()
 
-
-def item_id(item) -> str:
-    a = ItemAdapter(item)
-    return f"{a.get('site', 'moscowtimes')}:{a.get('article_id')}"

@@ -12,9 +12,9 @@ from newsscraper.items import Article
 from newsscraper.signals import slug_resolved
 from newsscraper.sites.moscowtimes import (
     NotAnArticle,
+    ParsedArticle,
     ParseError,
-    live_posts_url,
-    parse_article,
+    parse_article_page,
     parse_live_posts,
 )
 from newsscraper.spiders.failures import count_failure
@@ -56,10 +56,11 @@ class ArticleCallbacks:
 
     async def parse_article(self, response: Response, via: str, source: str | None, depth: int):
         stats = self.crawler.stats
-        article = read_article(response, stats)
-        if article is None:
+        parsed = read_article(response, stats)
+        if parsed is None:
             await self.ledger.done(response.meta.get("article_id"))
             return
+        article = parsed.article
         if not await self.ledger.parsed(article.article_id, response.meta.get("article_id")):
             stats.inc_value("spider/duplicate_canonical")
             return  # two URLs, one canonical article (ids are known after the response)
@@ -71,7 +72,7 @@ class ArticleCallbacks:
         async for r in self.follow(links + list(article.read_more), article.url, depth):
             yield r
         if article.type == "live":
-            posts_url = live_posts_url(response.body, response.url)
+            posts_url = parsed.live_posts_url  # from the same parse: the page is read once
             if posts_url:
                 yield scrapy.Request(posts_url, callback=self.parse_live,
                                      errback=self.live_failed, dont_filter=True,
@@ -112,10 +113,11 @@ class ArticleCallbacks:
         yield article
 
 
-def read_article(response: Response, stats) -> Article | None:
-    """The article on the page; None (counted, logged) when there is none to read."""
+def read_article(response: Response, stats) -> ParsedArticle | None:
+    """The article on the page, with its live-posts URL; None (counted, logged) when
+    there is none to read."""
     try:
-        article = parse_article(response.body, response.url)
+        parsed = parse_article_page(response.body, response.url)
     except NotAnArticle as exc:
         stats.inc_value("spider/not_article")
         logger.warning("not an article at %s: %s", response.url, exc)
@@ -129,7 +131,8 @@ def read_article(response: Response, stats) -> Article | None:
         logger.exception("parser failed on %s; please report with the saved page",
                          response.url)
         return None
+    article = parsed.article
     if article.partial:
         stats.inc_value("spider/partial")
         logger.warning("partial article %s: %s", response.url, ", ".join(article.parse_errors))
-    return article
+    return parsed

@@ -17,6 +17,8 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
+from newsscraper.items import document_id
+from newsscraper.sites.moscowtimes.site import parse_iso
 from newsscraper.storage.schema import SCHEMA_VERSION, apply_validator
 from newsscraper.storage.spill import SpillFile
 from newsscraper.storage.uri import client_options, mongo_database
@@ -52,15 +54,14 @@ def article_doc(item: dict[str, Any]) -> dict[str, Any]:
     """The stored form of an Article dict (from ``to_jsonable`` or ``to_document``):
     datetimes as BSON dates."""
     doc = dict(item)
-    doc["_id"] = f"{doc['site']}:{doc['article_id']}"
+    doc["_id"] = document_id(doc["site"], doc["article_id"])
     doc["schema_version"] = SCHEMA_VERSION
     for name in ("published_at", "modified_at"):
         if isinstance(doc.get(name), str):
-            doc[name] = datetime.fromisoformat(doc[name].replace("Z", "+00:00"))
+            doc[name] = parse_iso(doc[name], timezone.utc)
     for post in doc.get("live_posts") or []:
         if isinstance(post.get("published_at"), str):
-            post["published_at"] = datetime.fromisoformat(
-                post["published_at"].replace("Z", "+00:00"))
+            post["published_at"] = parse_iso(post["published_at"], timezone.utc)
     return doc
 
 
@@ -413,7 +414,7 @@ def run_doc(record: dict[str, Any]) -> dict[str, Any]:
     doc = dict(record)
     for name in ("started_at", "ended_at"):
         if isinstance(doc.get(name), str):
-            doc[name] = datetime.fromisoformat(doc[name].replace("Z", "+00:00"))
+            doc[name] = parse_iso(doc[name], timezone.utc)
     return doc
 
 

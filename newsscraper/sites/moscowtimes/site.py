@@ -55,7 +55,9 @@ def section_label(breadcrumb: str) -> str:
 
 def document_id(article_id: int) -> str:
     """The stored ``_id`` of an article: ``moscowtimes:<article_id>``."""
-    return f"{SITE}:{article_id}"
+    from newsscraper.items import document_id as stored_id
+
+    return stored_id(SITE, article_id)
 
 
 def parse_iso(value: object, naive: tzinfo | None = None) -> datetime | None:
