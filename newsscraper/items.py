@@ -21,7 +21,7 @@ DISCOVERY_CHANNELS = ("listing", "rss", "sitemap", "related", "seed")
 
 
 
-def document_id(site: str, article_id: int) -> str:
+def document_id(site: str, article_id: object) -> str:
     """The stored ``_id`` of an article: ``<site>:<article_id>`` (``moscowtimes:85152``)."""
     return f"{site}:{article_id}"
 

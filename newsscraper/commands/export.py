@@ -24,7 +24,7 @@ from newsscraper.consumers.database import (
     parse_date,
 )
 from newsscraper.consumers.layout import as_text
-from newsscraper.items import SITE, to_jsonable
+from newsscraper.items import SITE, document_id, to_jsonable
 
 BATCH = 100
 ARTICLE_RULE = "=" * 78
@@ -120,7 +120,7 @@ def articles(db, args) -> Iterator[dict[str, Any]]:
     try:
         if args.ids:
             for aid in args.ids:
-                doc = db.articles.find_one({**query, "_id": f"{SITE}:{aid}"}, projection)
+                doc = db.articles.find_one({**query, "_id": document_id(SITE, aid)}, projection)
                 if doc is not None:
                     yield doc
             return

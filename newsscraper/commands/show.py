@@ -14,7 +14,7 @@ from newsscraper.consumers.database import (
     stamp,
 )
 from newsscraper.consumers.layout import as_text
-from newsscraper.items import SITE
+from newsscraper.items import SITE, document_id
 
 NOT_FOUND = 1
 
@@ -37,7 +37,7 @@ def article_key(text: str) -> str:
     if not aid:
         raise argparse.ArgumentTypeError(
             f"not an article id or an article URL with -a<ID>: {text!r}")
-    return f"{SITE}:{aid}"
+    return document_id(SITE, aid)
 
 
 def run(args) -> int:

@@ -14,7 +14,7 @@ from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.store import acquire_store, release_store
 from newsscraper.extensions.removed import database_down
-from newsscraper.items import SITE
+from newsscraper.items import SITE, document_id
 from newsscraper.signals import slug_resolved
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class RelatedIds:
         for post in a.get("live_posts") or []:
             links += post.related
         if any(link.article_id is None for link in links):
-            self.pending.add(f"{SITE}:{a.get('article_id')}")
+            self.pending.add(document_id(SITE, a.get('article_id')))
 
     async def spider_closed(self, spider, reason: str) -> None:
         if not self.pending or not self.targets:

@@ -9,7 +9,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.store import acquire_store, release_store
-from newsscraper.items import SITE
+from newsscraper.items import SITE, document_id
 from newsscraper.signals import article_gone, month_listed
 from newsscraper.storage.mongo import ArticleStore, utcnow
 from newsscraper.storage.removals import listing_key, mark_gone
@@ -52,10 +52,10 @@ class RemovedArticles:
         return cls(crawler)
 
     def on_gone(self, article_id: int, status: int) -> None:
-        self.gone.add(f"{SITE}:{article_id}")
+        self.gone.add(document_id(SITE, article_id))
 
     def on_item(self, item) -> None:
-        self.served.add(f"{SITE}:{ItemAdapter(item).get('article_id')}")
+        self.served.add(document_id(SITE, ItemAdapter(item).get('article_id')))
 
     def on_month(self, month: str, urls: list[str]) -> None:
         from newsscraper.sites.moscowtimes import article_id_from_url
@@ -101,7 +101,7 @@ class RemovedArticles:
         keep: dict[str, list[int]] = {}
         for key, now_listed in sorted(self.listed.items()):
             was = set(before.get(key) or [])
-            missing = {f"{SITE}:{i}" for i in was - set(now_listed)} - self.served
+            missing = {document_id(SITE, i) for i in was - set(now_listed)} - self.served
             if len(missing) > max(self.month_limit, len(was) // 2):
                 self.stats.inc_value("removed/month_skipped")
                 logger.warning("%s lists %d of the %d articles it listed before: taken for a "

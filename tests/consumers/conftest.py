@@ -7,16 +7,12 @@ import asyncio
 from datetime import datetime, timezone
 
 import pytest
-from scrapy.exceptions import DropItem
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from newsscraper.cli import main
 from newsscraper.items import Article, Image, RelatedLink
-from newsscraper.pipelines.clean import CleanPipeline
-from newsscraper.pipelines.dedupe import DedupePipeline
-from newsscraper.pipelines.store import MongoStorePipeline
-from newsscraper.pipelines.validate import ValidatePipeline
+from tests.pipeline_helpers import run_items
 
 WWW = "https://www.themoscowtimes.com"
 
@@ -48,21 +44,7 @@ def store_items(mongo_uri, mongo_db_name, tmp_path):
             "NEWSSCRAPER_DATA_DIR": str(tmp_path), "MONGO_AUTOSTART": False,
             "STORE_RETRY_SECONDS": 5})
 
-        async def go() -> None:
-            stages = [build_from_crawler(c, crawler)
-                      for c in (CleanPipeline, ValidatePipeline, DedupePipeline)]
-            pipeline = build_from_crawler(MongoStorePipeline, crawler)
-            await pipeline.open_spider()
-            for item in items:
-                try:
-                    for stage in stages:
-                        item = stage.process_item(item)
-                except DropItem:
-                    continue
-                await pipeline.process_item(item)
-            await pipeline.close_spider()
-        asyncio.run(go())
-        return crawler.stats.get_stats()
+        return asyncio.run(run_items(crawler, build_from_crawler, items))
     return store
 
 

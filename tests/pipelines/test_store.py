@@ -11,29 +11,11 @@ import time
 
 import pytest
 from pymongo import MongoClient
-from scrapy.exceptions import DropItem
 
-from newsscraper.pipelines.clean import CleanPipeline
 from newsscraper.pipelines.dedupe import DedupePipeline
 from newsscraper.pipelines.store import MongoStorePipeline
-from newsscraper.pipelines.validate import ValidatePipeline
 from newsscraper.storage.uri import client_options
-
-
-async def run_items(crawler, build, items):
-    """Items through clean -> validate -> dedupe -> store, as one crawl would."""
-    stages = [build(c, crawler) for c in (CleanPipeline, ValidatePipeline, DedupePipeline)]
-    store = build(MongoStorePipeline, crawler)
-    await store.open_spider()
-    for item in items:
-        try:
-            for stage in stages:
-                item = stage.process_item(item)
-        except DropItem:
-            continue
-        await store.process_item(item)
-    await store.close_spider()
-    return crawler.stats.get_stats()
+from tests.pipeline_helpers import run_items
 
 
 async def test_new_then_unchanged_then_edited(crawler_for, build, make_article, mongo_db):
