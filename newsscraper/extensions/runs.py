@@ -105,6 +105,8 @@ class RunRecorder:
         stats = self.crawler.stats
         stats.set_value("run/id", self.run_id)
         lease = await self._take_lease(spider.name)
+        if lease.holds:  # a run starts when it holds the lease: runs never overlap in time
+            self.started = _now()
         self.opening = {"_id": self.run_id, "run_id": self.shared_run, "spider": spider.name,
                         "started_at": self.started,
                         "status": "running" if lease.holds else "skipped",

@@ -111,10 +111,9 @@ def test_workers_store_exactly_the_truth_with_the_requests_of_one(
                                  count), tmp_path)
     assert_store_equals_truth(mongo_db, model, server)
     assert sum(s.get("scaleout/seeder", 0) for s in first) == 1  # one worker seeded
-    # all workers of one run (how the queue is shared out is the scheduler's: on a replica
-    # this fast, a worker that starts late can find nothing left to take)
-    runs = {s.get("scaleout/run") for s in first}
-    assert len(runs) == 1 and None not in runs, first
+    # (how the queue is shared out is the scheduler's: on a replica this fast, a worker
+    # that starts late can find nothing left to take, so "every worker fetched" is no rule)
+    assert all("scaleout/seeder" in s for s in first), first  # each a worker of the run
     assert requests(first) <= 1.1 * one_worker, (requests(first), one_worker)
     if count != 2:
         return
