@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsscraper import __version__
 from newsscraper.sites.moscowtimes.site import REAL_STATIC, REAL_WWW
 
 MODES = ("incremental", "full")
@@ -124,3 +125,10 @@ class CrawlArguments:
         if self.sections:
             out["sections"] = ",".join(sorted(self.sections))
         return out
+
+
+def user_agent(contact: str | None) -> str:
+    """The bot's User-Agent, naming the operator's contact (``NEWSSCRAPER_CONTACT``)."""
+    contact = (contact or "").strip()
+    return f"newsscraper/{__version__} (news archive crawler" + \
+        (f"; +{contact})" if contact else ")")

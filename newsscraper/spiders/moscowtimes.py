@@ -27,7 +27,6 @@ from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from newsscraper import __version__
 from newsscraper.crawl.ledger import DEFAULTS, CrawlLedger
 from newsscraper.crawl.months import month_of_sitemap
 from newsscraper.crawl.scaleout import ScaleOut
@@ -43,7 +42,7 @@ from newsscraper.sites.moscowtimes import (
     parse_listing_page,
     parse_rss,
 )
-from newsscraper.spiders.arguments import REAL_WWW, ArgumentError, CrawlArguments
+from newsscraper.spiders.arguments import REAL_WWW, ArgumentError, CrawlArguments, user_agent
 from newsscraper.spiders.articles import REDIRECTS, ArticleCallbacks
 from newsscraper.spiders.discovery import next_listing_page, read_sitemap, url_day
 from newsscraper.spiders.failures import GONE, count_failure, http_status
@@ -244,7 +243,9 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
             (loc for loc, _ in entries), "sitemap", response.url, refresh=refresh, month=month)]
         if month is not None:  # read to the end: every article it lists is owed or stored
             await self.ledger.month_read(month)
-            self.report_month_listing(month, [loc for loc, _ in entries])
+            # stored articles it listed when last read and no longer lists get gone_at
+            self.crawler.signals.send_catch_log(month_listed, month=month,
+                                                urls=[loc for loc, _ in entries])
         for r in requests:
             yield r
 
@@ -280,17 +281,6 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
             yield self.req(self.origins.rewrite(url), self.parse_listing,
                            cb_kwargs={"section": section, "previous": ids, **kwargs})
 
-    # -- hooks for the RemovedArticles extension (gone_at) ------------------------------
-    def report_removed(self, article_id: int, status: int) -> None:
-        """An article answered 404 or 410: stored, it gets ``gone_at`` at close."""
-        self.crawler.signals.send_catch_log(article_gone, article_id=article_id,
-                                            status=status)
-
-    def report_month_listing(self, month: str, urls: list[str]) -> None:
-        """A monthly sitemap was read: stored articles it listed when last read and no
-        longer lists get ``gone_at`` at close."""
-        self.crawler.signals.send_catch_log(month_listed, month=month, urls=urls)
-
     async def on_error(self, failure):
         """Counted and logged, never raised. An article gone for good is owed no more;
         any other failure leaves it owed, so its month is read again next run."""
@@ -300,14 +290,10 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
         if status in GONE:
             await self.ledger.done(meta.get("article_id"))
             if meta.get("article_id") is not None:
-                self.report_removed(meta["article_id"], status)
+                # a stored article gets gone_at at close (RemovedArticles)
+                self.crawler.signals.send_catch_log(article_gone,
+                                                    article_id=meta["article_id"], status=status)
         if meta.get("first_page"):
             news = await self.ledger.first_page(meta["first_page"], caught_up=False)
             if news:
                 yield self.req(news, self.parse_sitemap, cb_kwargs={"news": True})
-
-
-def user_agent(contact: str | None) -> str:
-    contact = (contact or "").strip()
-    return f"newsscraper/{__version__} (news archive crawler" + \
-        (f"; +{contact})" if contact else ")")
