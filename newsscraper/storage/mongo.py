@@ -207,7 +207,7 @@ class ArticleStore:
         due = [k for k in same
                if not _within(current[k].get("last_seen_at"), now, self.seen_resolution)]
         if due:
-            await _updates(self.articles, [
+            await updates(self.articles, [
                 UpdateOne({"_id": k}, {"$set": {"last_seen_at": now,
                                                 "schema_version": SCHEMA_VERSION}})
                 for k in due])
@@ -304,7 +304,7 @@ class ArticleStore:
             new.update(first_seen_at=old.get("first_seen_at", now), last_seen_at=now,
                        changed_at=now, version=int(old.get("version", 1)) + 1)
             ops.append(ReplaceOne({"_id": new["_id"]}, new))
-        await _updates(self.articles, ops)
+        await updates(self.articles, ops)
         result.updated += len(pairs)
         result.ids["updated"].extend(new["_id"] for _, new in pairs)
 
@@ -325,7 +325,7 @@ class ArticleStore:
                 continue
             raise WriteConflict(f"revision {k} is being written by another writer")
         if stale:
-            await _updates(self.versions, [ReplaceOne({"_id": k}, ours[k]) for k in stale])
+            await updates(self.versions, [ReplaceOne({"_id": k}, ours[k]) for k in stale])
 
     async def _mark_duplicates(self, docs: dict[str, dict], result: FlushResult) -> None:
         """Same body under another id (this run or an earlier one) -> ``duplicate_of``.
@@ -364,7 +364,7 @@ class ArticleStore:
         # a bulk write lacks nModified, which pymongo needs (KeyError)
         if values:
             async with self.writing():
-                await _updates(self.state,
+                await updates(self.state,
                                [UpdateOne({"_id": k}, {"$set": {"value": v}}, upsert=True)
                                 for k, v in values.items()])
 
@@ -426,7 +426,7 @@ def _within(then: datetime | None, now: datetime, span: timedelta) -> bool:
     return now - then < span
 
 
-async def _updates(collection, ops: list) -> None:
+async def updates(collection, ops: list) -> None:
     """Update statements sent ``UPDATE_STATEMENTS`` per command. FerretDB v1.24 keeps
     each statement's query open until its whole ``update`` command ends
     (``defer closer.Close()`` inside the loop of ``handler/msg_update.go``), one SQLite

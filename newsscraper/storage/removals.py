@@ -10,12 +10,11 @@ from datetime import datetime
 
 from pymongo import UpdateOne
 
-from newsscraper.storage.mongo import ArticleStore
+from newsscraper.storage.mongo import ArticleStore, updates
 
-# {_id: X} lookups in flight at once, and update statements per command (FerretDB holds a
-# connection per statement until its command ends)
+# {_id: X} lookups in flight at once (updates go through mongo.updates, which bounds the
+# statements per command)
 LOOKUPS = 8
-STATEMENTS = 20
 
 
 async def mark_gone(store: ArticleStore, keys: list[str], now: datetime) -> list[str]:
@@ -44,8 +43,7 @@ async def mark_gone(store: ArticleStore, keys: list[str], now: datetime) -> list
 async def _set(store: ArticleStore, marked: list[str], now: datetime) -> None:
     ops = [UpdateOne({"_id": k}, {"$set": {"gone_at": now, "changed_at": now}})
            for k in marked]
-    for i in range(0, len(ops), STATEMENTS):
-        await store.articles.bulk_write(ops[i:i + STATEMENTS], ordered=False)
+    await updates(store.articles, ops)
 
 
 def listing_key(month: str) -> str:

@@ -18,6 +18,7 @@ from pymongo import MongoClient
 
 from newsscraper.replica import ReplicaServer, generate_site
 from newsscraper.storage.local import free_port
+from tests.consumers.test_changes_feed import poll
 from tests.consumers.test_schema import validator
 from tests.crawl_helpers import ROOT, run_crawl
 
@@ -54,17 +55,6 @@ def newsscraper(uri: str, database: str, *args: str) -> subprocess.CompletedProc
     return subprocess.run([sys.executable, "-m", "newsscraper.cli", *args,
                            "--database", database], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
-
-
-def poll(db, last: datetime) -> tuple[list[str], datetime]:
-    """The consumer's query from the README: ids changed since ``last``, new bookmark."""
-    seen, newest = [], last
-    for doc in db.articles.find({"changed_at": {"$gt": last}},
-                                {"_id": 1, "changed_at": 1}).sort(
-            [("changed_at", 1), ("_id", 1)]):
-        seen.append(doc["_id"])
-        newest = max(newest, doc["changed_at"])
-    return seen, newest
 
 
 def gone(db) -> dict[int, datetime]:
