@@ -62,6 +62,9 @@ MONGO_AUTOSTART = True  # start the local FerretDB when MONGO_URI is unset
 MONGO_TIMEOUT_MS = 5000  # connect and server selection
 # the longest wait for one reply: past it a write is retried, then spilled (status 3)
 MONGO_OPERATION_TIMEOUT_MS = 60000
+# the level of the driver's own logs: its DEBUG records (one per command) cost CPU even
+# when LOG_LEVEL drops them
+MONGO_LOG_LEVEL = "INFO"
 STORE_BATCH_SIZE = 200
 STORE_BATCH_SECONDS = 5.0
 STORE_RETRY_SECONDS = 60.0  # then spill to NEWSSCRAPER_DATA_DIR/spill and fail the run

@@ -29,6 +29,10 @@ def clean_text(value: str | None) -> str | None:
     text is what the page shows (an article about HTML, a title quoting markup)."""
     if value is None:
         return None
+    if value.isprintable() and "  " not in value and unicodedata.is_normalized("NFC", value):
+        # the usual text: no control, zero-width (format) or non-ASCII space character
+        # (none is printable), no run of spaces, composed: only its ends can change
+        return value.strip() or None
     value = unicodedata.normalize("NFC", value).translate(_ZERO_WIDTH)
     value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     value = _SPACES.sub(" ", value.replace("\n", " ")).strip()

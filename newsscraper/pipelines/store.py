@@ -9,9 +9,16 @@ from pathlib import Path
 from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.store import acquire_store, release_store
+from newsscraper.extensions.outcome import BadSetting
 from newsscraper.items import to_document, to_jsonable
 from newsscraper.storage.local import DatabaseError, LocalDatabase
-from newsscraper.storage.mongo import ArticleStore, FlushResult, retrying, utcnow
+from newsscraper.storage.mongo import (
+    ArticleStore,
+    FlushResult,
+    bound_driver_logs,
+    retrying,
+    utcnow,
+)
 from newsscraper.storage.spill import SpillFile, describe
 from newsscraper.storage.uri import (
     data_dir,
@@ -42,7 +49,8 @@ class MongoStorePipeline:
     Settings: ``STORE_BATCH_SIZE`` (200), ``STORE_BATCH_SECONDS`` (5),
     ``STORE_RETRY_SECONDS`` (60), ``NEWSSCRAPER_DATA_DIR``, ``MONGO_URI`` (else the
     environment, else the local FerretDB, started when ``MONGO_AUTOSTART``),
-    ``MONGO_DATABASE``, ``MONGO_*_COLLECTION``, ``STORE_ENABLED``.
+    ``MONGO_DATABASE``, ``MONGO_*_COLLECTION``, ``STORE_ENABLED``, ``MONGO_LOG_LEVEL``
+    (INFO: the driver's own logger tree).
     A revision that looks like a parse that lost content (``hold_reason`` in
     ``storage/mongo.py``) is kept aside in ``article_versions`` with ``held: true``,
     logged with its URL and counted as ``store/revision_held``; the stored one stays.
@@ -62,6 +70,10 @@ class MongoStorePipeline:
         self.batch_size = s.getint("STORE_BATCH_SIZE", 200)
         self.batch_seconds = s.getfloat("STORE_BATCH_SECONDS", 5.0)
         self.retry_seconds = s.getfloat("STORE_RETRY_SECONDS", 60.0)
+        try:
+            bound_driver_logs(s.get("MONGO_LOG_LEVEL", "INFO"))
+        except ValueError as exc:
+            raise BadSetting(f"setting MONGO_LOG_LEVEL: {exc}") from None
         self.spill = SpillFile(Path(data_dir(s)) / "spill", spill_target(s))
         self.store: ArticleStore | None = None
         self.buffer: list[dict] = []

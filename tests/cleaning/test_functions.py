@@ -27,6 +27,7 @@ from newsscraper.cleaning import (
     ("bell\x07 and\x00 nul", "bell and nul"),
     ("non\u00a0breaking", "non breaking"),
     ("Cafe\u0301", "Café"),  # NFC
+    (" one space at each end ", "one space at each end"),  # printable: only the ends
     ("Ксения Ларина", "Ксения Ларина"),
     ("line\nbreak", "line break"),
     ("   ", None),

@@ -96,6 +96,37 @@ async def test_password_never_logged(crawler_for, build, caplog, mongo_uri):
     assert "s3cr3t" not in caplog.text and "reader:***@" in caplog.text
 
 
+async def test_driver_debug_records_are_not_built_while_storing(crawler_for, build, make_article,
+                                                               mongo_db):
+    """pymongo formats a record per command when DEBUG is enabled for its loggers, and
+    Scrapy's root logger enables everything: the store bounds the driver's tree."""
+    import logging
+
+    built: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            built.append(record)
+
+    root, keep = logging.getLogger(), Keep(logging.DEBUG)
+    old_level = root.level
+    root.setLevel(logging.NOTSET)  # as Scrapy leaves it
+    root.addHandler(keep)
+    logging.getLogger("pymongo").setLevel(logging.NOTSET)
+    try:
+        crawler = crawler_for()
+        await run_items(crawler, build, [make_article(article_id=41)])
+    finally:
+        root.removeHandler(keep)
+        root.setLevel(old_level)
+    assert mongo_db.articles.count_documents({"_id": "moscowtimes:41"}) == 1
+    # the store's async client runs in this thread; the sync client of the mongo_db
+    # fixture has monitor threads of its own that may log before the store bounds it
+    ours = [r.getMessage()[:200] for r in built
+            if r.name.startswith("pymongo") and r.thread == threading.get_ident()]
+    assert not ours
+
+
 # the unraisable ResourceWarning above comes from pymongo's monitor thread, not our code
 monitor_leak = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
