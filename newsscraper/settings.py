@@ -103,10 +103,15 @@ MONITOR_RECENT_DAYS = 31  # a full pass since this recently stores >= 1 article
 MONITOR_NOTIFY: list[str] = []
 
 EXTENSIONS = {
+    "newsscraper.extensions.collector.CollectorTuning": 10,
     "newsscraper.extensions.monitors.ArticleCoverage": 400,
     "newsscraper.extensions.runs.RunRecorder": 500,
     "newsscraper.extensions.removed.RemovedArticles": 510,
     "newsscraper.extensions.related.RelatedIds": 520,
 }
+# the cyclic garbage collector for a crawl (newsscraper/extensions/collector.py): the
+# start-up heap frozen, the first threshold raised; CPython's default is (700, 10, 10)
+GC_TUNING_ENABLED = True
+GC_THRESHOLDS = [20000, 10, 10]
 # our `crawl` exits non-zero when a run fails (e.g. the database stayed down)
 COMMANDS_MODULE = "newsscraper.scrapy_commands"

@@ -58,7 +58,8 @@ def test_bad_argument_is_one_line_and_exit_2_with_a_rejected_record(
 
 @pytest.mark.parametrize("setting", ["STORE_BATCH_SIZE=abc", "NEWSSCRAPER_LEASE_SECONDS=abc",
                                      "NEWSSCRAPER_LEASE_SECONDS=0", "MONITOR_NOTIFY=pager",
-                                     "NEWSSCRAPER_PROFILE=bogus", "MONGO_LOG_LEVEL=chatty"])
+                                     "NEWSSCRAPER_PROFILE=bogus", "MONGO_LOG_LEVEL=chatty",
+                                     "GC_THRESHOLDS=1,2"])
 def test_bad_setting_is_one_line_and_exit_2(setting, mongo_uri, mongo_db_name):
     proc = scrapy_crawl(mongo_uri, mongo_db_name, "-s", setting)
     assert proc.returncode == 2, proc.stderr[-2000:]
