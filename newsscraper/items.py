@@ -10,6 +10,7 @@ Datetimes are timezone-aware; in JSON they are UTC with a ``Z`` suffix
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -168,30 +169,58 @@ def to_jsonable(value: Any) -> Any:
     Datetimes become ISO 8601 in UTC with a ``Z`` suffix, the form consumers and the
     replica's truth records use.
     """
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r} cannot be serialised")
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, dict):
-        return {k: to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    return value
+    return _plain(value, _iso_z)
 
 
 def to_document(value: Any) -> Any:
     """Like :func:`to_jsonable`, but datetimes stay datetimes (in UTC): the form MongoDB
     stores (BSON dates), without a round trip through strings."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_document(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return _plain(value, _utc)
+
+
+def _iso_z(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r} cannot be serialised")
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r} cannot be stored")
+    return value.astimezone(timezone.utc)
+
+
+_LEAVES = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any, moment: Callable[[datetime], Any]) -> Any:
+    """The one walk behind :func:`to_jsonable` and :func:`to_document`: dataclasses
+    become dicts (fields in order), tuples lists, datetimes ``moment(value)``."""
+    kind = type(value)
+    if kind in _LEAVES:  # most of an article: its texts, first
+        return value
+    if kind is list or kind is tuple:
+        return [_plain(v, moment) for v in value]
+    if kind is dict:
+        return {k: _plain(v, moment) for k, v in value.items()}
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r} cannot be stored")
-        return value.astimezone(timezone.utc)
-    if isinstance(value, list):
-        return [to_document(v) for v in value]
+        return moment(value)
+    names = _field_names(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name), moment) for name in names}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, moment) for v in value]
     if isinstance(value, dict):
-        return {k: to_document(v) for k, v in value.items()}
+        return {k: _plain(v, moment) for k, v in value.items()}
     return value
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names, in order; ``None`` for any other type."""
+    if kind not in _FIELD_NAMES:
+        _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind)) \
+            if dataclasses.is_dataclass(kind) else None
+    return _FIELD_NAMES[kind]

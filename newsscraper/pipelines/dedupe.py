@@ -1,20 +1,16 @@
-"""DedupePipeline: one article once per run; exact and near duplicates marked."""
+"""DedupePipeline: content and body hashes, and near duplicates marked."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 import zlib
 
 from datasketch import MinHash, MinHashLSH
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
 
 from newsscraper.items import document_id, to_jsonable
-
-logger = logging.getLogger(__name__)
 
 # what a reader sees; never crawl provenance or render artefacts (related URLs carry the
 # render date on the real site, so only their titles count; the "Read more" cluster is
@@ -35,24 +31,29 @@ def content_hash(item) -> str:
 
 
 def body_hash(body: str) -> str:
-    return hashlib.sha256(" ".join(body.split()).casefold().encode()).hexdigest()
+    return _body_hash(body.casefold())
+
+
+def _body_hash(folded: str) -> str:
+    return hashlib.sha256(" ".join(folded.split()).encode()).hexdigest()
 
 
 class DedupePipeline:
-    """Within a run, an article reached through several links passes once (the rest
-    are dropped as ``dedupe/dropped_same_id``). Sets ``content_hash`` and ``body_hash``;
-    marks ``duplicate_of`` when the same body was seen under another id in this run, and
-    ``near_duplicate_of`` when MinHash LSH finds a body above ``DEDUPE_NEAR_THRESHOLD``
-    Jaccard similarity. Duplicates are flagged, never dropped. Across runs the store
-    compares content hashes and body hashes it keeps in MongoDB.
+    """Sets ``content_hash`` and ``body_hash``, and ``near_duplicate_of`` when MinHash
+    LSH finds a body of this run above ``DEDUPE_NEAR_THRESHOLD`` Jaccard similarity
+    (flagged, never dropped).
+
+    Each of the other duplicate checks has one home: an article id is read once per run
+    by the crawl ledger (``spider/duplicate_canonical`` counts the second URL of one
+    article), and the same body under another id, in this run or an earlier one, is
+    found by the store from the body hashes it keeps (``duplicate_of``).
 
     Settings: ``DEDUPE_NEAR_THRESHOLD`` (0.9), ``DEDUPE_NUM_PERM`` (64).
+    Stats: ``dedupe/near_duplicate``.
     """
 
     def __init__(self, stats, threshold: float = 0.9, num_perm: int = 64) -> None:
         self.stats = stats
-        self.seen_ids: set[int] = set()
-        self.bodies: dict[str, str] = {}
         self.num_perm = num_perm
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         # drawn once: datasketch would draw the same permutations again for every sketch
@@ -66,34 +67,25 @@ class DedupePipeline:
 
     def process_item(self, item):
         a = ItemAdapter(item)
-        aid = a["article_id"]
-        if aid in self.seen_ids:
-            self.stats.inc_value("dedupe/dropped_same_id")
-            raise DropItem(f"article {aid} already seen in this run")
-        self.seen_ids.add(aid)
         a["content_hash"] = content_hash(item)
-        a["body_hash"] = bh = body_hash(a["body"])
-        me = document_id(a.get("site") or "moscowtimes", aid)
-        if bh in self.bodies:
-            a["duplicate_of"] = self.bodies[bh]
-            self.stats.inc_value("dedupe/duplicate_body")
-            logger.info("article %s has the same body as %s", me, self.bodies[bh])
-            return item
-        self.bodies[bh] = me
-        mh = self._minhash(a["body"])
-        near = self.lsh.query(mh)
+        folded = a["body"].casefold()
+        a["body_hash"] = _body_hash(folded)
+        me = document_id(a.get("site") or "moscowtimes", a["article_id"])
+        mh = self._minhash(folded)
+        near = sorted(k for k in self.lsh.query(mh) if k != me)
         if near:
-            a["near_duplicate_of"] = sorted(near)[0]
+            a["near_duplicate_of"] = near[0]
             self.stats.inc_value("dedupe/near_duplicate")
-        self.lsh.insert(me, mh)
+        if me not in self.lsh:  # a second copy of one id: the store takes it as the same
+            self.lsh.insert(me, mh)
         return item
 
-    def _minhash(self, body: str) -> MinHash:
+    def _minhash(self, folded: str) -> MinHash:
         # crc32 (C) instead of the default per-shingle SHA-1: datasketch mixes the 32-bit
         # value before permuting, and sketches only meet other sketches of this run
         mh = MinHash(num_perm=self.num_perm, seed=1, hashfunc=zlib.crc32,
                      permutations=self.permutations, scheme="affine32")
-        words = _WORD.findall(body.casefold())
+        words = _WORD.findall(folded)
         shingles = {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
         mh.update_batch([s.encode() for s in shingles])
         return mh
