@@ -1,4 +1,4 @@
-"""Article pages: read them, follow their related links, fetch a live blog's posts."""
+"""Article pages: read them (a live blog with its posts), follow their related links."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from newsscraper.items import Article
 from newsscraper.signals import slug_resolved
@@ -66,20 +68,14 @@ class ArticleCallbacks:
             return  # two URLs, one canonical article (ids are known after the response)
         article.discovered_via = via
         article.discovered_from = source
+        if article.type == "live":  # before anything is followed: its posts link on too
+            await self.read_live_posts(article, parsed.live_posts_url)
         links = [r.url for r in article.related]
+        links += [r.url for post in article.live_posts for r in post.related]
         stats.inc_value("spider/related_links", len(links))
         stats.inc_value("spider/read_more_links", len(article.read_more))
         async for r in self.follow(links + list(article.read_more), article.url, depth):
             yield r
-        if article.type == "live":
-            posts_url = parsed.live_posts_url  # from the same parse: the page is read once
-            if posts_url:
-                yield scrapy.Request(posts_url, callback=self.parse_live,
-                                     errback=self.live_failed, dont_filter=True,
-                                     cb_kwargs={"article": article, "depth": depth})
-                return
-            article.partial = True
-            article.parse_errors.append("no_live_posts_url")
         stats.inc_value(f"spider/articles/{article.type}")
         yield article
 
@@ -90,27 +86,45 @@ class ArticleCallbacks:
         async for r in self.article_requests(urls, "related", source, depth + 1):
             yield r
 
-    async def parse_live(self, response: Response, article: Article, depth: int):
+    async def read_live_posts(self, article: Article, posts_url: str | None) -> None:
+        """A live blog's posts (``/live/{id}/0``: all of them in one answer), fetched
+        inside the article's own callback, so the article leaves whole and nothing
+        half-built waits in a request. No URL, a fetch that failed after its retries or
+        an unreadable answer leave the article ``partial``, with the reason."""
+        if not posts_url:
+            article.partial = True
+            article.parse_errors.append("no_live_posts_url")
+            return
+        request = scrapy.Request(posts_url, dont_filter=True)
+        try:
+            response = await self.fetch(request)
+        except Exception as exc:  # timeouts, refused, offsite: each counted by its kind
+            failure = Failure(exc)
+            failure.request = request  # type: ignore[attr-defined]
+            self.live_posts_unavailable(article, failure)
+            return
+        if response.status >= 400:
+            failure = Failure(HttpError(response, f"HTTP {response.status}"))
+            failure.request = request  # type: ignore[attr-defined]
+            self.live_posts_unavailable(article, failure)
+            return
         try:
             article.live_posts = parse_live_posts(response.body, response.url)
         except ParseError as exc:
             article.partial = True
             article.parse_errors.append("live_posts_unreadable")
             logger.warning("live posts of %s unreadable: %s", article.url, exc)
-        links = [r.url for post in article.live_posts for r in post.related]
-        self.crawler.stats.inc_value("spider/related_links", len(links))
-        async for r in self.follow(links, article.url, depth):
-            yield r
-        self.crawler.stats.inc_value("spider/articles/live")
-        yield article
 
-    async def live_failed(self, failure):
-        article = failure.request.cb_kwargs["article"]
+    def live_posts_unavailable(self, article: Article, failure: Failure) -> None:
         article.partial = True
         article.parse_errors.append("live_posts_unavailable")
         count_failure(failure, self.crawler.stats)
-        self.crawler.stats.inc_value("spider/articles/live")
-        yield article
+
+    async def fetch(self, request: scrapy.Request) -> Response:
+        """``request`` downloaded now, through the downloader middlewares (robots,
+        offsite, retries, redirects) but not the scheduler: a part of the page being
+        read, not a page of its own."""
+        return await self.crawler.engine.download_async(request)
 
 
 def read_article(response: Response, stats) -> ParsedArticle | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from scrapy import Request
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
@@ -88,27 +88,68 @@ async def test_the_same_canonical_article_is_yielded_once(make_spider, site):
     assert spider.crawler.stats.get_value("spider/duplicate_canonical") == 1
 
 
-async def test_live_blog_gets_its_posts_before_it_is_yielded(make_spider, site, model):
-    live = next(a for a in model.articles if a.type == "live" and a.live_posts)
+def live_blog(model):
+    return next(a for a in model.articles if a.type == "live" and a.live_posts)
+
+
+async def test_live_blog_is_yielded_with_its_posts_fetched_in_its_own_callback(
+        make_spider, site, model):
+    live = live_blog(model)
     spider = make_spider()
+    fetched: list[Request] = []
+
+    async def fetch(request):
+        fetched.append(request)
+        return response_for(site, request.url, request)
+
+    spider.fetch = fetch  # the engine's download, here the replica's answer
     out = await drain(spider.parse_article(response_for(site, BASE + live.path), "rss", "f", 0))
-    assert items_of(out) == []
-    posts = out[-1]
-    assert posts.url == f"{BASE}/live/{live.id}/0" and posts.callback == spider.parse_live
-    done = await drain(spider.parse_live(response_for(site, posts.url, posts),
-                                         **posts.cb_kwargs))
-    [item] = items_of(done)
+    assert [r.url for r in fetched] == [f"{BASE}/live/{live.id}/0"]
+    [item] = items_of(out)
     assert len(item.live_posts) == len(live.live_posts) and not item.partial
     assert item.discovered_via == "rss"
-    # related links inside posts are followed like the body's (slug-only: resolved)
+    # related links inside posts are followed like the body's (slug-only: resolved);
+    # no request carries the article
     post_links = {r.url for p in item.live_posts for r in p.related}
     assert post_links
-    assert {r.url for r in requests_of(done)} == post_links - {r.url for r in item.related}
-    # posts that cannot be fetched: the article still comes, marked partial
-    failure = Failure(TimeoutError("took too long"))
-    failure.request = posts  # type: ignore[attr-defined]
-    [fallback] = await drain(spider.live_failed(failure))
-    assert fallback.partial and "live_posts_unavailable" in fallback.parse_errors
+    assert post_links - {r.url for r in item.related} <= {r.url for r in requests_of(out)}
+    assert not any(isinstance(v, Article) for r in requests_of(out) for v in r.cb_kwargs.values())
+
+
+@pytest.mark.parametrize(("answer", "counted"), [
+    (TimeoutError("took too long"), "spider/timeout"),
+    (DNSLookupError("no such host"), "spider/dns_error"),
+    (503, "spider/http_503"),
+])
+async def test_live_posts_that_cannot_be_fetched_leave_the_article_partial(
+        make_spider, site, model, answer, counted):
+    live = live_blog(model)
+    spider = make_spider()
+
+    async def fetch(request):
+        if isinstance(answer, Exception):
+            raise answer
+        return Response(request.url, status=answer, request=request)
+
+    spider.fetch = fetch
+    out = await drain(spider.parse_article(response_for(site, BASE + live.path), "rss", "f", 0))
+    [item] = items_of(out)
+    assert item.partial and "live_posts_unavailable" in item.parse_errors
+    assert item.live_posts == []
+    assert spider.crawler.stats.get_value(counted) == 1
+
+
+async def test_unreadable_live_posts_leave_the_article_partial(make_spider, site, model):
+    live = live_blog(model)
+    spider = make_spider()
+
+    async def fetch(request):
+        return TextResponse(request.url, body=b"<html>maintenance</html>", request=request)
+
+    spider.fetch = fetch
+    out = await drain(spider.parse_article(response_for(site, BASE + live.path), "rss", "f", 0))
+    [item] = items_of(out)
+    assert item.partial and "live_posts_unreadable" in item.parse_errors
 
 
 @pytest.mark.parametrize("path", ["/all/85152", "/2024/05/17/putin-a85152/pdf", "/news"])
