@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,9 +17,6 @@ from newsscraper.items import SITE, document_id
 from newsscraper.signals import slug_resolved
 
 logger = logging.getLogger(__name__)
-
-STATEMENTS = 20  # update statements per command (FerretDB: one connection each)
-
 
 def slug_of(url: str) -> str:
     return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
@@ -78,18 +74,14 @@ class RelatedIds:
         store = acquire_store(self.crawler)
         try:
             ops, links = [], 0
-            for key in sorted(self.pending):
-                doc = await store.articles.find_one({"_id": key}, {"related": 1,
-                                                                   "live_posts": 1})
-                fields, filled = self.filled(doc or {})
+            docs = await store.articles_by_id(sorted(self.pending),
+                                              {"related": 1, "live_posts": 1})
+            for key in sorted(docs):
+                fields, filled = self.filled(docs[key])
                 if filled:
                     ops.append(UpdateOne({"_id": key}, {"$set": fields}))
                     links += filled
-            writing = getattr(store, "writing", None)
-            lock = writing() if writing is not None else contextlib.nullcontext()
-            async with lock:
-                for i in range(0, len(ops), STATEMENTS):
-                    await store.articles.bulk_write(ops[i:i + STATEMENTS], ordered=False)
+            await store.update_articles(ops)
         except Exception as exc:
             stats.inc_value("related_ids/errors")
             logger.warning("could not add related article ids (%s)", type(exc).__name__)

@@ -251,6 +251,17 @@ class ArticleStore:
         result.held += len(reasons)
         result.ids.setdefault("held", []).extend(reasons)
 
+    async def articles_by_id(self, ids: list[str],
+                             projection: dict[str, int] | None = None) -> dict[str, dict]:
+        """Stored articles by ``_id`` (the missing ones left out), a few reads at a time."""
+        return await self._get_many(self.articles, ids, projection)
+
+    async def update_articles(self, ops: list) -> None:
+        """Update statements on ``articles`` (by ``_id``) as this database's one writer
+        (:meth:`writing`), a bounded number per command (:func:`updates`)."""
+        async with self.writing():
+            await updates(self.articles, ops)
+
     async def _get_many(self, collection, ids: list[str],
                         projection: dict[str, int] | None = None) -> dict[str, dict]:
         """Documents by ``_id``, one ``{_id: X}`` lookup each (a few at a time): FerretDB

@@ -4,17 +4,11 @@ an article served again is stored as a new revision without ``gone_at``
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from datetime import datetime
 
 from pymongo import UpdateOne
 
-from newsscraper.storage.mongo import ArticleStore, updates
-
-# {_id: X} lookups in flight at once (updates go through mongo.updates, which bounds the
-# statements per command)
-LOOKUPS = 8
+from newsscraper.storage.mongo import ArticleStore
 
 
 async def mark_gone(store: ArticleStore, keys: list[str], now: datetime) -> list[str]:
@@ -23,27 +17,11 @@ async def mark_gone(store: ArticleStore, keys: list[str], now: datetime) -> list
     read and write is by ``_id`` alone, the one filter FerretDB serves from an index."""
     if not keys:
         return []
-    limit = asyncio.Semaphore(LOOKUPS)
-
-    async def live(key: str) -> str | None:
-        async with limit:
-            doc = await store.articles.find_one({"_id": key}, {"_id": 1, "gone_at": 1})
-        return key if doc is not None and doc.get("gone_at") is None else None
-
-    marked = [k for k in await asyncio.gather(*map(live, sorted(set(keys)))) if k]
-    # one writer per database where the store has a lock for it (FerretDB hangs under
-    # concurrent writers)
-    writing = getattr(store, "writing", None)
-    lock = writing() if writing is not None else contextlib.nullcontext()
-    async with lock:
-        await _set(store, marked, now)
+    found = await store.articles_by_id(sorted(set(keys)), {"_id": 1, "gone_at": 1})
+    marked = [k for k, doc in sorted(found.items()) if doc.get("gone_at") is None]
+    await store.update_articles([
+        UpdateOne({"_id": k}, {"$set": {"gone_at": now, "changed_at": now}}) for k in marked])
     return marked
-
-
-async def _set(store: ArticleStore, marked: list[str], now: datetime) -> None:
-    ops = [UpdateOne({"_id": k}, {"$set": {"gone_at": now, "changed_at": now}})
-           for k in marked]
-    await updates(store.articles, ops)
 
 
 def listing_key(month: str) -> str:
