@@ -7,6 +7,7 @@ import json
 import re
 import zlib
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 from itemadapter import ItemAdapter
 
@@ -18,6 +19,9 @@ from newsscraper.items import document_id, to_jsonable
 CONTENT_FIELDS = ("title", "subtitle", "lead", "authors", "section", "tags", "type", "body",
                   "image", "published_at", "modified_at")
 _WORD = re.compile(r"\w+", re.UNICODE)
+# odd 32-bit multipliers that spread three word hashes over one shingle hash
+_MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77))
+_MASK32 = np.uint64(0xFFFFFFFF)
 
 
 def content_hash(item) -> str:
@@ -81,11 +85,14 @@ class DedupePipeline:
         return item
 
     def _minhash(self, folded: str) -> MinHash:
-        # crc32 (C) instead of the default per-shingle SHA-1: datasketch mixes the 32-bit
-        # value before permuting, and sketches only meet other sketches of this run
-        mh = MinHash(num_perm=self.num_perm, seed=1, hashfunc=zlib.crc32,
+        """The sketch of a body's word 3-shingles. Sketches only meet other sketches of
+        this run, so the shingle hash is ours: crc32 (C) of each word, three of them
+        mixed in numpy, instead of a Python-level hash of each joined shingle."""
+        mh = MinHash(num_perm=self.num_perm, seed=1, hashfunc=int,
                      permutations=self.permutations, scheme="affine32")
         words = _WORD.findall(folded)
-        shingles = {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
-        mh.update_batch([s.encode() for s in shingles])
+        hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), np.uint64, len(words))
+        if len(hashes) >= 3:
+            hashes = (hashes[:-2] * _MIX[0] + hashes[1:-1] * _MIX[1] + hashes[2:]) & _MASK32
+        mh.update_batch(np.unique(hashes).tolist())
         return mh
