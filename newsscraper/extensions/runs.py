@@ -277,6 +277,7 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
     return {
         "new": stats.get("mongo/new", 0), "updated": stats.get("mongo/updated", 0),
         "unchanged": stats.get("mongo/unchanged", 0),
+        "held": stats.get("store/revision_held", 0),
         "dropped": dropped, "dropped_same_id": stats.get("spider/duplicate_canonical", 0),
         "spilled": stats.get("mongo/spilled", 0),
         "errors": stats.get("log_count/ERROR", 0),

@@ -25,6 +25,8 @@ _MASK32 = np.uint64(0xFFFFFFFF)
 
 
 def content_hash(item) -> str:
+    """SHA-256 of what a reader sees of the article (:data:`CONTENT_FIELDS`, related
+    titles, live posts), in a stable JSON form: a change is a new revision."""
     a = ItemAdapter(item)
     data = {name: to_jsonable(a.get(name)) for name in CONTENT_FIELDS}
     data["related"] = [link.title for link in a.get("related") or []]
@@ -35,6 +37,8 @@ def content_hash(item) -> str:
 
 
 def body_hash(body: str) -> str:
+    """SHA-256 of the body alone, case-folded and whitespace-collapsed: the same text
+    under another id."""
     return _body_hash(body.casefold())
 
 

@@ -122,6 +122,8 @@ class MongoStorePipeline:
         return item
 
     async def flush(self) -> None:
+        """Write the buffered batch (retried until ``STORE_RETRY_SECONDS``, then
+        spilled and the run failed); one flush at a time."""
         async with self._lock:
             batch, self.buffer = self.buffer, []
             self.last_flush = asyncio.get_running_loop().time()

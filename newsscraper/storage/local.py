@@ -67,10 +67,13 @@ def _project_root() -> Path:
 
 
 def tools_dir() -> Path:
+    """Where built tools live (``NEWSSCRAPER_TOOLS_DIR``, else ``.tools`` in the
+    project)."""
     return Path(os.environ.get("NEWSSCRAPER_TOOLS_DIR", _project_root() / DEFAULT_TOOLS_DIR))
 
 
 def build_marker(binary: Path) -> Path:
+    """The file beside a built binary that names the build (version and patches)."""
     return binary.with_name(binary.name + ".build")
 
 
@@ -205,6 +208,7 @@ _CHILDREN: dict[int, subprocess.Popen] = {}
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 free right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -233,23 +237,28 @@ class LocalDatabase:
 
     @property
     def uri(self) -> str:
+        """The instance's ``mongodb://`` URI."""
         return f"mongodb://{self.host}:{self.port}/"
 
     @property
     def pid_file(self) -> Path:
+        """The file holding the running instance's pid."""
         return self.data_dir / "ferretdb.pid"
 
     @property
     def log_file(self) -> Path:
+        """FerretDB's own log."""
         return self.data_dir / "ferretdb.log"
 
     def pid(self) -> int | None:
+        """The pid the pid file names, if any."""
         try:
             return int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
 
     def running(self) -> bool:
+        """Whether the instance is alive and answers ping."""
         pid = self.pid()
         return pid is not None and _pid_alive(pid) and ping(self.uri)
 
@@ -304,6 +313,7 @@ class LocalDatabase:
         raise DatabaseError(f"FerretDB did not answer ping on {self.uri} within {timeout:.0f}s")
 
     def stop(self, timeout: float = 10.0) -> str:
+        """Stop the instance (TERM, then KILL after ``timeout``); a one-line status."""
         pid = self.pid()
         if pid is None:
             return "FerretDB is not running (no pid file)"
@@ -325,6 +335,7 @@ class LocalDatabase:
         return f"FerretDB stopped (pid {pid})"
 
     def status(self) -> tuple[bool, str]:
+        """Whether it runs and answers, with a one-line description."""
         pid = self.pid()
         if pid is None:
             return False, f"FerretDB not running (data dir {self.data_dir})"

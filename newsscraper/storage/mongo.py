@@ -61,6 +61,8 @@ TRANSIENT = (ConnectionFailure, WriteConflict)
 
 
 def utcnow() -> datetime:
+    """Now in UTC, to the second (BSON dates keep milliseconds; seconds compare
+    equal after a round trip)."""
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
@@ -81,6 +83,9 @@ def article_doc(item: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class FlushResult:
+    """What one or more batch writes did: counts by outcome, and the ``_id``s of the
+    new, updated (and held) articles."""
+
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -89,6 +94,7 @@ class FlushResult:
     ids: dict[str, list[str]] = field(default_factory=lambda: {"new": [], "updated": []})
 
     def add(self, other: FlushResult) -> None:
+        """Add ``other``'s counts and ids to these."""
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
@@ -130,6 +136,7 @@ class ArticleStore:
                    settings.getint("MONGO_OPERATION_TIMEOUT_MS", 60000))
 
     async def close(self) -> None:
+        """Close the client and its connection pool."""
         await self.client.close()
 
     async def ensure_indexes(self) -> None:
@@ -385,6 +392,7 @@ class ArticleStore:
         return {k: d.get("value") for k, d in found.items()}
 
     async def set_state(self, values: dict[str, Any]) -> None:
+        """Remember ``values`` by key in ``crawl_state`` (upserted, one writer)."""
         # UpdateOne+$set, not ReplaceOne: FerretDB's reply to an upserting ReplaceOne in
         # a bulk write lacks nModified, which pymongo needs (KeyError)
         if values:
@@ -410,10 +418,12 @@ class ArticleStore:
 
     # -- run records ----------------------------------------------------------------
     async def start_run(self, run: dict[str, Any]) -> None:
+        """Write a run's record as it starts (replacing one of the same run id)."""
         async with self.writing():
             await self.runs.replace_one({"_id": run["_id"]}, run, upsert=True)
 
     async def finish_run(self, run_id: str, fields: dict[str, Any]) -> None:
+        """Set the closing fields of a run's record (created if the start was lost)."""
         async with self.writing():
             await self.runs.update_one({"_id": run_id}, {"$set": fields}, upsert=True)
 

@@ -28,6 +28,7 @@ BSON_TYPES = {"integer": ["int", "long"], "number": ["double", "int", "long", "d
 
 @cache
 def article_schema() -> dict[str, Any]:
+    """The JSON Schema of a stored article (``schema/article.schema.json``)."""
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 

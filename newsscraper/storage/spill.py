@@ -16,6 +16,10 @@ from typing import Any
 
 
 class SpillFile:
+    """A JSON Lines file of the records a run could not write (articles, run
+    records), named after the time and process, its first line naming the database
+    and hosts they belong to (``target``)."""
+
     def __init__(self, directory: Path, target: dict[str, str] | None = None) -> None:
         self.directory = Path(directory)
         self.target = target
@@ -55,6 +59,7 @@ class SpillFile:
 
     @staticmethod
     def read(path: Path) -> list[dict[str, Any]]:
+        """The records of a spill file (its ``target`` line included)."""
         out = []
         with open(path, encoding="utf-8") as f:
             for line in f:

@@ -75,6 +75,8 @@ def client_options(settings: Any = None, timeout_ms: int | None = None,
 
 
 def uses_local_database(settings: Any = None) -> bool:
+    """Whether no ``MONGO_URI`` is given (settings, then environment): the embedded
+    FerretDB is the database."""
     value = settings.get("MONGO_URI") if settings is not None else None
     return not (value or os.environ.get("MONGO_URI"))
 

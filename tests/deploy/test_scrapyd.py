@@ -157,6 +157,8 @@ def test_deploy_schedule_restart_with_the_shipped_scripts(scrapyd, replica_serve
     log = (data / "logs" / "newsscraper" / "moscowtimes" / f"{job}.log").read_text()
     # -s NEWSSCRAPER_PROFILE=replica reached the crawl: its values are in force
     assert f"'CONCURRENT_REQUESTS_PER_DOMAIN': {REPLICA['CONCURRENT_REQUESTS_PER_DOMAIN']}," in log
+    # bounded like a cron run (NEWSSCRAPER_RUN_SECONDS, 1500 by default)
+    assert "'CLOSESPIDER_TIMEOUT': '1500'" in log
     new_in_root = {p.name for p in ROOT.iterdir()} - root_before
     # scrapyd-deploy builds the egg in build/ and newsscraper.egg-info/
     assert not new_in_root - {"build", "newsscraper.egg-info"}, new_in_root
@@ -179,6 +181,11 @@ def test_schedule_arguments_and_failures(scrapyd, tmp_path):
         [str(SCRIPTS / "schedule.sh")], cwd=ROOT, capture_output=True, text=True, timeout=60,
         env=dict(os.environ, SCRAPYD_URL=f"http://127.0.0.1:{free_port()}"))
     assert unreachable.returncode == 1 and "unreachable" in unreachable.stderr
+
+    unbounded = subprocess.run(
+        [str(SCRIPTS / "schedule.sh")], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env=dict(os.environ, NEWSSCRAPER_RUN_SECONDS="forever"))
+    assert unbounded.returncode == 2 and "NEWSSCRAPER_RUN_SECONDS" in unbounded.stderr
 
 
 def test_deploy_fails_when_scrapyd_cannot_load_the_egg(scrapyd, tmp_path):

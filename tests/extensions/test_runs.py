@@ -26,7 +26,8 @@ async def test_complete_record_of_a_finished_run(mongo_uri, mongo_db_name, mongo
     assert mongo_db.runs.find_one({"_id": runs.run_id})["status"] == "running"
     stats = runs.crawler.stats
     for key, value in (("mongo/new", 3), ("mongo/updated", 1), ("mongo/unchanged", 2),
-                       ("validate/dropped/missing_body", 1), ("downloader/request_count", 9)):
+                       ("validate/dropped/missing_body", 1), ("downloader/request_count", 9),
+                       ("store/revision_held", 4), ("spider/duplicate_canonical", 5)):
         stats.set_value(key, value)
     await runs.spider_closed(spider, "finished")
     record = mongo_db.runs.find_one({"_id": runs.run_id})
@@ -35,6 +36,7 @@ async def test_complete_record_of_a_finished_run(mongo_uri, mongo_db_name, mongo
     assert record["counts"]["new"] == 3 and record["counts"]["updated"] == 1
     assert record["counts"]["unchanged"] == 2 and record["counts"]["requests"] == 9
     assert record["counts"]["dropped"] == {"missing_body": 1}
+    assert record["counts"]["held"] == 4 and record["counts"]["dropped_same_id"] == 5
     assert record["ended_at"] >= record["started_at"] and record["duration_seconds"] >= 0
 
 
