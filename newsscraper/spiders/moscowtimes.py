@@ -207,6 +207,8 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
                 stats.inc_value("spider/not_article_url")
             else:
                 found.setdefault(aid, (url, url_day(url)))
+        # what each channel offers, whichever channel's request then claims the article
+        stats.inc_value(f"spider/offered/{via}", len(found))
         for aid, url in await self.ledger.select(found, month, refresh):
             stats.inc_value(f"spider/scheduled/{via}")
             yield self.req(url, self.parse_article, meta={"article_id": aid},

@@ -103,14 +103,18 @@ def test_full_then_unchanged_then_epoch2(mongo_server, mongo_db, mongo_db_name, 
             for url in record["read_more"]:
                 assert int(url.rsplit("-a", 1)[1]) in stored
         assert edges > 100
+        # every channel offered articles; which one's request claimed an article first
+        # is a race between them, so the stored provenance names some of them
+        stats1 = crawl_stats(first.stderr)
+        for via in ("listing", "rss", "sitemap", "related"):
+            assert stats1.get(f"spider/offered/{via}", 0) > 0, via
         channels = {d["discovered_via"] for d in mongo_db.articles.find({}, {"discovered_via": 1})}
-        assert channels == {"listing", "rss", "sitemap", "related"}
+        assert len(channels) >= 2 and channels <= {"listing", "rss", "sitemap", "related"}
         assert mongo_db.articles.count_documents({"discovered_from": None}) == 0
         for doc in mongo_db.articles.find({"discovered_via": "related"}).limit(20):
             source = mongo_db.articles.find_one({"url": doc["discovered_from"]})
             assert source is not None, doc["discovered_from"]
-        stats1 = crawl_stats(first.stderr)
-        assert stats1["spider/slug_resolved"] > 0 and stats1["spider/scheduled/related"] > 0
+        assert stats1["spider/slug_resolved"] > 0
 
         second = run_crawl(server, mongo_server, mongo_db_name, tmp_path)
         assert second.returncode == 0, second.stderr[-3000:]
