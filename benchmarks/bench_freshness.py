@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import shutil
 import statistics
 import subprocess
 import time
@@ -31,6 +30,7 @@ from pymongo import MongoClient
 
 from newsscraper.profiles import REPLICA, as_args
 from newsscraper.replica import ReplicaServer, generate_site
+from tests.deploy.layout import install
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,16 +38,6 @@ ROOT = Path(__file__).resolve().parents[1]
 def can_publish() -> bool:
     """Whether this replica can publish on a timer (``--publish-every``)."""
     return "publish_every" in inspect.signature(ReplicaServer).parameters
-
-
-def install(home: Path) -> Path:
-    """The project as the crontab expects it at /srv/newsscraper (its venv shared)."""
-    (home / "deploy").mkdir(parents=True)
-    shutil.copy(ROOT / "deploy" / "run-crawl.sh", home / "deploy" / "run-crawl.sh")
-    shutil.copy(ROOT / "scrapy.cfg", home / "scrapy.cfg")
-    (home / ".venv").symlink_to(ROOT / ".venv")
-    (home / "seeds").symlink_to(ROOT / "seeds")
-    return home
 
 
 @dataclass

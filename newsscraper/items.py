@@ -199,19 +199,15 @@ def _plain(value: Any, moment: Callable[[datetime], Any]) -> Any:
     kind = type(value)
     if kind in _LEAVES:  # most of an article: its texts, first
         return value
-    if kind is list or kind is tuple:
+    if isinstance(value, (list, tuple)):
         return [_plain(v, moment) for v in value]
-    if kind is dict:
+    if isinstance(value, dict):
         return {k: _plain(v, moment) for k, v in value.items()}
     if isinstance(value, datetime):
         return moment(value)
     names = _field_names(kind)
     if names is not None:
         return {name: _plain(getattr(value, name), moment) for name in names}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v, moment) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v, moment) for k, v in value.items()}
     return value
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any, NoReturn
 
 from pymongo import MongoClient
 from pymongo.database import Database
+
+from newsscraper.sites.moscowtimes.site import parse_iso
 
 BAD_ARGUMENTS = 2
 UNREACHABLE = 3
@@ -67,15 +69,11 @@ def fail(prog: str, exc: Exception) -> int:
 
 def parse_date(text: str) -> datetime:
     """``YYYY-MM-DD`` or an ISO 8601 time (UTC when no offset is given), for argparse."""
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            value = datetime.combine(date.fromisoformat(text), datetime.min.time())
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"not a date: {text!r} (YYYY-MM-DD or an ISO 8601 time)") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    value = parse_iso(text, timezone.utc)  # a date alone is its midnight
+    if value is None:
+        raise argparse.ArgumentTypeError(
+            f"not a date: {text!r} (YYYY-MM-DD or an ISO 8601 time)")
+    return value
 
 
 def stamp(value: Any) -> str:

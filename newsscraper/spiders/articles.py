@@ -99,14 +99,11 @@ class ArticleCallbacks:
         try:
             response = await self.fetch(request)
         except Exception as exc:  # timeouts, refused, offsite: each counted by its kind
-            failure = Failure(exc)
-            failure.request = request  # type: ignore[attr-defined]
-            self.live_posts_unavailable(article, failure)
+            self.live_posts_unavailable(article, request, exc)
             return
         if response.status >= 400:
-            failure = Failure(HttpError(response, f"HTTP {response.status}"))
-            failure.request = request  # type: ignore[attr-defined]
-            self.live_posts_unavailable(article, failure)
+            self.live_posts_unavailable(
+                article, request, HttpError(response, f"HTTP {response.status}"))
             return
         try:
             article.live_posts = parse_live_posts(response.body, response.url)
@@ -115,9 +112,12 @@ class ArticleCallbacks:
             article.parse_errors.append("live_posts_unreadable")
             logger.warning("live posts of %s unreadable: %s", article.url, exc)
 
-    def live_posts_unavailable(self, article: Article, failure: Failure) -> None:
+    def live_posts_unavailable(self, article: Article, request: scrapy.Request,
+                               error: Exception) -> None:
         article.partial = True
         article.parse_errors.append("live_posts_unavailable")
+        failure = Failure(error)
+        failure.request = request  # type: ignore[attr-defined]
         count_failure(failure, self.crawler.stats)
 
     async def fetch(self, request: scrapy.Request) -> Response:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -16,22 +15,12 @@ from pymongo import MongoClient
 
 from newsscraper.profiles import REPLICA, as_args
 from tests.crawl_helpers import ROOT
+from tests.deploy.layout import install
 
 pytestmark = pytest.mark.slow
 
 CRONTAB = ROOT / "deploy" / "cron" / "newsscraper.crontab"
 INSTALL = "/srv/newsscraper"
-
-
-def install(tmp_path: Path) -> Path:
-    """The project as the crontab expects it at /srv/newsscraper (its venv shared)."""
-    home = tmp_path / "newsscraper"
-    (home / "deploy").mkdir(parents=True)
-    shutil.copy(ROOT / "deploy" / "run-crawl.sh", home / "deploy" / "run-crawl.sh")
-    shutil.copy(ROOT / "scrapy.cfg", home / "scrapy.cfg")
-    (home / ".venv").symlink_to(ROOT / ".venv")
-    (home / "seeds").symlink_to(ROOT / "seeds")
-    return home
 
 
 def settings_for(site, mongo_uri: str, database: str) -> dict[str, str]:
@@ -78,7 +67,7 @@ def test_the_crontab_has_the_incremental_and_the_nightly_line():
 @pytest.mark.parametrize("with_env_file", [True, False], ids=["with .env", "without .env"])
 def test_crontab_lines_run_with_and_without_env_file(
         with_env_file, replica, mongo_uri, mongo_db_name, tmp_path):
-    home = install(tmp_path)
+    home = install(tmp_path / "newsscraper")
     values = settings_for(replica, mongo_uri, mongo_db_name)
     if with_env_file:
         write_env(home, values)
@@ -106,7 +95,7 @@ def tail_log(home: Path) -> str:
 
 
 def test_flock_skip_exits_75(tmp_path, mongo_uri):
-    home = install(tmp_path)
+    home = install(tmp_path / "newsscraper")
     (home / "var").mkdir()
     with open(home / "var" / "crawl.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a crawl in progress
@@ -119,7 +108,7 @@ def test_flock_skip_exits_75(tmp_path, mongo_uri):
 
 
 def test_old_logs_are_pruned_after_log_days(tmp_path, mongo_uri):
-    home = install(tmp_path)
+    home = install(tmp_path / "newsscraper")
     log_dir = home / "var" / "log"
     log_dir.mkdir(parents=True)
     old, recent = log_dir / "crawl-20200101T000000Z.log", log_dir / "crawl-20200102T000000Z.log"
@@ -136,7 +125,7 @@ def test_old_logs_are_pruned_after_log_days(tmp_path, mongo_uri):
 
 def test_a_crawl_over_its_time_bound_is_killed_and_counts_as_failed(
         replica, mongo_uri, mongo_db_name, tmp_path):
-    home = install(tmp_path)
+    home = install(tmp_path / "newsscraper")
     values = settings_for(replica, mongo_uri, mongo_db_name)
     proc = run_as_cron(f"cd {INSTALL} && deploy/run-crawl.sh", home,
                        {**values, "NEWSSCRAPER_RUN_SECONDS": "1", "NEWSSCRAPER_KILL_GRACE": "1"})
@@ -146,7 +135,7 @@ def test_a_crawl_over_its_time_bound_is_killed_and_counts_as_failed(
 
 def test_a_crawl_reaching_closespider_timeout_ends_with_monitors_failed(
         replica, mongo_uri, mongo_db_name, tmp_path):
-    home = install(tmp_path)
+    home = install(tmp_path / "newsscraper")
     values = settings_for(replica, mongo_uri, mongo_db_name)
     values["NEWSSCRAPER_CRAWL_ARGS"] += " -s DOWNLOAD_DELAY=0.5 -s CONCURRENT_REQUESTS=1"
     proc = run_as_cron(f"cd {INSTALL} && deploy/run-crawl.sh", home,
