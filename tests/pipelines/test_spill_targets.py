@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 
-from scrapy.settings import Settings
-
 from newsscraper.cli import main
 from newsscraper.items import to_jsonable
 from newsscraper.pipelines.dedupe import DedupePipeline
 from newsscraper.pipelines.store import MongoStorePipeline
 from newsscraper.storage.spill import SpillFile, target_of
 from newsscraper.storage.uri import data_dir, server_hosts
+from tests.settings_helpers import project_settings
 
 
 def spill_for(directory, uri: str, database: str, article) -> None:
@@ -72,18 +71,11 @@ def test_spill_list_shows_each_file_and_its_target(tmp_path, capsys, make_articl
 
 
 def test_data_dir_from_the_environment_is_honoured(monkeypatch):
-    def project(**cmdline) -> Settings:
-        s = Settings()
-        s.setmodule("newsscraper.settings", priority="project")
-        for k, v in cmdline.items():
-            s.set(k, v, priority="cmdline")
-        return s
-
     monkeypatch.delenv("NEWSSCRAPER_DATA_DIR", raising=False)
-    assert data_dir(project()) == "var"
+    assert data_dir(project_settings()) == "var"
     monkeypatch.setenv("NEWSSCRAPER_DATA_DIR", "/srv/news")
-    assert data_dir(project()) == "/srv/news"  # over settings.py
-    assert data_dir(project(NEWSSCRAPER_DATA_DIR="/cli")) == "/cli"
+    assert data_dir(project_settings()) == "/srv/news"  # over settings.py
+    assert data_dir(project_settings(NEWSSCRAPER_DATA_DIR="/cli")) == "/cli"
 
 
 def test_spill_replay_with_the_database_down_says_so_in_one_line(tmp_path, capsys,

@@ -11,6 +11,7 @@ from scrapy.utils.test import get_crawler
 from newsscraper.seeds import SeedError
 from newsscraper.spiders.arguments import ArgumentError, CrawlArguments
 from newsscraper.spiders.moscowtimes import MoscowTimesSpider
+from tests.settings_helpers import project_settings
 
 
 def test_defaults_are_the_real_site_incremental_depth_two():
@@ -98,8 +99,7 @@ def test_user_agent_names_the_bot_and_the_contact():
 def test_politeness_settings_and_the_replica_profile():
     from scrapy.settings import Settings
 
-    project = Settings()
-    project.setmodule("newsscraper.settings", priority="project")
+    project = project_settings()
     assert project.getbool("ROBOTSTXT_OBEY") and project.getbool("AUTOTHROTTLE_ENABLED")
     assert project.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 4
     assert project.getfloat("DOWNLOAD_DELAY") > 0
@@ -124,10 +124,8 @@ def test_the_remote_control_server_is_off_in_a_default_crawl():
     from scrapy.crawler import CrawlerRunner
     from scrapy.exceptions import NotConfigured
     from scrapy.extensions.remote_control import RemoteControl
-    from scrapy.settings import Settings
 
-    project = Settings()
-    project.setmodule("newsscraper.settings", priority="project")
+    project = project_settings()
     crawler = CrawlerRunner(project).create_crawler(MoscowTimesSpider)
     assert crawler.settings.getbool("REMOTE_CONTROL_ENABLED") is False
     with pytest.raises(NotConfigured):

@@ -1,14 +1,6 @@
-from scrapy.settings import Settings
 
 from newsscraper.storage.uri import mongo_database, redact
-
-
-def project_settings(**cmdline) -> Settings:
-    s = Settings()
-    s.setmodule("newsscraper.settings", priority="project")
-    for k, v in cmdline.items():
-        s.set(k, v, priority="cmdline")
-    return s
+from tests.settings_helpers import project_settings
 
 
 def test_database_name_precedence(monkeypatch):
