@@ -8,6 +8,9 @@ order Scrapy closes components in (pipelines close before ``spider_closed`` hand
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.uri import mongo_uri
 
@@ -33,3 +36,13 @@ async def release_store(crawler) -> None:
     if held[1] <= 0:
         setattr(crawler, _ATTR, None)
         await held[0].close()
+
+
+@asynccontextmanager
+async def held_store(crawler) -> AsyncIterator[ArticleStore]:
+    """The crawler's store for the length of a ``with`` block (a close-of-spider job)."""
+    store = acquire_store(crawler)
+    try:
+        yield store
+    finally:
+        await release_store(crawler)

@@ -11,7 +11,7 @@ from pymongo import UpdateOne
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from newsscraper.crawl.store import acquire_store, release_store
+from newsscraper.crawl.store import held_store
 from newsscraper.extensions.removed import database_down
 from newsscraper.items import SITE, document_id
 from newsscraper.signals import slug_resolved
@@ -71,23 +71,21 @@ class RelatedIds:
         if database_down(self.crawler, reason):
             return
         stats = self.crawler.stats
-        store = acquire_store(self.crawler)
+        ops, links = [], 0
         try:
-            ops, links = [], 0
-            docs = await store.articles_by_id(sorted(self.pending),
-                                              {"related": 1, "live_posts": 1})
-            for key in sorted(docs):
-                fields, filled = self.filled(docs[key])
-                if filled:
-                    ops.append(UpdateOne({"_id": key}, {"$set": fields}))
-                    links += filled
-            await store.update_articles(ops)
+            async with held_store(self.crawler) as store:
+                docs = await store.articles_by_id(sorted(self.pending),
+                                                  {"related": 1, "live_posts": 1})
+                for key in sorted(docs):
+                    fields, filled = self.filled(docs[key])
+                    if filled:
+                        ops.append(UpdateOne({"_id": key}, {"$set": fields}))
+                        links += filled
+                await store.update_articles(ops)
         except Exception as exc:
             stats.inc_value("related_ids/errors")
             logger.warning("could not add related article ids (%s)", type(exc).__name__)
             return
-        finally:
-            await release_store(self.crawler)
         if ops:
             stats.set_value("related_ids/articles", len(ops))
             stats.set_value("related_ids/links", links)

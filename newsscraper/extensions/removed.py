@@ -8,7 +8,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from newsscraper.crawl.store import acquire_store, release_store
+from newsscraper.crawl.store import held_store
 from newsscraper.items import SITE, document_id
 from newsscraper.signals import article_gone, month_listed
 from newsscraper.storage.mongo import ArticleStore, utcnow
@@ -72,18 +72,16 @@ class RemovedArticles:
             return
         if database_down(self.crawler, reason):
             return
-        store = acquire_store(self.crawler)  # the crawler's one store, shared
         try:
-            dropped = await self.dropped(store)
-            http = self.gone - self.served
-            marked = await mark_gone(store, sorted(http | dropped), utcnow())
+            async with held_store(self.crawler) as store:  # the crawler's one store
+                dropped = await self.dropped(store)
+                http = self.gone - self.served
+                marked = await mark_gone(store, sorted(http | dropped), utcnow())
         except Exception as exc:
             self.stats.inc_value("removed/errors")
             logger.warning("could not mark removed articles (%s); a later run will",
                            type(exc).__name__)
             return
-        finally:
-            await release_store(self.crawler)
         for name, keys in (("http", http), ("sitemap", dropped), ("marked", marked)):
             if keys:
                 self.stats.set_value(f"removed/{name}", len(keys))
