@@ -58,7 +58,7 @@ import scrapy
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
 CRAWLED = re.compile(r"Crawled \((\d+)\) <GET (\S+)>(?: \[[^\]]*\])? \(referer: (\S+)\)")
-ENGINE_SETTINGS = ("CONCURRENT_ITEMS", "DOWNLOAD_MAXSIZE", "TWISTED_REACTOR")
+ENGINE_SETTINGS = ("CONCURRENT_ITEMS", "DOWNLOAD_MAXSIZE", "METAREFRESH_ENABLED", "TWISTED_REACTOR")
 STAT = re.compile(r"'([\w/.-]+)': ([\d.]+)[,}]")
 
 

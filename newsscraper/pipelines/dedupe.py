@@ -98,5 +98,5 @@ class DedupePipeline:
         hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), np.uint64, len(words))
         if len(hashes) >= 3:
             hashes = (hashes[:-2] * _MIX[0] + hashes[1:-1] * _MIX[1] + hashes[2:]) & _MASK32
-        mh.update_batch(np.unique(hashes).tolist())
+        mh.update_batch(hashes.tolist())  # a repeated shingle leaves each minimum as it is
         return mh

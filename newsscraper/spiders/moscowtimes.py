@@ -20,7 +20,6 @@ import logging
 from collections.abc import AsyncIterator, Iterable
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -35,18 +34,13 @@ from newsscraper.crawl.state import RedisState
 from newsscraper.profiles import PROFILES
 from newsscraper.seeds import load_seeds
 from newsscraper.signals import article_gone, month_listed
-from newsscraper.sites.moscowtimes import (
-    article_id_from_url,
-    is_skipped_url,
-    is_slug_only_url,
-    parse_listing_page,
-    parse_rss,
-)
+from newsscraper.sites.moscowtimes import article_id_from_url, parse_listing_page, parse_rss
 from newsscraper.spiders.arguments import REAL_WWW, ArgumentError, CrawlArguments, user_agent
 from newsscraper.spiders.articles import REDIRECTS, ArticleCallbacks
 from newsscraper.spiders.discovery import next_listing_page, read_sitemap, url_day
 from newsscraper.spiders.failures import GONE, count_failure, http_status
-from newsscraper.spiders.offsite import origin, origins
+from newsscraper.spiders.links import LinkTriage
+from newsscraper.spiders.offsite import origins
 from newsscraper.spiders.starts import SECTION_ALIASES, Origins, Start, news_section
 
 logger = logging.getLogger(__name__)
@@ -97,7 +91,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
         self.origins = Origins(self.args.base_url, self.args.static_url)
         # links and redirects elsewhere are dropped by spiders/offsite.py
         self.allowed_origins = origins([self.args.base_url, self.args.static_url])
-        self.prefixes = (f"{self.args.base_url}/", f"{self.args.static_url}/")  # fast path
+        self.links = LinkTriage(self.origins, self.allowed_origins)
         self.starts = self.origins.classify(load_seeds(self.args.seeds))
         if self.args.sections:
             offered = {s.section for s in self.starts if s.section} | \
@@ -189,24 +183,16 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
         resolved through their redirect first; the ledger decides on the others."""
         stats = self.crawler.stats
         found: dict[int, tuple[str, date | None]] = {}
-        for raw in urls:
-            url = self.origins.rewrite(raw)
-            if is_skipped_url(url):
-                stats.inc_value("spider/skipped_url")
-            elif not url.startswith(self.prefixes) and origin(url) not in self.allowed_origins:
-                # not only the middleware's job: an offsite URL must not claim an id
-                stats.inc_value("spider/offsite")
-            elif is_slug_only_url(url):
-                slug = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
-                if await self.ledger.claim_slug(slug):
-                    stats.inc_value("spider/slug_requests")
-                    yield self.req(url, self.resolve_slug, meta={
-                        "dont_redirect": True, "handle_httpstatus_list": list(REDIRECTS)},
-                        cb_kwargs={"via": via, "source": source, "depth": depth})
-            elif (aid := article_id_from_url(url)) is None:
-                stats.inc_value("spider/not_article_url")
-            else:
-                found.setdefault(aid, (url, url_day(url)))
+        for link in map(self.links.of, urls):
+            if link.article_id is not None:
+                found.setdefault(link.article_id, (link.url, link.day))
+            elif link.slug is None:  # not followed, counted by its kind
+                stats.inc_value(f"spider/{link.kind}")
+            elif await self.ledger.claim_slug(link.slug):
+                stats.inc_value("spider/slug_requests")
+                yield self.req(link.url, self.resolve_slug, meta={
+                    "dont_redirect": True, "handle_httpstatus_list": list(REDIRECTS)},
+                    cb_kwargs={"via": via, "source": source, "depth": depth})
         # what each channel offers, whichever channel's request then claims the article
         stats.inc_value(f"spider/offered/{via}", len(found))
         for aid, url in await self.ledger.select(found, month, refresh):
