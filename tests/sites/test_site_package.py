@@ -93,3 +93,25 @@ def test_live_blog_is_parsed_once_with_its_posts_url(tmp_path):
     assert parsed.live_posts_url == f"{site.base_url}/live/{live.id}/0"
     assert mt.parse_article_page(site.get(other.path).body,
                                  site.base_url + other.path).live_posts_url is None
+
+
+def test_a_page_reads_the_same_from_its_utf8_bytes_and_from_its_text():
+    # the site's UTF-8 pages go to libxml2 as bytes (quicker); nothing they say may change
+    from newsscraper.replica import generate_site, render_site
+    from newsscraper.sites.moscowtimes.text import html_source
+
+    model = generate_site(60, seed=5)
+    site = render_site(model)
+    types = set()
+    for spec in model.live_articles:
+        body, url = site.get(spec.path).body, site.base_url + spec.path
+        assert html_source(body) == (body, True)  # the bytes path is the one taken
+        from_bytes = mt.parse_article_page(body, url)
+        from_text = mt.parse_article_page(body.decode("utf-8"), url)
+        assert from_bytes == from_text
+        types.add(from_bytes.article.type)
+    assert types == {"default", "opinion", "live", "gallery", "video", "podcast"}
+    listing = site.get("/news").body
+    cards = mt.parse_listing_page(listing, site.base_url + "/news")
+    assert cards.urls and cards == mt.parse_listing_page(listing.decode("utf-8"),
+                                                         site.base_url + "/news")

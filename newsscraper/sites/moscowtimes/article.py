@@ -23,7 +23,7 @@ from newsscraper.sites.moscowtimes.query import (
     first,
     parse_html,
 )
-from newsscraper.sites.moscowtimes.text import decode_html
+from newsscraper.sites.moscowtimes.text import ends_html, html_source
 from newsscraper.sites.moscowtimes.urls import is_skipped_path
 
 __all__ = ["MAX_PAGE_CHARS", "ArticlePage", "NotAnArticle", "ParseError", "ParsedArticle",
@@ -51,29 +51,30 @@ def parse_article(html: str | bytes, url: str) -> Article:
 def parse_article_page(html: str | bytes, url: str) -> ParsedArticle:
     """:func:`parse_article`, and the live blog's ``/live/{id}/0`` URL from the same
     parse (``None`` for other pages)."""
-    page, text, encoding_ok = read_article_page(html, url)
+    page, source, encoding_ok = read_article_page(html, url)
     article = page.article()
     if not encoding_ok:
         article.parse_errors.insert(0, "bad_encoding")
-    if "</html>" not in text[-2048:].lower():
+    if not ends_html(source):
         # the connection closed early: later fields are missing
         article.parse_errors.append("truncated")
     article.partial = article.partial or not encoding_ok or "truncated" in article.parse_errors
     return ParsedArticle(article, page.live_posts_url())
 
 
-def read_article_page(html: str | bytes, url: str) -> tuple[ArticlePage, str, bool]:
-    """The page object of an article page, its decoded text and whether the bytes were
-    valid in their encoding. Raises :class:`NotAnArticle` / :class:`ParseError`."""
+def read_article_page(html: str | bytes, url: str) -> tuple[ArticlePage, str | bytes, bool]:
+    """The page object of an article page, what was parsed (its text, or its UTF-8
+    bytes: :func:`~.text.html_source`) and whether the bytes were valid in their
+    encoding. Raises :class:`NotAnArticle` / :class:`ParseError`."""
     if is_skipped_path(urlsplit(url).path):  # /all/{id} fragments, /pdf, previews
         raise NotAnArticle(f"not an article page: {url}")
     if len(html) > MAX_PAGE_CHARS:  # before decoding: the bound is on memory
         raise ParseError(f"page too large: {len(html):,} (limit {MAX_PAGE_CHARS:,})")
-    text, encoding_ok = decode_html(html) if isinstance(html, bytes) else (html, True)
-    if not text or text.isspace():
+    source, encoding_ok = html_source(html) if isinstance(html, bytes) else (html, True)
+    if not source or source.isspace():
         raise ParseError("empty page")
     try:
-        root = parse_html(text, url)
+        root = parse_html(source, url)
     except PageError as exc:
         raise NotAnArticle(str(exc)) from exc
     # a lazy walk stops at the main article.article, near the top of the body
@@ -87,16 +88,15 @@ def read_article_page(html: str | bytes, url: str) -> tuple[ArticlePage, str, bo
     page = layout_of(root, art, index)(root, art, url, index, read_head(root))
     if page.article_id is None:
         raise NotAnArticle(f"no article id in {page.url}")
-    return page, text, encoding_ok
+    return page, source, encoding_ok
 
 
 def live_posts_url(html: str | bytes, url: str) -> str | None:
     """The ``/live/{id}/0`` URL that serves every post of a live blog, or ``None``.
 
     For a page not yet parsed; :func:`parse_article_page` gives it with the article."""
-    if isinstance(html, bytes):
-        html = decode_html(html)[0]
+    source = html_source(html)[0] if isinstance(html, bytes) else html
     try:
-        return posts_url(first(parse_html(html, url), ArticlePage.LIVE_POSTS), url)
+        return posts_url(first(parse_html(source, url), ArticlePage.LIVE_POSTS), url)
     except PageError:
         return None

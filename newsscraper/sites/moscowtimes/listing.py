@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from newsscraper.sites.moscowtimes.query import PageError, first, parse_html, select
-from newsscraper.sites.moscowtimes.text import decode_html
+from newsscraper.sites.moscowtimes.text import html_source
 from newsscraper.sites.moscowtimes.urls import absolute_url
 
 
@@ -34,12 +34,11 @@ class Listing:
 def parse_listing_page(html: str | bytes, url: str) -> Listing:
     """The cards of a listing page's main cluster (or of a whole "View more" fragment),
     and the page's "View more" button when it has one."""
-    if isinstance(html, bytes):
-        html = decode_html(html)[0]
-    if not html.strip():
+    source = html_source(html)[0] if isinstance(html, bytes) else html
+    if not source.strip():
         return Listing([])  # a "View more" fragment past the end
     try:
-        page = parse_html(html, url)
+        page = parse_html(source, url)
     except PageError:
         return Listing([])
     # the main cluster, else an author page's; else (fragments, the home page) every

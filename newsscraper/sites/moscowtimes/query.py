@@ -33,16 +33,20 @@ class PageError(ValueError):
     """Markup that no HTML parser reads (raised as the parsers' ``ParseError``)."""
 
 
-def parse_html(text: str, url: str):
-    """The root element of an HTML document. Raises :class:`PageError` for a page over
+def parse_html(source: str | bytes, url: str):
+    """The root element of an HTML document, from its text or its UTF-8 bytes
+    (:func:`~.text.html_source`). Raises :class:`PageError` for a page over
     :data:`MAX_PAGE_CHARS` or one lxml refuses."""
-    if len(text) > MAX_PAGE_CHARS:
-        raise PageError(f"page too large: {len(text):,} characters (limit {MAX_PAGE_CHARS:,})")
+    if len(source) > MAX_PAGE_CHARS:
+        raise PageError(f"page too large: {len(source):,} characters (limit {MAX_PAGE_CHARS:,})")
     try:
-        try:
-            root = etree.fromstring(text, HTML_PARSER, base_url=url)
-        except ValueError:  # a str with an XML declaration naming an encoding (XHTML)
-            root = etree.fromstring(text.encode("utf-8"), _UTF8_PARSER, base_url=url)
+        if isinstance(source, bytes):
+            root = etree.fromstring(source, _UTF8_PARSER, base_url=url)
+        else:
+            try:
+                root = etree.fromstring(source, HTML_PARSER, base_url=url)
+            except ValueError:  # a str with an XML declaration naming an encoding (XHTML)
+                root = etree.fromstring(source.encode("utf-8"), _UTF8_PARSER, base_url=url)
     except (etree.ParserError, ValueError) as exc:  # lxml refuses some byte soups outright
         raise PageError(f"unparseable HTML: {exc}") from exc
     if root is None:

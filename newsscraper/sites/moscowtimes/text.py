@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
 # C0 and C1 controls but HTML's whitespace (tab, newline, form feed, carriage return):
 # invisible, so removed; str.split() alone would turn \x1c-\x1f and \x85 into spaces
@@ -44,6 +44,27 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, bool
         return body.decode("utf-8"), False
     except UnicodeDecodeError:
         return text, False
+
+
+def html_source(body: bytes) -> tuple[str | bytes, bool]:
+    """What to give the HTML parser for a page's bytes, and whether they were valid in
+    their encoding: the bytes themselves when they are UTF-8 and say so (or say nothing),
+    as the site's pages do, since libxml2 reads UTF-8 bytes quicker than a str; else the
+    text of :func:`decode_html`."""
+    declared = html_body_declared_encoding(body)
+    if read_bom(body)[0] is None and declared in (None, "utf-8"):
+        try:
+            body.decode("utf-8")
+            return body, True
+        except UnicodeDecodeError:
+            pass
+    return decode_html(body)
+
+
+def ends_html(source: str | bytes) -> bool:
+    """Whether a page ends with its ``</html>``: one that does not was cut off."""
+    tail = source[-2048:].lower()
+    return (b"</html>" in tail) if isinstance(tail, bytes) else ("</html>" in tail)
 
 
 _XML_DECL = re.compile(r"<\?xml[^>]*\?>")

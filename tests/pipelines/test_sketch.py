@@ -1,0 +1,33 @@
+"""The near-duplicate sketch computed over whole arrays is datasketch's, value for value."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from datasketch import MinHash
+
+from newsscraper.pipelines.dedupe import DedupePipeline, affine32_minimums
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 300, 5000])
+@pytest.mark.parametrize("num_perm", [16, 64, 128])
+def test_the_same_minimums_as_update_batch(size, num_perm):
+    rng = np.random.default_rng(size * 1000 + num_perm)
+    hashes = rng.integers(0, 2**32, size, dtype=np.uint64)
+    hashes[: size // 10] = 0xFFFFFFFF  # the edges of the range, repeated
+    reference = MinHash(num_perm=num_perm, seed=1, hashfunc=int, scheme="affine32")
+    reference.update_batch(hashes.tolist())
+    mine = affine32_minimums(hashes, reference.permutations)
+    assert mine.dtype == reference.hashvalues.dtype
+    assert np.array_equal(mine, reference.hashvalues)
+
+
+def test_near_bodies_meet_and_far_ones_do_not():
+    dedupe = DedupePipeline(stats=None, threshold=0.8)
+    words = [f"word{i}" for i in range(400)]
+    body = " ".join(words)
+    edited = " ".join(words[:-4] + ["changed"] * 4)
+    other = " ".join(reversed(words))
+    sketch = dedupe._minhash(body)
+    assert sketch.jaccard(dedupe._minhash(edited)) > 0.9
+    assert sketch.jaccard(dedupe._minhash(other)) < 0.1
