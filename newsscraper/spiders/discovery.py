@@ -55,9 +55,16 @@ def read_sitemap(response: Response) -> tuple[str, list[tuple[str, str | None]]]
     reads as an empty ``urlset``."""
     try:
         sitemap = Sitemap(response.body)
-        entries = [(response.urljoin(e["loc"]), e.get("lastmod")) for e in sitemap if e.get("loc")]
+        entries = [(absolute(response, e["loc"]), e.get("lastmod"))
+                   for e in sitemap if e.get("loc")]
     except Exception:  # lxml gives up on some bodies (empty, binary) with various errors
         return "urlset", []
     return sitemap.type, entries
 
 
+def absolute(response: Response, loc: str) -> str:
+    """A sitemap's ``<loc>`` as an absolute URL: as written when it is one (every loc of
+    the site's sitemaps), else joined to the sitemap's URL."""
+    if loc.startswith(("https://", "http://")) and " " not in loc and "/." not in loc:
+        return loc
+    return response.urljoin(loc)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -13,11 +15,20 @@ from scrapy.exceptions import IgnoreRequest
 logger = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# scheme://authority: where urlsplit ends the netloc (at the first / ? or #)
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
 
 
 def origin(url: str) -> str | None:
     """``scheme://host:port`` of ``url``, the port written out (``https://a.b:443``);
-    None for a URL without a host or with an unreadable port."""
+    None for a URL without a host or with an unreadable port. Every request passes here:
+    the answer for each ``scheme://authority`` is kept."""
+    m = _AUTHORITY.match(url)
+    return _origin(m.group() if m else url)
+
+
+@lru_cache(maxsize=1024)
+def _origin(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         port = parts.port

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
+import pytest
 from scrapy import Request
 
 from newsscraper.sites.moscowtimes import article_id_from_url
@@ -169,3 +170,16 @@ async def test_slug_only_links_ask_for_their_redirect_once(make_spider):
     assert r.callback == spider.resolve_slug and r.meta["dont_redirect"]
     assert 301 in r.meta["handle_httpstatus_list"]
     assert r.cb_kwargs == {"via": "related", "source": "src", "depth": 1}
+
+
+@pytest.mark.parametrize("loc", [
+    "http://127.0.0.1:18000/2024/05/17/a-a1", "/2024/05/17/a-a1", "2024-5.xml",
+    "http://127.0.0.1:18000/x/../2024/05/17/a-a1", "http://127.0.0.1:18000/a b",
+])
+def test_sitemap_locs_are_absolute_as_urljoin_makes_them(loc):
+    from scrapy.http import TextResponse
+
+    from newsscraper.spiders.discovery import absolute
+
+    sitemap = TextResponse("http://127.0.0.1:18000/sitemap/2024-5.xml", body=b"")
+    assert absolute(sitemap, loc) == sitemap.urljoin(loc)

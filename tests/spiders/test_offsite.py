@@ -36,6 +36,19 @@ def test_an_origin_is_scheme_host_and_port(url, expected):
     assert origin(url) == expected
 
 
+@pytest.mark.parametrize("url", [
+    "http://a.b?x=1", "http://a.b#f", "http://a.b:81?x", "http://u:p@a.b:8080/x",
+    "http://[::1]:8080/x", "http://[::1/x", "http://a.b:8x/", "https://A.B/x/y?z#w",
+    "http://a.b\t:80/x", " http://a.b/x", "mailto:x@a.b", "//a.b/x", "http:///x",
+])
+def test_an_origin_is_read_as_from_the_whole_url(url):
+    # only scheme://authority is read (and its answer kept): the same answer as from
+    # the whole URL
+    from newsscraper.spiders.offsite import _origin
+
+    assert origin(url) == _origin.__wrapped__(url)
+
+
 def test_allowed_origins_real_site_and_replica(make_spider):
     real = make_spider(base_url=None, static_url=None)
     assert real.allowed_origins == {"https://www.themoscowtimes.com:443",
