@@ -19,6 +19,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\x0c\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK = re.compile(r"\n\s*\n")
 TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|yclid|mc_cid|mc_eid|_ga|from)$")
+# a URL canonical already (what the article parser gives): lower-case scheme and host, a
+# port without leading zeros, a path of unreserved characters, no query, fragment or escape
+_PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(?::([1-9][0-9]{0,4}))?(/[A-Za-z0-9._~/-]*)")
 
 
 def clean_text(value: str | None) -> str | None:
@@ -106,6 +109,9 @@ def canonicalize_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain and int(plain.group(1) or 0) < 65536 and "/." not in plain.group(2):
+        return url  # w3lib would give it back as it is (no dot segment to resolve)
     cleaned = url_query_cleaner(url, [p for p in _query_keys(url) if TRACKING.match(p)],
                                 remove=True, keep_fragments=False)
     return w3_canonicalize(cleaned, keep_fragments=False)

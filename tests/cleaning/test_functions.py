@@ -113,6 +113,25 @@ def test_canonicalize_url(raw, expected):
     assert canonicalize_url(raw) == expected
 
 
+_HOST = st.from_regex(r"[a-z0-9][a-z0-9.-]{0,20}(:[0-9]{1,5})?", fullmatch=True)
+_PATH = st.text(alphabet="abcxyz0129._~/-", max_size=40)
+
+
+@given(st.sampled_from(["http", "https"]), _HOST, _PATH)
+def test_a_plain_url_is_canonical_as_w3lib_makes_it(scheme, host, path):
+    # the fast path (URLs already canonical, as the parser gives them) agrees with w3lib
+    from w3lib.url import canonicalize_url as w3_canonicalize
+
+    url = f"{scheme}://{host}/{path}"
+    try:
+        expected = w3_canonicalize(url, keep_fragments=False)
+    except ValueError:  # a port out of range: refused both ways
+        with pytest.raises(ValueError):
+            canonicalize_url.__wrapped__(url)
+        return
+    assert canonicalize_url.__wrapped__(url) == expected
+
+
 @given(st.text())
 def test_clean_text_is_idempotent_and_visible(s):
     once = clean_text(s)
