@@ -22,8 +22,9 @@ from newsscraper.sites.moscowtimes import (
 from newsscraper.spiders.offsite import origin
 from newsscraper.spiders.starts import Origins
 
-# links whose triage is remembered: ~200 bytes each
-CACHE_SIZE = 16384
+# links whose triage is remembered (~300 bytes each): the "Read more" cluster and the
+# related links of the last few hundred pages
+CACHE_SIZE = 4096
 
 
 class Link(NamedTuple):
