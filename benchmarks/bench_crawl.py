@@ -43,6 +43,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -248,7 +249,7 @@ def run_speed(args, work: Path) -> dict:
         print(f"\nbest: full pipeline {best_ours.pages_per_second:,.0f} pages/s, bare spider "
               f"{best_bare.pages_per_second:,.0f} pages/s, ratio {ratio:.2f} (target >= 0.5)")
         print("ratio per round: " + ", ".join(f"{r:.2f}" for r in paired) +
-              f" (median {paired[len(paired) // 2]:.2f})")
+              f" (median {statistics.median(paired):.2f})")
         return {"articles": args.articles, "full_pages_s": best_ours.pages_per_second,
                 "bare_pages_s": best_bare.pages_per_second, "ratio": ratio,
                 "ratio_per_round": paired,
