@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 from pymongo import UpdateOne
@@ -15,11 +14,9 @@ from newsscraper.crawl.store import held_store
 from newsscraper.extensions.removed import database_down
 from newsscraper.items import SITE, document_id
 from newsscraper.signals import slug_resolved
+from newsscraper.sites.moscowtimes import url_slug
 
 logger = logging.getLogger(__name__)
-
-def slug_of(url: str) -> str:
-    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
 
 
 class RelatedIds:
@@ -50,13 +47,13 @@ class RelatedIds:
         return cls(crawler)
 
     def on_slug(self, url: str, target: str) -> None:
-        self.targets[slug_of(url)] = target
+        self.targets[url_slug(url)] = target
 
     def on_item(self, item) -> None:
         a = ItemAdapter(item)
         # an article of this run names its own slug: a link to it needs no redirect
         url = str(a.get("url") or "")
-        own, suffix = slug_of(url), f"-a{a.get('article_id')}"
+        own, suffix = url_slug(url), f"-a{a.get('article_id')}"
         if own.endswith(suffix):
             self.targets.setdefault(own.removesuffix(suffix), url)
         links = list(a.get("related") or [])
@@ -102,7 +99,7 @@ class RelatedIds:
             nonlocal count
             out = []
             for link in links:
-                target = self.targets.get(slug_of(link.get("url") or ""))
+                target = self.targets.get(url_slug(link.get("url") or ""))
                 if link.get("article_id") is None and target and article_id_from_url(target):
                     link = {**link, "article_id": article_id_from_url(target),
                             "canonical_url": canonical_article_url(target)}

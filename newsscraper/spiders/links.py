@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 from newsscraper.sites.moscowtimes import (
     article_id_from_url,
     is_skipped_url,
     is_slug_only_url,
     url_date,
+    url_slug,
 )
 from newsscraper.spiders.offsite import origin
 from newsscraper.spiders.starts import Origins
@@ -60,7 +60,7 @@ class LinkTriage:
             # not only the offsite middleware's job: an offsite URL must not claim an id
             return Link(url, "offsite")
         if is_slug_only_url(url):
-            return Link(url, "slug", slug=urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+            return Link(url, "slug", slug=url_slug(url))
         article_id = article_id_from_url(url)
         if article_id is None:
             return Link(url, "not_article_url")

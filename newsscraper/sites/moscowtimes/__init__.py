@@ -41,6 +41,7 @@ from newsscraper.sites.moscowtimes.urls import (
     is_skipped_url,
     is_slug_only_url,
     url_date,
+    url_slug,
 )
 
 __all__ = [
@@ -51,5 +52,5 @@ __all__ = [
     "document_id", "is_article_url", "is_skipped_url", "is_slug_only_url", "live_posts_url",
     "parse_article", "parse_article_page", "parse_iso", "parse_listing", "parse_listing_page",
     "parse_live_posts", "parse_robots_sitemaps", "parse_rss", "parse_sitemap", "related_link",
-    "section_label", "section_path", "url_date",
+    "section_label", "section_path", "url_date", "url_slug",
 ]

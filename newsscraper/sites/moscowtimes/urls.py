@@ -55,6 +55,12 @@ def is_slug_only_url(url: str) -> bool:
     return bool(SLUG_PATH.match(path)) and not ARTICLE_PATH.match(path)
 
 
+def url_slug(url: str) -> str:
+    """The last segment of a URL's path: a slug-only link's slug, the key its redirect
+    is resolved by (and an article URL's ``{slug}-a{ID}``)."""
+    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+
+
 def is_skipped_url(url: str) -> bool:
     """Links never to follow: PDFs, infinite-scroll fragments, previews, search, AMP,
     tracking-tagged URLs."""
