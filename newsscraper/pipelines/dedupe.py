@@ -22,7 +22,6 @@ CONTENT_FIELDS = ("title", "subtitle", "lead", "authors", "section", "tags", "ty
 _WORD = re.compile(r"\w+", re.UNICODE)
 # odd 32-bit multipliers that spread three word hashes over one shingle hash
 _MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77))
-_MASK32 = np.uint64(0xFFFFFFFF)
 # MurmurHash3's 32-bit finalizer (shifts and multipliers), as datasketch's "affine32"
 # scheme mixes each value before its permutations
 _FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
@@ -66,7 +65,6 @@ class DedupePipeline:
 
     def __init__(self, stats, threshold: float = 0.9, num_perm: int = 64) -> None:
         self.stats = stats
-        self.num_perm = num_perm
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         # drawn once: datasketch would draw (or check) the same permutations again for
         # every sketch; each body's sketch is a copy of this empty one with its own values
@@ -100,7 +98,8 @@ class DedupePipeline:
         words = _WORD.findall(folded)
         hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), np.uint64, len(words))
         if len(hashes) >= 3:
-            hashes = (hashes[:-2] * _MIX[0] + hashes[1:-1] * _MIX[1] + hashes[2:]) & _MASK32
+            # the sketch reads the low 32 bits
+            hashes = hashes[:-2] * _MIX[0] + hashes[1:-1] * _MIX[1] + hashes[2:]
         sketch = copy.copy(self.empty)  # shares the permutations, checked once
         sketch.hashvalues = affine32_minimums(hashes, self.empty.permutations)
         return sketch
@@ -108,8 +107,8 @@ class DedupePipeline:
 
 def affine32_minimums(hashes: np.ndarray, permutations: np.ndarray) -> np.ndarray:
     """The hash values ``MinHash.update_batch`` gives a new sketch of datasketch's
-    "affine32" scheme for ``hashes`` (32-bit values), computed over the whole array at
-    once: datasketch calls the hash function on each value in Python, which took two
+    "affine32" scheme for ``hashes`` (their low 32 bits), computed over the whole array
+    at once: datasketch calls the hash function on each value in Python, which took two
     thirds of a sketch's time. A test holds the two equal."""
     a, b = permutations
     if not len(hashes):

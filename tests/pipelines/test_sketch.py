@@ -15,8 +15,9 @@ def test_the_same_minimums_as_update_batch(size, num_perm):
     rng = np.random.default_rng(size * 1000 + num_perm)
     hashes = rng.integers(0, 2**32, size, dtype=np.uint64)
     hashes[: size // 10] = 0xFFFFFFFF  # the edges of the range, repeated
+    hashes[size // 2:] += rng.integers(1, 2**32, size - size // 2, dtype=np.uint64) << 32
     reference = MinHash(num_perm=num_perm, seed=1, hashfunc=int, scheme="affine32")
-    reference.update_batch(hashes.tolist())
+    reference.update_batch((hashes & 0xFFFFFFFF).tolist())  # only the low 32 bits count
     mine = affine32_minimums(hashes, reference.permutations)
     assert mine.dtype == reference.hashvalues.dtype
     assert np.array_equal(mine, reference.hashvalues)
