@@ -36,6 +36,10 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # Scrapy starts this many worker tasks for every callback's output; ours yield a dozen
 # things at most, and 100 idle workers per response cost ~20% of a fast crawl's CPU
 CONCURRENT_ITEMS = 16
+# article pages are parsed in a child process (newsscraper/crawl/parsers.py): a core of
+# its own, and a page that crashes or hangs the parser costs that page, not the run
+PARSER_WORKERS = 1  # 0: parse in the crawl process
+PARSER_TIMEOUT = 60.0  # seconds one page may take
 # offsite by origin (scheme, host and port), not by host alone: a link to 127.0.0.1 on
 # another port is another service
 DOWNLOADER_MIDDLEWARES = {

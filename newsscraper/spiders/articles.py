@@ -10,6 +10,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsscraper.crawl.parsers import ParserFailure, ParserPool
 from newsscraper.items import Article
 from newsscraper.signals import slug_resolved
 from newsscraper.sites.moscowtimes import (
@@ -31,6 +32,7 @@ class ArticleCallbacks:
 
     crawler: Any
     ledger: Any
+    parsers = ParserPool(0)  # from_crawler gives the spider its own (PARSER_WORKERS)
     args: Any
     article_requests: Any
 
@@ -58,7 +60,7 @@ class ArticleCallbacks:
 
     async def parse_article(self, response: Response, via: str, source: str | None, depth: int):
         stats = self.crawler.stats
-        parsed = read_article(response, stats)
+        parsed = await read_article(self.parsers, response, stats)
         if parsed is None:
             await self.ledger.done(response.meta.get("article_id"))
             return
@@ -127,11 +129,12 @@ class ArticleCallbacks:
         return await self.crawler.engine.download_async(request)
 
 
-def read_article(response: Response, stats) -> ParsedArticle | None:
-    """The article on the page, with its live-posts URL; None (counted, logged) when
-    there is none to read."""
+async def read_article(parsers: ParserPool, response: Response,
+                       stats) -> ParsedArticle | None:
+    """The article on the page (read by ``parsers``), with its live-posts URL; None
+    (counted, logged) when there is none to read."""
     try:
-        parsed = parse_article_page(response.body, response.url)
+        parsed = await parsers.run(parse_article_page, response.body, response.url)
     except NotAnArticle as exc:
         stats.inc_value("spider/not_article")
         logger.warning("not an article at %s: %s", response.url, exc)
@@ -139,6 +142,11 @@ def read_article(response: Response, stats) -> ParsedArticle | None:
     except ParseError as exc:
         stats.inc_value("spider/parse_error")
         logger.error("cannot parse %s: %s", response.url, exc)
+        return None
+    except ParserFailure as exc:  # a bug, crash or hang in the parser process
+        stats.inc_value("spider/parser_bug")
+        logger.error("parser failed on %s; please report with the saved page: %s",
+                     response.url, exc)
         return None
     except Exception:  # a parser bug: this page is lost, the crawl goes on
         stats.inc_value("spider/parser_bug")

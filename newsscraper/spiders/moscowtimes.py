@@ -28,6 +28,7 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newsscraper.crawl.ledger import DEFAULTS, CrawlLedger
 from newsscraper.crawl.months import month_of_sitemap
+from newsscraper.crawl.parsers import ParserPool
 from newsscraper.crawl.scaleout import ScaleOut
 from newsscraper.crawl.scaleout import enabled as scaled_out
 from newsscraper.crawl.state import RedisState
@@ -116,6 +117,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
                                spider.scaleout.state_prefix(), spider.scaleout.keep)
         spider.ledger = CrawlLedger.from_crawler(crawler, spider.args, state,
                                                  listing_sections=listings)
+        spider.parsers = ParserPool.from_crawler(crawler)
         crawler.signals.connect(spider.on_closed, scrapy.signals.spider_closed)
         return spider
 

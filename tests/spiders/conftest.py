@@ -27,10 +27,12 @@ def site(model: SiteModel) -> RenderedSite:
 @pytest.fixture
 def make_spider() -> Callable[..., MoscowTimesSpider]:
     """``make_spider(settings={...}, **arguments)``: a spider of a fresh crawler pointed at
-    the replica's origins, the store off unless the settings turn it on."""
+    the replica's origins, the store off and pages parsed in the test's process unless
+    the settings say otherwise (no crawl closes these spiders, which ends the workers)."""
 
     def make(settings: dict[str, Any] | None = None, **arguments: Any) -> MoscowTimesSpider:
-        crawler = get_crawler(MoscowTimesSpider, {"STORE_ENABLED": False, **(settings or {})})
+        crawler = get_crawler(MoscowTimesSpider, {"STORE_ENABLED": False, "PARSER_WORKERS": 0,
+                                                  **(settings or {})})
         arguments.setdefault("base_url", BASE)
         arguments.setdefault("static_url", STATIC)
         spider = MoscowTimesSpider.from_crawler(crawler, **arguments)

@@ -208,3 +208,22 @@ async def test_a_failed_first_listing_page_does_not_hold_back_the_news_sitemaps(
         HttpError(Response(request.url, status=500, request=request)), request)))
     assert [r.url for r in out] == [news] and out[0].callback == spider.parse_sitemap
     ledger.store = None
+
+
+async def test_pages_are_read_in_a_parser_process_where_a_bug_costs_the_page_alone(
+        make_spider, site, monkeypatch, caplog):
+    from tests.crawl import parser_jobs
+
+    spider = make_spider(settings={"PARSER_WORKERS": 1})
+    try:
+        out = await drain(spider.parse_article(response_for(site, A85152), "seed", None, 0))
+        assert [i.article_id for i in items_of(out)] == [85152]
+        assert spider.parsers.workers  # read by the worker, not in this process
+        monkeypatch.setattr("newsscraper.spiders.articles.parse_article_page",
+                            parser_jobs.broken_page)
+        assert await drain(spider.parse_article(response_for(site, A85152), "seed", None,
+                                                0)) == []
+    finally:
+        await spider.parsers.close()
+    assert spider.crawler.stats.get_value("spider/parser_bug") == 1
+    assert f"parser failed on {A85152}" in caplog.text and "KeyError" in caplog.text

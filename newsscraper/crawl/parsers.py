@@ -1,0 +1,339 @@
+"""Page parsers in child processes, so parsing takes a core of its own.
+
+Scrapy runs every callback in one thread, and an article page costs it about 0.7 ms of
+lxml parsing and extraction, a third of the crawl's time. Threads do not help: the
+extraction holds the GIL (measured: slower, docs/benchmarks.md). A child process does,
+and it isolates the crawl from the parser: a page that crashes libxml2 or makes a
+parser spin costs that page, counted and logged, not the run.
+
+Each worker is ``python -c 'newsscraper.crawl.parsers.serve()'`` reading jobs from its
+stdin and answering on its stdout in order, as length-prefixed pickles:
+``(seq, function, args)`` in, ``(seq, kind, value)`` out (kind ``ok``, ``error``: a
+:class:`ParseError` the page caused, or ``bug``: any other exception, as text). The
+functions are the pure page parsers (module-level, pickled by name).
+
+Settings: ``PARSER_WORKERS`` (child processes; 0 parses in the crawl process, as it
+does when no worker can be started), ``PARSER_TIMEOUT`` (seconds one page may take).
+Stats: ``parsers/restarts``, ``parsers/crashes``, ``parsers/timeouts``,
+``parsers/in_process`` (pages parsed in the crawl process because no worker runs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import pickle
+import signal
+import struct
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from newsscraper.sites.moscowtimes.errors import ParseError
+
+logger = logging.getLogger(__name__)
+FRAME = struct.Struct("!I")
+MAX_TRIES = 2  # a page the worker died on is tried once more before it counts as a crash
+MAX_RESTARTS = 20  # per worker and run; past it the pages are parsed in the crawl process
+START_TIMEOUT = 30.0
+_SERVE = "import newsscraper.crawl.parsers as p; p.serve()"
+
+
+class ParserFailure(RuntimeError):
+    """A page the parser process could not answer for: a bug in the parser, or libxml2
+    crashing or spinning on it. The message says which, for a log line."""
+
+
+@dataclass
+class _Job:
+    seq: int
+    func: Callable[..., Any]
+    args: tuple
+    future: asyncio.Future
+    tries: int = 0
+    payload: bytes = field(default=b"", repr=False)
+
+
+class _Worker:
+    """One child process and the jobs it owes, answered in the order sent."""
+
+    def __init__(self, pool: ParserPool, index: int) -> None:
+        self.pool = pool
+        self.index = index
+        self.proc: asyncio.subprocess.Process | None = None
+        self.pending: dict[int, _Job] = {}
+        self.head_since = 0.0  # when the job now being parsed became the oldest owed
+        self.timed_out: _Job | None = None
+        self.restarts = 0
+        self.reader: asyncio.Task | None = None
+        self.lock = asyncio.Lock()  # a restart and a stop never overlap
+        self.stopped = False
+        self.restarting = False
+
+    async def start(self) -> None:
+        """Start the process and wait for its first frame, sent once the parsers are
+        imported; OSError when it cannot start or does not get that far."""
+        # the crawl's import path (a scrapyd egg is on sys.path, not installed)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", _SERVE, stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, env=env)
+        assert proc.stdout is not None
+        try:
+            size = FRAME.unpack(await asyncio.wait_for(
+                proc.stdout.readexactly(FRAME.size), START_TIMEOUT))[0]
+            await asyncio.wait_for(proc.stdout.readexactly(size), START_TIMEOUT)
+        except (asyncio.IncompleteReadError, TimeoutError, asyncio.TimeoutError) as exc:
+            if proc.returncode is None:
+                proc.kill()
+            code = await proc.wait()
+            raise OSError(f"the parser process ended before it was ready "
+                          f"(exit status {code})") from exc
+        self.proc = proc
+        self.reader = asyncio.create_task(self.read(proc))
+
+    def send(self, job: _Job) -> None:
+        if not self.pending:
+            self.head_since = asyncio.get_running_loop().time()
+        self.pending[job.seq] = job
+        if not self.restarting:
+            self.write(job)
+
+    def write(self, job: _Job) -> None:
+        assert self.proc is not None and self.proc.stdin is not None
+        self.proc.stdin.write(FRAME.pack(len(job.payload)) + job.payload)
+
+    async def read(self, proc: asyncio.subprocess.Process) -> None:
+        assert proc.stdout is not None
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                size = FRAME.unpack(await proc.stdout.readexactly(FRAME.size))[0]
+                seq, kind, value = pickle.loads(await proc.stdout.readexactly(size))
+                job = self.pending.pop(seq, None)
+                self.head_since = loop.time()
+                if job is None or job.future.done():
+                    continue
+                if kind == "ok":
+                    job.future.set_result(value)
+                elif kind == "error":
+                    job.future.set_exception(value)
+                else:
+                    job.future.set_exception(ParserFailure(f"parser bug: {value}"))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass  # the process ended
+        except Exception as exc:  # an answer that does not unpickle: treat as a crash
+            logger.error("parser process %d answered garbage (%s): restarting it",
+                         self.index, type(exc).__name__)
+            proc.kill()
+        self.restarting = True  # until restarted, pages sent wait in ``pending``
+        await self.pool.died(self, proc)
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+
+    async def stop(self, grace: float = 5.0) -> None:
+        async with self.lock:
+            self.stopped = True
+            proc = self.proc
+            if proc is None:
+                return
+            if proc.stdin is not None:
+                proc.stdin.close()  # the worker ends at the end of its input
+            try:
+                await asyncio.wait_for(proc.wait(), grace)
+            except (TimeoutError, asyncio.TimeoutError):
+                proc.kill()
+                await proc.wait()
+        if self.reader is not None:
+            await asyncio.gather(self.reader, return_exceptions=True)
+
+    def fail_pending(self, reason: str) -> None:
+        for job in self.pending.values():
+            if not job.future.done():
+                job.future.set_exception(ParserFailure(reason))
+        self.pending.clear()
+
+
+class ParserPool:
+    """Runs pure page parsers (module-level functions) in ``workers`` child processes,
+    or in this process when there are none. Built ``from_crawler``; the processes start
+    with the first page and stop when the spider closes."""
+
+    def __init__(self, workers: int = 1, timeout: float = 60.0, crawler=None) -> None:
+        self.size = max(0, workers)
+        self.timeout = timeout
+        self.crawler = crawler  # for its stats, set once the crawl starts
+        self.workers: list[_Worker] = []
+        self.seq = 0
+        self.closing = False
+        self.starting: asyncio.Task | None = None
+        self.watchdog: asyncio.Task | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler) -> ParserPool:
+        from scrapy import signals
+
+        s = crawler.settings
+        pool = cls(s.getint("PARSER_WORKERS", 1), s.getfloat("PARSER_TIMEOUT", 60.0), crawler)
+        crawler.signals.connect(pool.close, signals.spider_closed)
+        return pool
+
+    async def run(self, func: Callable[..., Any], *args: Any) -> Any:
+        """``func(*args)`` in a worker: its result, or the :class:`ParseError` it
+        raised; :class:`ParserFailure` for a bug, a crash or a timeout."""
+        if self.size and self.starting is None:
+            self.starting = asyncio.create_task(self.start())
+        if self.starting is not None:
+            await asyncio.shield(self.starting)
+        if not self.workers:
+            self.inc("parsers/in_process")
+            return func(*args)
+        self.seq += 1
+        job = _Job(self.seq, func, args, asyncio.get_running_loop().create_future())
+        job.payload = pickle.dumps((job.seq, func, args), protocol=pickle.HIGHEST_PROTOCOL)
+        min(self.workers, key=lambda w: len(w.pending)).send(job)
+        return await job.future
+
+    async def start(self) -> None:
+        for i in range(self.size):
+            worker = _Worker(self, i)
+            try:
+                await worker.start()
+            except OSError as exc:
+                logger.warning("cannot start a parser process (%s): parsing in the crawl "
+                               "process", exc)
+                break
+            self.workers.append(worker)
+        if self.workers:
+            self.watchdog = asyncio.create_task(self.watch())
+
+    async def died(self, worker: _Worker, proc: asyncio.subprocess.Process) -> None:
+        """A worker ended while owing answers: the page it was parsing (the oldest owed)
+        gets one more try unless it timed out, the rest are sent again as they were."""
+        code = await proc.wait()
+        async with worker.lock:
+            if worker.stopped:
+                worker.fail_pending("the crawl closed first")
+            else:
+                await self.restart(worker, code)
+
+    async def restart(self, worker: _Worker, code: int) -> None:
+        worker.restarting = True
+        try:
+            await self._restart(worker, code)
+        finally:
+            worker.restarting = False
+
+    async def _restart(self, worker: _Worker, code: int) -> None:
+        timed_out, worker.timed_out = worker.timed_out, None
+        head = next(iter(worker.pending.values()), None)
+        if head is not None and timed_out is None:
+            head.tries += 1
+            self.inc("parsers/crashes")
+            logger.error("parser process %d died (exit status %s) while parsing %s",
+                         worker.index, code, _describe(head.args))
+            if head.tries >= MAX_TRIES:
+                head.future.set_exception(ParserFailure(
+                    f"the parser process died on this page {head.tries} times "
+                    f"(exit status {code})"))
+        for seq in [seq for seq, job in worker.pending.items() if job.future.done()]:
+            del worker.pending[seq]  # answered: failed above, or timed out
+        worker.restarts += 1
+        if worker.restarts > MAX_RESTARTS:
+            logger.error("parser process %d died %d times: parsing in the crawl process",
+                         worker.index, worker.restarts)
+            self.in_process(worker)
+            return
+        self.inc("parsers/restarts")
+        try:
+            await worker.start()
+        except OSError as exc:
+            logger.error("cannot restart parser process %d (%s): parsing in the crawl "
+                         "process", worker.index, exc)
+            self.in_process(worker)
+            return
+        worker.head_since = asyncio.get_running_loop().time()
+        for job in worker.pending.values():  # in the order first sent
+            worker.write(job)
+
+    def in_process(self, worker: _Worker) -> None:
+        """Retire ``worker``; what it owes, and the pages after it, are parsed here."""
+        if worker in self.workers:
+            self.workers.remove(worker)
+        jobs, worker.pending = list(worker.pending.values()), {}
+        for job in jobs:
+            self.inc("parsers/in_process")
+            try:
+                job.future.set_result(job.func(*job.args))
+            except Exception as exc:
+                job.future.set_exception(exc)
+
+    async def watch(self) -> None:
+        """Kill a worker whose current page has taken longer than ``timeout``."""
+        loop = asyncio.get_running_loop()
+        while not self.closing:
+            await asyncio.sleep(min(1.0, self.timeout / 4))
+            for worker in self.workers:
+                if not worker.pending or worker.timed_out is not None or worker.restarting:
+                    continue
+                if loop.time() - worker.head_since > self.timeout:
+                    head = next(iter(worker.pending.values()))
+                    worker.timed_out = head
+                    self.inc("parsers/timeouts")
+                    logger.error("parser process %d spent over %.0f s on %s: restarting it",
+                                 worker.index, self.timeout, _describe(head.args))
+                    head.future.set_exception(ParserFailure(
+                        f"parser timed out after {self.timeout:g} s"))
+                    worker.kill()
+
+    async def close(self) -> None:
+        """Stop the workers (each ends at the end of its input)."""
+        self.closing = True
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+        if self.starting is not None:
+            await asyncio.gather(self.starting, return_exceptions=True)
+        workers, self.workers = list(self.workers), []
+        await asyncio.gather(*(w.stop() for w in workers), return_exceptions=True)
+        for worker in workers:
+            worker.fail_pending("the crawl closed first")
+
+    def inc(self, key: str) -> None:
+        if self.crawler is not None:
+            self.crawler.stats.inc_value(key)
+
+
+def _describe(args: tuple) -> str:
+    """The URL among a job's arguments, for a log line."""
+    return next((a for a in args if isinstance(a, str) and "://" in a), "a page")
+
+
+def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+    """The worker's loop: answer each job on stdin until it ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
+    if stdout is None:  # answers only on the real stdout; a stray print goes to stderr
+        stdout = os.fdopen(os.dup(1), "wb")
+        os.dup2(2, 1)
+    stdin = stdin or sys.stdin.buffer
+    ready = pickle.dumps((0, "ready", os.getpid()))
+    stdout.write(FRAME.pack(len(ready)) + ready)
+    stdout.flush()
+    while True:
+        head = stdin.read(FRAME.size)
+        if len(head) < FRAME.size:
+            return
+        seq, func, args = pickle.loads(stdin.read(FRAME.unpack(head)[0]))
+        try:
+            answer = (seq, "ok", func(*args))
+        except ParseError as exc:
+            answer = (seq, "error", exc)
+        except Exception as exc:
+            answer = (seq, "bug", "".join(traceback.format_exception(exc)).strip())
+        payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        stdout.write(FRAME.pack(len(payload)) + payload)
+        stdout.flush()

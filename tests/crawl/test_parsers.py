@@ -1,0 +1,164 @@
+"""Page parsers in child processes: the same answers as in the crawl process, and a
+page that crashes or hangs its parser costs that page only."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+import pytest
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
+
+from newsscraper.crawl.parsers import ParserFailure, ParserPool, _Worker
+from newsscraper.replica import generate_site, render_site
+from newsscraper.sites.moscowtimes import NotAnArticle, parse_article_page
+from tests.crawl import parser_jobs as jobs
+
+URL = "http://127.0.0.1:1/2025/08/01/story-a1"
+
+
+def pool(workers: int = 1, timeout: float = 30.0) -> ParserPool:
+    crawler = get_crawler(Spider)
+    crawler.stats.open_spider()
+    return ParserPool(workers, timeout, crawler)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def test_replica_pages_of_every_type_read_the_same_in_a_worker():
+    model = generate_site(60, seed=3)
+    site = render_site(model)
+    by_type = {}
+    for a in model.live_articles:
+        by_type.setdefault(a.type, a)
+    assert {"default", "live", "gallery", "video", "podcast"} <= set(by_type)
+    parsers = pool()
+    try:
+        for a in by_type.values():
+            body, url = site.get(a.path).body, site.base_url + a.path
+            assert await parsers.run(parse_article_page, body, url) == \
+                parse_article_page(body, url), a.type
+        assert await parsers.run(jobs.pid) != os.getpid()
+    finally:
+        await parsers.close()
+
+
+async def test_a_page_error_arrives_as_itself_and_a_bug_as_a_failure_with_its_traceback():
+    parsers = pool()
+    try:
+        with pytest.raises(NotAnArticle, match="a listing page"):
+            await parsers.run(jobs.refuse, "a listing page")
+        with pytest.raises(ParserFailure, match=r"(?s)parser bug: Traceback.*in broken.*"
+                                                r"KeyError"):
+            await parsers.run(jobs.broken, URL)
+        assert await parsers.run(jobs.chatty, 7) == 7  # a print does not garble answers
+    finally:
+        await parsers.close()
+
+
+async def test_a_worker_that_dies_is_restarted_and_the_page_tried_once_more(tmp_path):
+    parsers = pool()
+    try:
+        first = await parsers.run(jobs.pid)
+        answers = await asyncio.gather(parsers.run(jobs.crash_once, str(tmp_path / "flag")),
+                                       parsers.run(jobs.double, 21))
+        assert answers == ["survived", 42]  # the page queued behind it was sent again
+        assert await parsers.run(jobs.pid) != first
+        stats = parsers.crawler.stats
+        assert stats.get_value("parsers/crashes") == 1
+        assert stats.get_value("parsers/restarts") == 1
+    finally:
+        await parsers.close()
+
+
+async def test_pages_sent_while_a_worker_restarts_wait_for_it(tmp_path, monkeypatch):
+    parsers = pool()
+    try:
+        await parsers.run(jobs.pid)
+        start = _Worker.start
+
+        async def slow_start(self):
+            await asyncio.sleep(0.5)
+            await start(self)
+
+        monkeypatch.setattr(_Worker, "start", slow_start)
+        crashing = asyncio.ensure_future(parsers.run(jobs.crash_once, str(tmp_path / "f")))
+        await asyncio.sleep(0.25)
+        assert parsers.workers[0].restarting  # died; its successor is not up yet
+        later = [parsers.run(jobs.double, i) for i in range(5)]
+        assert await asyncio.wait_for(asyncio.gather(*later), 10) == [0, 2, 4, 6, 8]
+        assert await crashing == "survived"
+    finally:
+        await parsers.close()
+
+
+async def test_a_page_that_kills_its_parser_twice_fails_alone():
+    parsers = pool()
+    try:
+        crashing = parsers.run(jobs.crash, URL)
+        after = parsers.run(jobs.double, 2)
+        results = await asyncio.gather(crashing, after, return_exceptions=True)
+        assert isinstance(results[0], ParserFailure)
+        assert "died on this page 2 times" in str(results[0])
+        assert results[1] == 4
+        assert parsers.crawler.stats.get_value("parsers/crashes") == 2
+    finally:
+        await parsers.close()
+
+
+async def test_a_page_that_hangs_its_parser_times_out_and_the_others_are_answered():
+    parsers = pool(timeout=0.5)
+    try:
+        hanging = parsers.run(jobs.sleep, 60, URL)
+        queued = parsers.run(jobs.double, 5)
+        results = await asyncio.wait_for(asyncio.gather(hanging, queued,
+                                                        return_exceptions=True), 20)
+        assert isinstance(results[0], ParserFailure)
+        assert "timed out after 0.5 s" in str(results[0])
+        assert results[1] == 10
+        assert parsers.crawler.stats.get_value("parsers/timeouts") == 1
+        assert await parsers.run(jobs.sleep, 0.1, URL) == 0.1  # under the limit: answered
+    finally:
+        await parsers.close()
+
+
+async def test_closing_ends_the_workers():
+    parsers = pool(workers=2)
+    pids = set(await asyncio.gather(*(parsers.run(jobs.pid) for _ in range(8))))
+    assert len(pids) == 2
+    await parsers.close()
+    assert not any(alive(p) for p in pids)
+
+
+async def test_no_worker_parses_in_the_crawl_process(monkeypatch):
+    parsers = pool(workers=0)
+    assert await parsers.run(jobs.pid) == os.getpid()
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    unstartable = pool(workers=1)
+    try:
+        assert await unstartable.run(jobs.pid) == os.getpid()
+        assert unstartable.crawler.stats.get_value("parsers/in_process") == 1
+        with pytest.raises(NotAnArticle):
+            await unstartable.run(jobs.refuse, "still a page error")
+    finally:
+        await unstartable.close()
+
+
+async def test_a_worker_that_cannot_import_the_parsers_leaves_them_to_the_crawl_process(
+        monkeypatch):
+    monkeypatch.setattr("newsscraper.crawl.parsers._SERVE", "import sys; sys.exit(1)")
+    parsers = pool()
+    try:
+        assert await parsers.run(jobs.pid) == os.getpid()
+        assert not parsers.workers
+        assert parsers.crawler.stats.get_value("parsers/crashes") is None
+    finally:
+        await parsers.close()
