@@ -227,6 +227,7 @@ def run_speed(args, work: Path) -> dict:
         print(f"recorded: {recording.responses:,} responses, {pages:,} requests in the graph")
         ours: list[Crawl] = []
         theirs: list[Crawl] = []
+        local: list[Crawl] = []
         for n in range(args.rounds):
             theirs.append(bare(path, work, f"bare{n}"))
             name = f"bench_{uuid.uuid4().hex[:8]}"
@@ -239,6 +240,15 @@ def run_speed(args, work: Path) -> dict:
                   f"({ours[-1].pages_per_second:,.0f}/s, {ours[-1].cpu:.1f} s CPU of "
                   f"{ours[-1].wall:.1f} s wall, "
                   f"{int(ours[-1].stats.get('item_scraped_count', 0)):,} articles)")
+            if args.in_process:
+                name = f"bench_{uuid.uuid4().hex[:8]}"
+                local.append(crawl(origins, uri, name, work, f"local{n}", "-a", "mode=full",
+                                   "-s", "PARSER_WORKERS=0"))
+                drop(uri, name)
+                print(f"round {n + 1}: full, pages parsed in the crawl process: "
+                      f"{local[-1].responses:,} in {local[-1].seconds:.1f} s "
+                      f"({local[-1].pages_per_second:,.0f}/s, {local[-1].cpu:.1f} s CPU), "
+                      f"ratio {local[-1].pages_per_second / theirs[-1].pages_per_second:.2f}")
         best_ours = max(ours, key=lambda c: c.pages_per_second)
         best_bare = max(theirs, key=lambda c: c.pages_per_second)
         ratio = best_ours.pages_per_second / best_bare.pages_per_second
@@ -250,6 +260,12 @@ def run_speed(args, work: Path) -> dict:
               f"{best_bare.pages_per_second:,.0f} pages/s, ratio {ratio:.2f} (target >= 0.5)")
         print("ratio per round: " + ", ".join(f"{r:.2f}" for r in paired) +
               f" (median {statistics.median(paired):.2f})")
+        if local:
+            here = sorted(o.pages_per_second / t.pages_per_second
+                          for o, t in zip(local, theirs, strict=True))
+            print("pages parsed in the crawl process (PARSER_WORKERS=0), ratio per round: "
+                  + ", ".join(f"{r:.2f}" for r in here) +
+                  f" (median {statistics.median(here):.2f})")
         return {"articles": args.articles, "full_pages_s": best_ours.pages_per_second,
                 "bare_pages_s": best_bare.pages_per_second, "ratio": ratio,
                 "ratio_per_round": paired,
@@ -377,6 +393,9 @@ def main() -> None:
     s = sub.add_parser("speed", help="full pipeline vs a bare spider on the same links")
     s.add_argument("--articles", type=int, default=5000)
     s.add_argument("--rounds", type=int, default=2)
+    s.add_argument("--in-process", action="store_true",
+                   help="also crawl with the pages parsed in the crawl process "
+                        "(PARSER_WORKERS=0) in each round")
     m = sub.add_parser("memory", help="peak RSS of the crawl process at two sizes")
     m.add_argument("--sizes", default="5000,20000")
     i = sub.add_parser("incremental", help="requests of re-runs vs a first run")
