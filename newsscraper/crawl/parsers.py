@@ -39,6 +39,10 @@ FRAME = struct.Struct("!I")
 MAX_TRIES = 2  # a page the worker died on is tried once more before it counts as a crash
 MAX_RESTARTS = 20  # per worker and run; past it the pages are parsed in the crawl process
 START_TIMEOUT = 30.0
+# pages sent to a worker and not yet answered: enough that it never waits for the next,
+# few enough that pages waiting their turn stay in Scrapy's scraper (whose backlog limit
+# holds the downloader back) instead of piling up in the pipe
+IN_FLIGHT = 4
 _SERVE = "import newsscraper.crawl.parsers as p; p.serve()"
 
 
@@ -173,6 +177,7 @@ class ParserPool:
         self.closing = False
         self.starting: asyncio.Task | None = None
         self.watchdog: asyncio.Task | None = None
+        self.slots = asyncio.Semaphore(IN_FLIGHT * max(1, self.size))
 
     @classmethod
     def from_crawler(cls, crawler) -> ParserPool:
@@ -193,11 +198,15 @@ class ParserPool:
         if not self.workers:
             self.inc("parsers/in_process")
             return func(*args)
-        self.seq += 1
-        job = _Job(self.seq, func, args, asyncio.get_running_loop().create_future())
-        job.payload = pickle.dumps((job.seq, func, args), protocol=pickle.HIGHEST_PROTOCOL)
-        min(self.workers, key=lambda w: len(w.pending)).send(job)
-        return await job.future
+        async with self.slots:
+            if not self.workers:  # retired while this page waited for a slot
+                self.inc("parsers/in_process")
+                return func(*args)
+            self.seq += 1
+            job = _Job(self.seq, func, args, asyncio.get_running_loop().create_future())
+            job.payload = pickle.dumps((job.seq, func, args), protocol=pickle.HIGHEST_PROTOCOL)
+            min(self.workers, key=lambda w: len(w.pending)).send(job)
+            return await job.future
 
     async def start(self) -> None:
         for i in range(self.size):

@@ -11,7 +11,7 @@ import pytest
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
-from newsscraper.crawl.parsers import ParserFailure, ParserPool, _Worker
+from newsscraper.crawl.parsers import IN_FLIGHT, ParserFailure, ParserPool, _Worker
 from newsscraper.replica import generate_site, render_site
 from newsscraper.sites.moscowtimes import NotAnArticle, parse_article_page
 from tests.crawl import parser_jobs as jobs
@@ -128,6 +128,26 @@ async def test_a_page_that_hangs_its_parser_times_out_and_the_others_are_answere
         assert await parsers.run(jobs.sleep, 0.1, URL) == 0.1  # under the limit: answered
     finally:
         await parsers.close()
+
+
+async def test_a_worker_is_sent_a_few_pages_at_a_time_and_the_rest_wait_their_turn():
+    parsers = pool()
+    most = 0
+
+    async def watch():
+        nonlocal most
+        while True:
+            most = max([most] + [len(w.pending) for w in parsers.workers])
+            await asyncio.sleep(0.005)
+
+    watching = asyncio.create_task(watch())
+    try:
+        pages = [parsers.run(jobs.sleep, 0.02, f"{URL}?{i}") for i in range(5 * IN_FLIGHT)]
+        assert await asyncio.gather(*pages) == [0.02] * (5 * IN_FLIGHT)
+    finally:
+        watching.cancel()
+        await parsers.close()
+    assert 1 < most <= IN_FLIGHT
 
 
 async def test_closing_ends_the_workers():
