@@ -213,9 +213,9 @@ class ParserPool:
             worker = _Worker(self, i)
             try:
                 await worker.start()
-            except OSError as exc:
-                logger.warning("cannot start a parser process (%s): parsing in the crawl "
-                               "process", exc)
+            except Exception as exc:  # no process to be had: the crawl parses itself
+                logger.warning("cannot start a parser process (%s: %s): parsing in the "
+                               "crawl process", type(exc).__name__, exc)
                 break
             self.workers.append(worker)
         if self.workers:
@@ -343,6 +343,12 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None
             answer = (seq, "error", exc)
         except Exception as exc:
             answer = (seq, "bug", "".join(traceback.format_exception(exc)).strip())
-        payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        stdout.write(FRAME.pack(len(payload)) + payload)
-        stdout.flush()
+        try:
+            payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # a result or an exception pickle refuses
+            payload = pickle.dumps((seq, "bug", f"unpicklable answer: {exc!r}"))
+        try:
+            stdout.write(FRAME.pack(len(payload)) + payload)
+            stdout.flush()
+        except BrokenPipeError:  # the crawl has gone
+            return

@@ -30,6 +30,10 @@ def broken_page(body: bytes, url: str) -> None:
     raise KeyError(f"no such field on {url}")
 
 
+def unpicklable(url: str):
+    return lambda: url
+
+
 def chatty(x: int) -> int:
     print("a stray line on stdout")
     return x

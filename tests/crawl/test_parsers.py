@@ -59,7 +59,10 @@ async def test_a_page_error_arrives_as_itself_and_a_bug_as_a_failure_with_its_tr
         with pytest.raises(ParserFailure, match=r"(?s)parser bug: Traceback.*in broken.*"
                                                 r"KeyError"):
             await parsers.run(jobs.broken, URL)
+        with pytest.raises(ParserFailure, match="unpicklable answer"):
+            await parsers.run(jobs.unpicklable, URL)
         assert await parsers.run(jobs.chatty, 7) == 7  # a print does not garble answers
+        assert parsers.crawler.stats.get_value("parsers/crashes") is None
     finally:
         await parsers.close()
 
