@@ -127,6 +127,10 @@ def test_a_crawl_over_its_time_bound_is_killed_and_counts_as_failed(
         replica, mongo_uri, mongo_db_name, tmp_path):
     home = install(tmp_path / "newsscraper")
     values = settings_for(replica, mongo_uri, mongo_db_name)
+    # a crawl that cannot end in time: no CLOSESPIDER_TIMEOUT of its own and a minute of
+    # polite fetching (the small replica, crawled at full speed, is done within the 2 s)
+    values["NEWSSCRAPER_CRAWL_ARGS"] += (" -s CLOSESPIDER_TIMEOUT=0 -s DOWNLOAD_DELAY=0.5"
+                                         " -s CONCURRENT_REQUESTS=1")
     proc = run_as_cron(f"cd {INSTALL} && deploy/run-crawl.sh", home,
                        {**values, "NEWSSCRAPER_RUN_SECONDS": "1", "NEWSSCRAPER_KILL_GRACE": "1"})
     assert proc.returncode == 3, (proc.stderr, tail_log(home))
