@@ -294,7 +294,7 @@ class ParserPool:
                     head = next(iter(worker.pending.values()))
                     worker.timed_out = head
                     self.inc("parsers/timeouts")
-                    logger.error("parser process %d spent over %.0f s on %s: restarting it",
+                    logger.error("parser process %d spent over %g s on %s: restarting it",
                                  worker.index, self.timeout, _describe(head.args))
                     head.future.set_exception(ParserFailure(
                         f"parser timed out after {self.timeout:g} s"))
