@@ -209,6 +209,8 @@ class ParserPool:
             return await job.future
 
     async def start(self) -> None:
+        """Start the workers and their watchdog; the ones that cannot start are left
+        out (none: every page is parsed in this process)."""
         for i in range(self.size):
             worker = _Worker(self, i)
             try:
@@ -232,6 +234,7 @@ class ParserPool:
                 await self.restart(worker, code)
 
     async def restart(self, worker: _Worker, code: int) -> None:
+        """A new process for ``worker``; what it owes waits, then is sent again."""
         worker.restarting = True
         try:
             await self._restart(worker, code)
@@ -261,9 +264,9 @@ class ParserPool:
         self.inc("parsers/restarts")
         try:
             await worker.start()
-        except OSError as exc:
-            logger.error("cannot restart parser process %d (%s): parsing in the crawl "
-                         "process", worker.index, exc)
+        except Exception as exc:  # as at the first start: the crawl parses itself
+            logger.error("cannot restart parser process %d (%s: %s): parsing in the "
+                         "crawl process", worker.index, type(exc).__name__, exc)
             self.in_process(worker)
             return
         worker.head_since = asyncio.get_running_loop().time()
@@ -313,6 +316,7 @@ class ParserPool:
             worker.fail_pending("the crawl closed first")
 
     def inc(self, key: str) -> None:
+        """Count ``key`` in the crawl's stats (none without a crawler)."""
         if self.crawler is not None:
             self.crawler.stats.inc_value(key)
 
