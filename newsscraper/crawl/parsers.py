@@ -51,14 +51,26 @@ class ParserFailure(RuntimeError):
     crashing or spinning on it. The message says which, for a log line."""
 
 
+def _frame(message: Any) -> bytes:
+    """``message`` pickled, after its length: one frame of the protocol."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return FRAME.pack(len(data)) + data
+
+
+async def _read_frame(stream: asyncio.StreamReader) -> Any:
+    """The next frame's message; IncompleteReadError when the stream ends first."""
+    size = FRAME.unpack(await stream.readexactly(FRAME.size))[0]
+    return pickle.loads(await stream.readexactly(size))
+
+
 @dataclass
 class _Job:
     seq: int
     func: Callable[..., Any]
     args: tuple
     future: asyncio.Future
+    frame: bytes = field(repr=False)  # what the worker is sent, again after a restart
     tries: int = 0
-    payload: bytes = field(default=b"", repr=False)
 
 
 class _Worker:
@@ -87,9 +99,7 @@ class _Worker:
             stdout=asyncio.subprocess.PIPE, env=env)
         assert proc.stdout is not None
         try:
-            size = FRAME.unpack(await asyncio.wait_for(
-                proc.stdout.readexactly(FRAME.size), START_TIMEOUT))[0]
-            await asyncio.wait_for(proc.stdout.readexactly(size), START_TIMEOUT)
+            await asyncio.wait_for(_read_frame(proc.stdout), START_TIMEOUT)
         except (asyncio.IncompleteReadError, TimeoutError, asyncio.TimeoutError) as exc:
             if proc.returncode is None:
                 proc.kill()
@@ -108,15 +118,14 @@ class _Worker:
 
     def write(self, job: _Job) -> None:
         assert self.proc is not None and self.proc.stdin is not None
-        self.proc.stdin.write(FRAME.pack(len(job.payload)) + job.payload)
+        self.proc.stdin.write(job.frame)
 
     async def read(self, proc: asyncio.subprocess.Process) -> None:
         assert proc.stdout is not None
         loop = asyncio.get_running_loop()
         try:
             while True:
-                size = FRAME.unpack(await proc.stdout.readexactly(FRAME.size))[0]
-                seq, kind, value = pickle.loads(await proc.stdout.readexactly(size))
+                seq, kind, value = await _read_frame(proc.stdout)
                 job = self.pending.pop(seq, None)
                 self.head_since = loop.time()
                 if job is None or job.future.done():
@@ -174,7 +183,6 @@ class ParserPool:
         self.crawler = crawler  # for its stats, set once the crawl starts
         self.workers: list[_Worker] = []
         self.seq = 0
-        self.closing = False
         self.starting: asyncio.Task | None = None
         self.watchdog: asyncio.Task | None = None
         self.slots = asyncio.Semaphore(IN_FLIGHT * max(1, self.size))
@@ -195,16 +203,13 @@ class ParserPool:
             self.starting = asyncio.create_task(self.start())
         if self.starting is not None:
             await asyncio.shield(self.starting)
-        if not self.workers:
-            self.inc("parsers/in_process")
-            return func(*args)
         async with self.slots:
-            if not self.workers:  # retired while this page waited for a slot
+            if not self.workers:  # none started, or all retired (maybe while this waited)
                 self.inc("parsers/in_process")
                 return func(*args)
             self.seq += 1
-            job = _Job(self.seq, func, args, asyncio.get_running_loop().create_future())
-            job.payload = pickle.dumps((job.seq, func, args), protocol=pickle.HIGHEST_PROTOCOL)
+            job = _Job(self.seq, func, args, asyncio.get_running_loop().create_future(),
+                       _frame((self.seq, func, args)))
             min(self.workers, key=lambda w: len(w.pending)).send(job)
             return await job.future
 
@@ -288,7 +293,7 @@ class ParserPool:
     async def watch(self) -> None:
         """Kill a worker whose current page has taken longer than ``timeout``."""
         loop = asyncio.get_running_loop()
-        while not self.closing:
+        while True:  # until close() cancels it
             await asyncio.sleep(min(1.0, self.timeout / 4))
             for worker in self.workers:
                 if not worker.pending or worker.timed_out is not None or worker.restarting:
@@ -305,7 +310,6 @@ class ParserPool:
 
     async def close(self) -> None:
         """Stop the workers (each ends at the end of its input)."""
-        self.closing = True
         if self.watchdog is not None:
             self.watchdog.cancel()
         if self.starting is not None:
@@ -333,8 +337,7 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None
         stdout = os.fdopen(os.dup(1), "wb")
         os.dup2(2, 1)
     stdin = stdin or sys.stdin.buffer
-    ready = pickle.dumps((0, "ready", os.getpid()))
-    stdout.write(FRAME.pack(len(ready)) + ready)
+    stdout.write(_frame((0, "ready", os.getpid())))
     stdout.flush()
     while True:
         head = stdin.read(FRAME.size)
@@ -348,11 +351,11 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None
         except Exception as exc:
             answer = (seq, "bug", "".join(traceback.format_exception(exc)).strip())
         try:
-            payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            frame = _frame(answer)
         except Exception as exc:  # a result or an exception pickle refuses
-            payload = pickle.dumps((seq, "bug", f"unpicklable answer: {exc!r}"))
+            frame = _frame((seq, "bug", f"unpicklable answer: {exc!r}"))
         try:
-            stdout.write(FRAME.pack(len(payload)) + payload)
+            stdout.write(frame)
             stdout.flush()
         except BrokenPipeError:  # the crawl has gone
             return
