@@ -42,9 +42,12 @@ PARSER_WORKERS = 1  # 0: parse in the crawl process
 PARSER_TIMEOUT = 60.0  # seconds one page may take
 # offsite by origin (scheme, host and port), not by host alone: a link to 127.0.0.1 on
 # another port is another service
+# robots.txt obeyed also by the requests sent while it is being fetched (spiders/robots.py)
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "newsscraper.spiders.offsite.OriginOffsiteMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsscraper.spiders.robots.EveryRequestRobotsTxtMiddleware": 100,
 }
 # the site redirects with HTTP 301 (slug-only and legacy links), never with
 # <meta http-equiv="refresh">; Scrapy's MetaRefreshMiddleware would search the first 4 kB
