@@ -108,6 +108,10 @@ MONITOR_MIN_FIELD_COVERAGE = {"title": 0.99, "body": 0.99, "published_at": 0.99,
 MONITOR_MAX_PARTIAL_SHARE = 0.02
 MONITOR_MAX_PARSER_BUGS = 0
 MONITOR_MAX_SERVER_ERROR_SHARE = 0.05  # 5xx and timeouts left after retries / requests
+# a site down, blocking or shut by robots.txt: connection, DNS and timeout errors, 403,
+# 429 and 5xx left after retries / requests (and robots.txt-forbidden / requests wanted);
+# a run where no page answered 2xx, 404 or 410 fails whatever this says
+MONITOR_MAX_UNREACHABLE_SHARE = 0.5
 MONITOR_RECENT_DAYS = 31  # a full pass since this recently stores >= 1 article
 # notifications when a monitor fails: any of "email", "slack", "telegram", each set up
 # by spidermon's own settings (SPIDERMON_SMTP_*, SPIDERMON_EMAIL_*, SPIDERMON_SLACK_*,

@@ -15,6 +15,11 @@ Thresholds are settings (defaults in ``newsscraper/settings.py``):
 - ``MONITOR_MAX_PARSER_BUGS`` (0): ``spider/parser_bug``.
 - ``MONITOR_MAX_SERVER_ERROR_SHARE`` (0.05): HTTP 5xx responses and download timeouts
   the spider was left with after retries, against requests.
+- ``MONITOR_MAX_UNREACHABLE_SHARE`` (0.5): requests whose last attempt ended in a
+  connection error, DNS error, timeout, 403, 429 or 5xx, against requests; also the
+  largest share of the crawl robots.txt may forbid. And some page of the site must
+  answer (2xx, 404 or 410; robots.txt is no page). :mod:`newsscraper.extensions.reach`
+  reads these from Scrapy's stats.
 - ``MONITOR_RECENT_DAYS`` (31): a full pass whose ``since`` is within this many days must
   store at least one article.
 - ``MONITOR_NOTIFY`` (``[]``): any of ``email``, ``slack``, ``telegram``; each is
@@ -37,6 +42,8 @@ from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.contrib.scrapy.runners import SpiderMonitorResult, SpiderMonitorRunner
 from spidermon.exceptions import NotConfigured as SpidermonNotConfigured
 
+from newsscraper.extensions.reach import requests_of
+
 logger = logging.getLogger(__name__)
 
 COVERED_FIELDS = ("title", "body", "published_at", "section")
@@ -51,7 +58,8 @@ DEFAULTS: dict[str, Any] = {
     "MONITOR_FINISH_REASONS": ["finished"], "MONITOR_MIN_STORED_SHARE": 0.9,
     "MONITOR_MIN_FIELD_COVERAGE": dict.fromkeys(COVERED_FIELDS, 0.99),
     "MONITOR_MAX_PARTIAL_SHARE": 0.02, "MONITOR_MAX_PARSER_BUGS": 0,
-    "MONITOR_MAX_SERVER_ERROR_SHARE": 0.05, "MONITOR_RECENT_DAYS": 31,
+    "MONITOR_MAX_SERVER_ERROR_SHARE": 0.05, "MONITOR_MAX_UNREACHABLE_SHARE": 0.5,
+    "MONITOR_RECENT_DAYS": 31,
 }
 
 
@@ -190,6 +198,41 @@ class ServerErrorMonitor(_Monitor):
                              f"met a 5xx or a timeout (maximum {maximum:.0%})")
 
 
+@monitors.name("site reached")
+class SiteReachedMonitor(_Monitor):
+    """A site that is down, blocks the crawler or shuts it out by robots.txt leaves a run
+    with nothing to store and no other monitor to fail: this one says so."""
+
+    @monitors.name("a page answered")
+    def test_answered(self):
+        requests = requests_of(self.stats)
+        if requests.pages <= 0:
+            self.skipTest("no page asked of the site")
+        self.assertGreater(requests.answered, 0, msg=f"no page of the site answered: "
+                           f"{requests.pages} request(s), none with 2xx, 404 or 410" +
+                           ("" if requests.unreachable else " (redirects or other statuses)"))
+
+    @monitors.name("requests unreachable")
+    def test_unreachable(self):
+        requests = requests_of(self.stats)
+        if requests.made <= 0:
+            self.skipTest("no request made")
+        failed = sum(requests.unreachable.values())
+        share, maximum = failed / requests.made, self.setting("MONITOR_MAX_UNREACHABLE_SHARE")
+        self.assertLessEqual(share, maximum, msg=f"{failed} of {requests.made} requests "
+                             f"unreachable ({share:.0%}, maximum {maximum:.0%}): "
+                             f"{requests.causes()}")
+
+    @monitors.name("robots.txt allows the crawl")
+    def test_robots(self):
+        requests = requests_of(self.stats)
+        wanted = requests.forbidden + max(requests.pages, 0)
+        share = requests.forbidden / wanted if wanted else 0.0
+        maximum = self.setting("MONITOR_MAX_UNREACHABLE_SHARE")
+        self.assertLessEqual(share, maximum, msg=f"robots.txt forbade {requests.forbidden} "
+                             f"of {wanted} requests ({share:.0%}, maximum {maximum:.0%})")
+
+
 @monitors.name("recent full pass")
 class RecentFullPassMonitor(_Monitor):
     @monitors.name("stores at least one article")
@@ -206,7 +249,8 @@ class RecentFullPassMonitor(_Monitor):
 
 class CloseSpiderSuite(MonitorSuite):
     monitors: ClassVar[list] = [FinishReasonMonitor, StoredArticlesMonitor, FieldCoverageMonitor,
-                ParserBugMonitor, ServerErrorMonitor, RecentFullPassMonitor]
+                ParserBugMonitor, ServerErrorMonitor, SiteReachedMonitor,
+                RecentFullPassMonitor]
 
 
 class _Result(SpiderMonitorResult):

@@ -51,7 +51,7 @@ def test_an_ordinary_crawl_passes_every_monitor():
     outcome = outcome_of(ORDINARY)
     assert outcome.failed == []
     assert outcome.passed == ["articles stored", "field coverage", "finish reason",
-                              "parser bugs", "server errors"]
+                              "parser bugs", "server errors", "site reached"]
 
 
 @pytest.mark.parametrize(("change", "failed", "detail"), [
@@ -91,7 +91,8 @@ def test_thresholds_are_settings():
 
 def test_a_recent_full_pass_that_stores_nothing_fails():
     since = (date.today() - timedelta(days=7)).isoformat()
-    empty = {"finish_reason": "finished", "downloader/request_count": 20}
+    empty = {"finish_reason": "finished", "downloader/request_count": 20,
+             "downloader/response_status_count/200": 20}
     outcome = outcome_of(empty, {"mode": "full", "since": since})
     assert outcome.failed == ["recent full pass"]
     # an incremental run over an unchanged site stores nothing, rightly

@@ -1,0 +1,92 @@
+"""A crawl that cannot reach the site fails: a closed port, a site answering 403 to every
+request and a robots.txt that forbids everything each end with status 4, and the run
+record names the ``site reached`` monitor."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+import pytest
+
+from newsscraper.replica.render import Page
+from newsscraper.storage.local import free_port
+from tests.crawl_helpers import crawl_stats, last_run, run_crawl
+
+pytestmark = pytest.mark.slow
+
+
+class _Forbidding(http.server.BaseHTTPRequestHandler):
+    """What a web application firewall that took against the crawler answers."""
+
+    def do_GET(self) -> None:
+        body = b"<html><body><h1>403 Forbidden</h1></body></html>"
+        self.send_response(403)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def forbidding_origin() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Forbidding)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def origins(url: str) -> SimpleNamespace:
+    return SimpleNamespace(base_url=url, static_url=url)
+
+
+def assert_failed_unreachable(proc, mongo_db, detail: str) -> dict:
+    assert proc.returncode == 4, proc.stderr[-3000:]
+    run = last_run(mongo_db)
+    assert run["status"] == "monitors_failed" and run["exit_status"] == 4, run
+    assert run["monitors"]["failed"] == ["site reached"], run["monitors"]
+    assert detail in run["monitors"]["details"]["site reached"], run["monitors"]
+    assert "monitor failed: site reached" in proc.stderr
+    return run
+
+
+def test_a_closed_port_fails_the_run(mongo_uri, mongo_db_name, mongo_db, tmp_path):
+    proc = run_crawl(origins(f"http://127.0.0.1:{free_port()}"), mongo_uri, mongo_db_name,
+                     tmp_path, timeout=120)
+    run = assert_failed_unreachable(proc, mongo_db, "no page of the site answered")
+    stats = crawl_stats(proc.stderr)
+    refused = stats["downloader/exception_type_count/scrapy.exceptions."
+                    "DownloadConnectionRefusedError"]
+    assert refused == stats["downloader/request_count"] > 0, stats
+    made = refused - stats["retry/count"]
+    assert f"{made} of {made} requests unreachable (100%" in \
+        run["monitors"]["details"]["site reached"]
+
+
+def test_a_site_answering_403_to_everything_fails_the_run(mongo_uri, mongo_db_name,
+                                                           mongo_db, tmp_path):
+    with forbidding_origin() as url:
+        proc = run_crawl(origins(url), mongo_uri, mongo_db_name, tmp_path, timeout=120)
+    assert_failed_unreachable(proc, mongo_db, "HTTP 403")
+    stats = crawl_stats(proc.stderr)
+    assert stats["downloader/response_status_count/403"] == stats["downloader/request_count"]
+
+
+def test_a_robots_txt_forbidding_everything_fails_the_run(replica_server, mongo_uri,
+                                                          mongo_db_name, mongo_db, tmp_path):
+    site = replica_server(articles=40, seed=3)
+    closed = Page(200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /\n")
+    site.site.pages["/robots.txt"] = site.site.static_pages["/robots.txt"] = closed
+    proc = run_crawl(site, mongo_uri, mongo_db_name, tmp_path, timeout=120)
+    assert_failed_unreachable(proc, mongo_db, "robots.txt forbade")
+    assert {path for _origin, path in site.hits} == {"/robots.txt"}, site.hits
+    assert crawl_stats(proc.stderr)["robotstxt/forbidden"] > 0
