@@ -7,13 +7,16 @@
 # - bounded: the crawl closes itself after NEWSSCRAPER_RUN_SECONDS (CLOSESPIDER_TIMEOUT),
 #   and is killed NEWSSCRAPER_KILL_GRACE seconds later if it has not ended
 # - logs to $NEWSSCRAPER_DATA_DIR/log/ at NEWSSCRAPER_LOG_LEVEL (INFO), one file per run,
-#   pruned after NEWSSCRAPER_LOG_DAYS (14)
+#   pruned after NEWSSCRAPER_LOG_DAYS (14); readable by the owner and group only
 # - exits like `scrapy crawl`: 0 ok, 2 bad arguments or settings, 3 failed (also when
 #   killed by its time bound), 4 monitors failed, 75 skipped (flock or lease)
 #
 # NEWSSCRAPER_CRAWL_ARGS (in .env or the environment) adds scrapy arguments to every run,
 # e.g. NEWSSCRAPER_CRAWL_ARGS="-s NEWSSCRAPER_CONTACT=ops@example.org".
 set -euo pipefail
+# logs name the database host, the site's answers and whatever a crawl prints: not for
+# every local user (files 640, directories 750, the crawl's own files included)
+umask 027
 cd "$(dirname "$0")/.."
 
 env_file="${NEWSSCRAPER_ENV_FILE:-.env}"
@@ -31,6 +34,8 @@ kill_grace="${NEWSSCRAPER_KILL_GRACE:-120}"
 log_days="${NEWSSCRAPER_LOG_DAYS:-14}"
 log_level="${NEWSSCRAPER_LOG_LEVEL:-INFO}"
 mkdir -p "$log_dir"
+# logs written before the umask above (an upgrade) lose their other-user bits too
+chmod -R g-w,o= "$log_dir"
 
 note() { echo "$(date -Is) $*" >>"$log_dir/cron.log"; }
 

@@ -16,6 +16,10 @@ LOG_LEVEL = "INFO"
 # Scrapy 2.19's remote-control HTTP server runs any Python code a client with its token
 # sends; an unattended crawler has no use for it (turn on with -s REMOTE_CONTROL_ENABLED=True)
 REMOTE_CONTROL_ENABLED = False
+# the telnet console is a Python shell inside a process that holds MONGO_URI, and Scrapy
+# writes its password to the INFO log: no listening socket in a crawl (turn on with
+# -s TELNETCONSOLE_ENABLED=True)
+TELNETCONSOLE_ENABLED = False
 
 # --- politeness on the real site -------------------------------------------------
 # an e-mail or URL the site can reach the operator at; the spider puts it into the

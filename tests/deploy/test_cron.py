@@ -148,3 +148,25 @@ def test_a_crawl_reaching_closespider_timeout_ends_with_monitors_failed(
     assert record["finish_reason"] == "closespider_timeout", tail_log(home)
     assert proc.returncode == 4 == record["exit_status"]
     assert "finish reason" in record["monitors"]["failed"]
+
+
+def test_logs_are_readable_by_owner_and_group_only(tmp_path, mongo_uri, mongo_db_name):
+    home = install(tmp_path / "newsscraper")
+    log_dir = home / "var" / "log"
+    log_dir.mkdir(parents=True, mode=0o755)
+    earlier = log_dir / f"crawl-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(0))}.log"
+    earlier.write_text("written before run-crawl.sh set its umask")
+    os.utime(earlier)  # recent: not pruned
+    for path, mode in ((log_dir, 0o755), (earlier, 0o644)):
+        path.chmod(mode)
+    # a bad argument: the crawl still starts its log, then ends at once with 2
+    proc = run_as_cron(f"cd {INSTALL} && deploy/run-crawl.sh -a mode=bogus", home,
+                       {"MONGO_URI": mongo_uri,
+                        "NEWSSCRAPER_CRAWL_ARGS": f"-s MONGO_DATABASE={mongo_db_name}"})
+    assert proc.returncode == 2, proc.stderr
+    logs = sorted(log_dir.glob("crawl-*.log"))
+    assert len(logs) == 2 and "mode" in logs[-1].read_text(), logs
+    for path in [log_dir, log_dir / "cron.log", home / "var" / "crawl.lock", *logs]:
+        mode = path.stat().st_mode & 0o777
+        assert mode & 0o027 == 0, f"{path.name}: {mode:o}"  # no group write, nothing for others
+        assert mode & 0o040, f"{path.name}: {mode:o}"  # the group (an operator's) reads
