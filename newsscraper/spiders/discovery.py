@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
 from newsscraper.sites.moscowtimes import Listing
 from newsscraper.sites.moscowtimes import url_date as url_day  # noqa: F401 - the spider imports it here
+from newsscraper.sites.moscowtimes.sitemaps import MAX_SITEMAP_URLS
+
+logger = logging.getLogger(__name__)
 
 
 def next_listing_page(listing: Listing, stats, *, offset: int, template: str | None,
@@ -49,17 +53,34 @@ def next_listing_page(listing: Listing, stats, *, offset: int, template: str | N
     return url, {"offset": next_offset, "template": template, "step": step}
 
 
-def read_sitemap(response: Response) -> tuple[str, list[tuple[str, str | None]]]:
-    """``(type, [(loc, lastmod)])`` of a sitemap or sitemap index, by Scrapy's reader (it
-    recovers from the raw ``&`` of the news sitemaps' titles); a body that is no sitemap
-    reads as an empty ``urlset``."""
+class SitemapRead(NamedTuple):
+    kind: str  # "sitemapindex" or "urlset"
+    entries: list[tuple[str, str | None]]  # (loc, lastmod)
+    truncated: bool  # it lists more than were read
+
+
+def read_sitemap(response: Response, stats) -> SitemapRead:
+    """The entries of a sitemap or sitemap index, by Scrapy's reader (it recovers from
+    the raw ``&`` of the news sitemaps' titles); a body that is no sitemap reads as an
+    empty ``urlset``. No more than ``MAX_SITEMAP_URLS`` entries are read (Scrapy's
+    reader streams: the rest is never parsed); a sitemap that lists more is logged and
+    counted (``sitemap/truncated``)."""
+    entries: list[tuple[str, str | None]] = []
     try:
         sitemap = Sitemap(response.body)
-        entries = [(absolute(response, e["loc"]), e.get("lastmod"))
-                   for e in sitemap if e.get("loc")]
+        for e in sitemap:
+            if not e.get("loc"):
+                continue
+            if len(entries) == MAX_SITEMAP_URLS:
+                stats.inc_value("sitemap/truncated")
+                logger.warning("sitemap %s lists more than %d URLs (the sitemaps.org limit); "
+                               "read the first %d", response.url, MAX_SITEMAP_URLS,
+                               MAX_SITEMAP_URLS)
+                return SitemapRead(sitemap.type, entries, True)
+            entries.append((absolute(response, e["loc"]), e.get("lastmod")))
     except Exception:  # lxml gives up on some bodies (empty, binary) with various errors
-        return "urlset", []
-    return sitemap.type, entries
+        return SitemapRead("urlset", [], False)
+    return SitemapRead(sitemap.type, entries, False)
 
 
 def absolute(response: Response, loc: str) -> str:

@@ -210,8 +210,8 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
 
     async def parse_sitemap(self, response: Response, news: bool = False,
                             month: str | None = None, refresh: bool = False):
-        kind, entries = read_sitemap(response)
         stats = self.crawler.stats
+        kind, entries, truncated = read_sitemap(response, stats)
         if kind == "sitemapindex":
             listed = [(self.origins.rewrite(loc), lastmod) for loc, lastmod in entries]
             if not news and any(month_of_sitemap(loc) for loc, _ in listed):
@@ -231,7 +231,9 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
         stats.inc_value("spider/sitemaps/news" if news else "spider/sitemaps")
         requests = [r async for r in self.article_requests(
             (loc for loc, _ in entries), "sitemap", response.url, refresh=refresh, month=month)]
-        if month is not None:  # read to the end: every article it lists is owed or stored
+        # read to the end: every article it lists is owed or stored (a file cut short is
+        # no list to find removed articles in, and is read again next run)
+        if month is not None and not truncated:
             await self.ledger.month_read(month)
             # stored articles it listed when last read and no longer lists get gone_at
             self.crawler.signals.send_catch_log(month_listed, month=month,

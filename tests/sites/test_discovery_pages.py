@@ -18,6 +18,8 @@ from newsscraper.sites.moscowtimes import (
     parse_rss,
     parse_sitemap,
 )
+from newsscraper.sites.moscowtimes.sitemaps import MAX_SITEMAP_URLS
+from tests.spiders.helpers import big_sitemap
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 WWW = "https://www.themoscowtimes.com"
@@ -265,3 +267,11 @@ def test_relative_links_resolve_against_the_document_url():
     [entry] = parse_sitemap(sm, "https://static.themoscowtimes.com/sitemap/sitemap.xml").entries
     assert entry.loc == "https://static.themoscowtimes.com/sitemap/2024-5.xml"
     assert entry.year_month == (2024, 5)
+
+
+@pytest.mark.parametrize(("listed", "read", "truncated"), [
+    (MAX_SITEMAP_URLS + 1, MAX_SITEMAP_URLS, True), (MAX_SITEMAP_URLS, MAX_SITEMAP_URLS, False)])
+def test_a_sitemap_is_read_to_the_sitemaps_org_limit(listed, read, truncated):
+    sitemap = parse_sitemap(big_sitemap(listed, WWW), "x")
+    assert (len(sitemap.entries), sitemap.truncated) == (read, truncated)
+    assert sitemap.entries[-1].loc.endswith(f"-a{read}")

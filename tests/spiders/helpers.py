@@ -42,3 +42,12 @@ async def drain(result) -> list[Any]:
 
 def requests_of(outputs: list[Any]) -> list[Request]:
     return [o for o in outputs if isinstance(o, Request)]
+
+
+def big_sitemap(urls: int, base: str = BASE) -> bytes:
+    """A monthly sitemap listing ``urls`` articles (distinct ids, days of August 2025)."""
+    rows = "".join(f"<url><loc>{base}/2025/08/{1 + i % 28:02d}/story-{i}-a{i + 1}</loc>"
+                   f"<lastmod>2025-08-{1 + i % 28:02d}T10:00:00+03:00</lastmod></url>\n"
+                   for i in range(urls))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns='
+            f'"http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</urlset>\n').encode()

@@ -8,9 +8,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from scrapy import Request
+from scrapy.http import XmlResponse
 
+from newsscraper.signals import month_listed
 from newsscraper.sites.moscowtimes import article_id_from_url
-from tests.spiders.helpers import BASE, STATIC, drain, requests_of, response_for
+from newsscraper.sites.moscowtimes.sitemaps import MAX_SITEMAP_URLS
+from newsscraper.spiders.discovery import read_sitemap
+from tests.spiders.helpers import BASE, STATIC, big_sitemap, drain, requests_of, response_for
 
 
 def paths(requests) -> list[str]:
@@ -183,3 +187,30 @@ def test_sitemap_locs_are_absolute_as_urljoin_makes_them(loc):
 
     sitemap = TextResponse("http://127.0.0.1:18000/sitemap/2024-5.xml", body=b"")
     assert absolute(sitemap, loc) == sitemap.urljoin(loc)
+
+
+async def test_a_sitemap_of_200000_urls_is_read_to_the_sitemaps_org_limit(make_spider, caplog):
+    url = f"{STATIC}/sitemap/2025-8.xml"
+    spider = make_spider(mode="full")
+    listed: list[str] = []
+    spider.crawler.signals.connect(lambda month, urls: listed.append(month), month_listed)
+    body = big_sitemap(200_000)
+    out = await drain(spider.parse_sitemap(XmlResponse(url, body=body), month="m"))
+    assert len(out) == MAX_SITEMAP_URLS == 50_000
+    assert out[-1].url.endswith(f"-a{MAX_SITEMAP_URLS}")  # the first ones, in order
+    stats = spider.crawler.stats
+    assert stats.get_value("sitemap/truncated") == 1
+    assert stats.get_value("spider/scheduled/sitemap") == MAX_SITEMAP_URLS
+    [warning] = [r for r in caplog.records if "sitemaps.org" in r.getMessage()]
+    assert warning.levelname == "WARNING" and url in warning.getMessage()
+    # a file cut short is not read whole: read again next run, and no removals from it
+    assert "m" not in await spider.ledger.state.members("months_read")
+    assert listed == []
+
+
+def test_a_sitemap_at_the_limit_is_read_whole(make_spider):
+    stats = make_spider().crawler.stats
+    response = XmlResponse(f"{STATIC}/sitemap/2025-8.xml", body=big_sitemap(MAX_SITEMAP_URLS))
+    kind, entries, truncated = read_sitemap(response, stats)
+    assert (kind, len(entries), truncated) == ("urlset", MAX_SITEMAP_URLS, False)
+    assert stats.get_value("sitemap/truncated") is None

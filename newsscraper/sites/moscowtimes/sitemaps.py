@@ -11,6 +11,8 @@ from newsscraper.sites.moscowtimes.text import xml_root
 from newsscraper.sites.moscowtimes.urls import absolute_url
 
 _MONTH = re.compile(r"/(\d{4})-(\d{1,2})\.xml$")
+# sitemaps.org: a sitemap (or an index) lists no more; what lists more is read this far
+MAX_SITEMAP_URLS = 50_000
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Sitemap:
 
     kind: str  # "index" or "urlset"
     entries: list[SitemapEntry] = field(default_factory=list)
+    truncated: bool = False  # it listed more than MAX_SITEMAP_URLS; the rest is not read
 
 
 def _local(tag: object) -> str:
@@ -40,15 +43,20 @@ def parse_sitemap(body: str | bytes, url: str) -> Sitemap:
     """Parse any of the site's sitemaps. News sitemaps write titles without XML escaping
     (a raw ``&``), so parsing recovers instead of failing; an index is returned sorted by
     the parsed year and month, newest first (the file order is not chronological).
-    A body that is no sitemap gives an empty ``urlset``."""
+    A body that is no sitemap gives an empty ``urlset``; one that lists more than
+    ``MAX_SITEMAP_URLS`` gives the first ones, ``truncated``."""
     root = xml_root(body)
     if root is None:
         return Sitemap("urlset")
     kind = "index" if _local(root.tag) == "sitemapindex" else "urlset"
-    entries = []
+    entries: list[SitemapEntry] = []
+    truncated = False
     for node in root:
         if _local(node.tag) not in ("sitemap", "url"):
             continue
+        if len(entries) == MAX_SITEMAP_URLS:
+            truncated = True
+            break
         fields = {}
         for child in node.iter():
             name = _local(child.tag)
@@ -65,7 +73,7 @@ def parse_sitemap(body: str | bytes, url: str) -> Sitemap:
         ))
     if kind == "index" and entries and all(e.year_month for e in entries):
         entries.sort(key=lambda e: e.year_month or (0, 0), reverse=True)
-    return Sitemap(kind, entries)
+    return Sitemap(kind, entries, truncated)
 
 
 def parse_robots_sitemaps(text: str) -> list[str]:
