@@ -46,7 +46,8 @@ class Requests:
     made: int = 0  # requests sent (retries are the same request), robots.txt included
     robots: int = 0  # of which robots.txt fetches
     answered: int = 0  # pages (not robots.txt) answered 2xx, 404 or 410
-    unreachable: Counter[str] = field(default_factory=Counter)  # "HTTP 403", "DNS..." -> n
+    # those that ended unreachable, by cause: "HTTP 403", "CannotResolveHostError" -> n
+    unreachable: Counter[str] = field(default_factory=Counter)
     forbidden: int = 0  # not sent: robots.txt forbade them
 
     @property
