@@ -8,11 +8,13 @@ One line per check, after a summary line, and the monitoring-plugin exit status:
 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the database cannot be read, or bad arguments).
 
 The reads are few and bounded, for FerretDB evaluates every filter but ``{_id: X}`` over
-the whole collection: ``runs`` (small) is read for the last week only, the newest
-article and a held revision each with a filter on their time window (an index on
-MongoDB, one streamed pass on FerretDB, never a sort of the whole collection), the lease
-by ``_id``. Reaching the server is bounded by ``MONGO_TIMEOUT_MS`` as for every
-command, the reads all together by ``--timeout`` (pymongo's client-side timeout).
+the whole collection: the last run, the last successful one (with the newest
+``published_at`` stored) and the lease are ``crawl_state`` documents read by ``_id``
+(:mod:`newsscraper.storage.runsummary`); a held revision is one ``find_one`` with its
+time window (one pass over ``article_versions`` on FerretDB). A database no run of this
+version has closed is read the slow way: a week of ``runs``, and the window's articles.
+Reaching the server is bounded by ``MONGO_TIMEOUT_MS`` as for every command, the reads
+all together by ``--timeout`` (pymongo's client-side timeout).
 """
 
 from __future__ import annotations
@@ -118,16 +120,22 @@ def report(checks: list[Check]) -> int:
 
 
 def run_checks(db, settings, args, now: datetime) -> list[Check]:
-    runs = db[settings.get("MONGO_RUNS_COLLECTION", "runs")]
-    records = list(runs.find(
+    from newsscraper.storage.runsummary import last_key, success_key
+
+    state = db["crawl_state"]
+    summaries = [d for d in (state.find_one({"_id": last_key(SPIDER)}),
+                             state.find_one({"_id": success_key(SPIDER)})) if d]
+    # a database no run of this version has closed yet: its run records, a week of them
+    records = summaries or list(db[settings.get("MONGO_RUNS_COLLECTION", "runs")].find(
         {"ended_at": {"$gte": now - max(LOOKBACK, args.max_age)}},
         {"status": 1, "exit_status": 1, "ended_at": 1, "monitors.failed": 1, "error": 1})
         .sort("ended_at", -1))
+    newest = summaries[0].get("newest_published_at") if summaries else None
     return [
         last_success(records, args.max_age, now),
         last_run(records, now),
         newest_article(db[settings.get("MONGO_ARTICLES_COLLECTION", "articles")],
-                       args.max_article_age, now),
+                       args.max_article_age, now, newest),
         held_revisions(db[settings.get("MONGO_VERSIONS_COLLECTION", "article_versions")],
                        args.held_within, now),
         lease(db["crawl_state"].find_one({"_id": f"lease:{SPIDER}"}),
@@ -164,15 +172,19 @@ def last_run(records: list[dict], now: datetime) -> Check:
     return Check("last_run", STATE_OF_STATUS.get(status, CRITICAL), text)
 
 
-def newest_article(articles, max_age: timedelta, now: datetime) -> Check:
+def newest_article(articles, max_age: timedelta, now: datetime,
+                   newest: datetime | None = None) -> Check:
+    """From the runs' summary when they kept it; else the articles of the window (an index
+    on MongoDB; one pass on FerretDB, which sorts in memory only what the filter keeps)."""
     since = now - max_age
-    # only the window's articles are sorted: FerretDB sorts in memory what the filter keeps
-    found = list(articles.find({"published_at": {"$gte": since}}, {"published_at": 1})
-                 .sort("published_at", -1).limit(1))
-    if not found:
+    if newest is None:
+        found = list(articles.find({"published_at": {"$gte": since}}, {"published_at": 1})
+                     .sort("published_at", -1).limit(1))
+        newest = found[0]["published_at"] if found else None
+    if newest is None or aware(newest) < since:
         return Check("newest_article", WARNING, f"none stored was published in the last "
                                                 f"{age(max_age)} (since {stamp(since)} UTC)")
-    published = found[0]["published_at"]
+    published = newest
     return Check("newest_article", OK, f"published {age(now - aware(published))} ago "
                                        f"({stamp(published)} UTC), limit {age(max_age)}")
 

@@ -28,6 +28,7 @@ from newsscraper.extensions.runs import new_run_id
 from newsscraper.scrapy_commands.preflight import check_credentials, check_uri
 from newsscraper.seeds import SeedError
 from newsscraper.spiders.arguments import ArgumentError
+from newsscraper.storage.runsummary import summary_updates
 from newsscraper.storage.uri import mongo_database, mongo_uri, uses_local_database
 
 logger = logging.getLogger(__name__)
@@ -148,9 +149,11 @@ def record_rejection(settings: Any, error: str, spargs: dict) -> None:
               "host": os.uname().nodename, "pid": os.getpid()}
     client: MongoClient = MongoClient(mongo_uri(settings), serverSelectionTimeoutMS=1000,
                                       connectTimeoutMS=1000, socketTimeoutMS=2000)
+    db = client[mongo_database(settings)]
     try:
-        client[mongo_database(settings)][settings.get("MONGO_RUNS_COLLECTION", "runs")] \
-            .insert_one(record)
+        db[settings.get("MONGO_RUNS_COLLECTION", "runs")].insert_one(record)
+        for key, update in summary_updates("moscowtimes", str(record["_id"]), record):
+            db["crawl_state"].update_one({"_id": key}, update, upsert=True)
     except PyMongoError:
         pass
     finally:

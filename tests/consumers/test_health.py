@@ -176,3 +176,39 @@ def test_duration(text, seconds):
                                                (11100, "3h05m"), (2 * 86400 + 4 * 3600, "2d04h")])
 def test_age(seconds, text):
     assert age(timedelta(seconds=seconds)) == text
+
+
+def test_the_runs_summaries_are_read_instead_of_the_runs(health, mongo_db):
+    """What a run of this version leaves in crawl_state wins over a week of ``runs``
+    (read only for a database no such run has closed)."""
+    from newsscraper.storage.runsummary import summary_updates
+
+    failed = {"status": "monitors_failed", "exit_status": 4,
+              "ended_at": NOW - timedelta(minutes=3),
+              "monitors": {"passed": [], "failed": ["field coverage"]}}
+    finished = {"status": "finished", "exit_status": 0, "ended_at": NOW - timedelta(minutes=33)}
+    for run_id, fields, newest in (("r1", finished, NOW - timedelta(hours=2)),
+                                   ("r2", failed, NOW - timedelta(days=30)),
+                                   ("r3", {"status": "skipped", "exit_status": 75}, None)):
+        for key, update in summary_updates("moscowtimes", run_id, fields, newest):
+            mongo_db.crawl_state.update_one({"_id": key}, update, upsert=True)
+    mongo_db.runs.insert_one(run_record(timedelta(minutes=1)))  # not read
+    status, states, out = health()
+    assert status == 1, out
+    assert states["last_run"] == "WARNING"
+    assert "monitors_failed, exit 4, ended 3m ago; monitors failed: field coverage" in out
+    assert "finished 33m ago" in out
+    # the newest published_at is the runs' ($max), with no article in the collection
+    assert states["newest_article"] == "OK" and "published 2h ago" in out
+
+
+def test_a_bad_future_date_does_not_mask_a_stale_archive():
+    from newsscraper.storage.runsummary import summary_updates
+
+    fields = {"status": "finished", "exit_status": 0, "ended_at": NOW}
+    [(_, last), (_, success)] = summary_updates("moscowtimes", "r", fields,
+                                                NOW + timedelta(days=400))
+    assert "$max" not in last and last == success
+    [(_, last), _] = summary_updates("moscowtimes", "r", fields, NOW + timedelta(hours=3))
+    assert last["$max"] == {"newest_published_at": NOW + timedelta(hours=3)}
+    assert summary_updates("moscowtimes", "r", {"status": "skipped"}) == []

@@ -79,6 +79,9 @@ def test_metrics_and_health_after_good_and_failed_runs(replica, mongo_uri, mongo
     assert method == "PUT" and url_path == "/metrics/job/newsscraper"
     assert samples(body) == first  # the same registry
 
+    summary = mongo_db.crawl_state.find_one({"_id": "runs:moscowtimes:last"})
+    newest = max(d["published_at"] for d in mongo_db.articles.find({}, {"published_at": 1}))
+    assert summary["newest_published_at"] == newest and summary["status"] == "finished"
     status, out, took = health(mongo_uri, mongo_db_name, tmp_path, *old_site)
     assert status == 0, out
     print(f"\nhealth after a good run: {took:.2f} s")
@@ -116,3 +119,11 @@ def test_metrics_and_health_after_good_and_failed_runs(replica, mongo_uri, mongo
     assert status == 1 and "WARNING  spill" in out, out
     status, out, _ = health(down, mongo_db_name, tmp_path)
     assert status == 3 and out.startswith("NEWSSCRAPER UNKNOWN - database"), out
+
+    # a rejected run (a crontab line with a typo) is the last run too, with its status
+    rejected = run_crawl(replica, mongo_uri, mongo_db_name, tmp_path, *metrics,
+                         "-a", "since=garbage")
+    assert rejected.returncode == 2, rejected.stderr[-3000:]
+    assert samples(path.read_text())[("newsscraper_run_exit_status", "")] == 2
+    status, out, _ = health(mongo_uri, mongo_db_name, tmp_path, *old_site)
+    assert status == 2 and "CRITICAL last_run        rejected, exit 2" in out, out
