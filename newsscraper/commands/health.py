@@ -145,9 +145,8 @@ def run_checks(db, settings, args, now: datetime) -> list[Check]:
 
 def last_success(records: list[dict], max_age: timedelta, now: datetime) -> Check:
     done = next((r for r in records if r.get("status") == "finished"), None)
-    if done is None:
-        return Check("last_success", CRITICAL,
-                     f"no finished run in the last {age(max(LOOKBACK, max_age))}")
+    if done is None or not isinstance(done.get("ended_at"), datetime):
+        return Check("last_success", CRITICAL, "no finished run found")
     ago = now - aware(done["ended_at"])
     return Check("last_success", CRITICAL if ago > max_age else OK,
                  f"finished {age(ago)} ago ({stamp(done['ended_at'])} UTC), limit "
@@ -162,8 +161,9 @@ def last_run(records: list[dict], now: datetime) -> Check:
         return Check("last_run", CRITICAL, f"no run ended in the last {age(LOOKBACK)}")
     status = record["status"]
     code = record.get("exit_status")
-    text = f"{status}, exit {'-' if code is None else code}, ended " \
-           f"{age(now - aware(record['ended_at']))} ago"
+    ended = record.get("ended_at")
+    text = f"{status}, exit {'-' if code is None else code}, ended " + \
+        (f"{age(now - aware(ended))} ago" if isinstance(ended, datetime) else "-")
     failed = (record.get("monitors") or {}).get("failed")
     if failed:
         text += f"; monitors failed: {', '.join(map(str, failed))}"
