@@ -6,8 +6,11 @@ FerretDB's resident memory, beside the query it avoids (a sort of every article 
 
 The articles are bench_export's copies of a85152 (about 5 kB each) with ``published_at``
 spread over the last 400 days, the newest an hour ago; ``runs`` holds a year of records
-(17,520: one every 30 minutes). Uses MONGO_URI when set, else a FerretDB of its own in a
-temporary directory (its memory is then read from /proc).
+(17,520: one every 30 minutes), ``article_versions`` a fifth as many revisions, none
+held. health is timed twice: without the runs' summaries in crawl_state (a database no
+run of this version has closed: it reads runs and articles) and with them. Uses
+MONGO_URI when set, else a FerretDB of its own in a temporary directory (its memory is
+then read from /proc).
 """
 
 from __future__ import annotations
@@ -82,6 +85,26 @@ def fill_runs(db, now: datetime) -> None:
     db.runs.insert_many(docs, ordered=False)
 
 
+def fill_versions(db, upto: int, template: dict) -> None:
+    """Earlier revisions, a fifth as many as articles, none held: the held check's pass."""
+    have = db.article_versions.estimated_document_count()
+    for start in range(have, upto, 2000):
+        db.article_versions.insert_many(
+            [{**template, "_id": f"moscowtimes:{1_000_000 + n}:v1",
+              "article": f"moscowtimes:{1_000_000 + n}", "version": 1}
+             for n in range(start, min(start + 2000, upto))], ordered=False)
+
+
+def summarise(db, now: datetime) -> None:
+    """What the newest run's close leaves in crawl_state (storage/runsummary.py)."""
+    from newsscraper.storage.runsummary import summary_updates
+
+    for key, update in summary_updates("moscowtimes", "run0", {
+            "status": "finished", "exit_status": 0, "ended_at": now},
+            now - timedelta(hours=1)):
+        db.crawl_state.update_one({"_id": key}, update, upsert=True)
+
+
 def probe(uri: str, database: str) -> tuple[int, float]:
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "newsscraper.cli", "health", "--database",
@@ -121,6 +144,11 @@ def main() -> None:
             for size in sorted(int(s) for s in args.sizes.split(",")):
                 fill(db, size, template)
                 spread_dates(db, size, now)
+                fill_versions(db, size // 5, template)
+                db.crawl_state.delete_many({"_id": {"$in": ["runs:moscowtimes:last",
+                                                            "runs:moscowtimes:last_success"]}})
+                _, older = probe(uri, database)  # a database no run of this version closed
+                summarise(db, now)
                 base = rss_mb(pid)
                 with PeakRss(pid) as ours:
                     status, seconds = probe(uri, database)
@@ -129,8 +157,10 @@ def main() -> None:
                     list(db.articles.find({}, {"published_at": 1})
                          .sort("published_at", -1).limit(1))
                 sort_seconds = time.perf_counter() - t
-                print(f"{size:>7} articles, {RUNS:,} runs: health {seconds:.2f} s (exit "
-                      f"{status}), FerretDB peak {ours.peak:.0f} MB (idle {base:.0f}); "
+                print(f"{size:>7} articles, {size // 5:,} versions, {RUNS:,} runs: health "
+                      f"{seconds:.2f} s (exit {status}; {older:.2f} s reading runs and "
+                      f"articles instead of the summaries), FerretDB peak {ours.peak:.0f} MB "
+                      f"(idle {base:.0f}); "
                       f"sort of all articles for the newest {sort_seconds:.2f} s, FerretDB "
                       f"peak {naive.peak:.0f} MB", flush=True)
         finally:

@@ -7,12 +7,11 @@ disabled, host down, lease stuck); this reads what the runs leave behind instead
 One line per check, after a summary line, and the monitoring-plugin exit status: 0 OK,
 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the database cannot be read, or bad arguments).
 
-The reads are few and bounded, for FerretDB evaluates every filter but ``{_id: X}`` over
-the whole collection: the last run, the last successful one (with the newest
-``published_at`` stored) and the lease are ``crawl_state`` documents read by ``_id``
-(:mod:`newsscraper.storage.runsummary`); a held revision is one ``find_one`` with its
-time window (one pass over ``article_versions`` on FerretDB). A database no run of this
-version has closed is read the slow way: a week of ``runs``, and the window's articles.
+The reads are three documents by ``_id``, for FerretDB evaluates every other filter over
+the whole collection: the last run (with the newest ``published_at`` stored and the last
+revision held back), the last successful one (:mod:`newsscraper.storage.runsummary`) and
+the lease, all in ``crawl_state``. A database no run of this version has closed is read
+the slow way: a week of ``runs``, the window's articles and held revisions.
 Reaching the server is bounded by ``MONGO_TIMEOUT_MS`` as for every command, the reads
 all together by ``--timeout`` (pymongo's client-side timeout).
 """
@@ -123,21 +122,20 @@ def run_checks(db, settings, args, now: datetime) -> list[Check]:
     from newsscraper.storage.runsummary import last_key, success_key
 
     state = db["crawl_state"]
-    summaries = [d for d in (state.find_one({"_id": last_key(SPIDER)}),
-                             state.find_one({"_id": success_key(SPIDER)})) if d]
-    # a database no run of this version has closed yet: its run records, a week of them
-    records = summaries or list(db[settings.get("MONGO_RUNS_COLLECTION", "runs")].find(
-        {"ended_at": {"$gte": now - max(LOOKBACK, args.max_age)}},
-        {"status": 1, "exit_status": 1, "ended_at": 1, "monitors.failed": 1, "error": 1})
-        .sort("ended_at", -1))
-    newest = summaries[0].get("newest_published_at") if summaries else None
+    last = state.find_one({"_id": last_key(SPIDER)})
+    records = [d for d in (last, state.find_one({"_id": success_key(SPIDER)})) if d]
+    if last is None:  # a database no run of this version has closed: a week of runs
+        records = list(db[settings.get("MONGO_RUNS_COLLECTION", "runs")].find(
+            {"ended_at": {"$gte": now - max(LOOKBACK, args.max_age)}},
+            {"status": 1, "exit_status": 1, "ended_at": 1, "monitors.failed": 1, "error": 1})
+            .sort("ended_at", -1))
     return [
         last_success(records, args.max_age, now),
         last_run(records, now),
         newest_article(db[settings.get("MONGO_ARTICLES_COLLECTION", "articles")],
-                       args.max_article_age, now, newest),
+                       args.max_article_age, now, (last or {}).get("newest_published_at")),
         held_revisions(db[settings.get("MONGO_VERSIONS_COLLECTION", "article_versions")],
-                       args.held_within, now),
+                       args.held_within, now, last),
         lease(db["crawl_state"].find_one({"_id": f"lease:{SPIDER}"}),
               settings.getfloat("NEWSSCRAPER_LEASE_SECONDS", 300), now),
     ]
@@ -189,7 +187,18 @@ def newest_article(articles, max_age: timedelta, now: datetime,
                                        f"({stamp(published)} UTC), limit {age(max_age)}")
 
 
-def held_revisions(versions, within: timedelta, now: datetime) -> Check:
+def held_revisions(versions, within: timedelta, now: datetime,
+                   last: dict[str, Any] | None = None) -> Check:
+    """From the runs' summary when there is one; else the first held revision of the
+    window in ``article_versions`` (one pass over it on FerretDB)."""
+    if last is not None:
+        held_at = last.get("held_at")
+        if not isinstance(held_at, datetime) or now - aware(held_at) > within:
+            return Check("held_revisions", OK, f"none held back in the last {age(within)}")
+        return Check("held_revisions", WARNING,
+                     f"run {last.get('held_run')} held back {last.get('held', '?')} "
+                     f"revision(s), {age(now - aware(held_at))} ago: its log names their "
+                     f"URLs; article_versions has them with held: true")
     held = versions.find_one({"held": True, "held_at": {"$gte": now - within}},
                              {"article": 1, "held_reason": 1, "held_at": 1})
     if held is None:

@@ -4,8 +4,9 @@
 ``newsscraper health`` reads these two documents instead of ``runs``: FerretDB evaluates
 every filter and sort but ``{_id: X}`` over the whole collection, and a year of runs
 (17,520 records, one every 30 minutes) took it 17 s to read. The last one also keeps the
-newest ``published_at`` a run has stored (``$max``), so that the probe needs no read of
-``articles``.
+newest ``published_at`` a run has stored and when a run last held a revision back
+(``$max`` both; ``held``/``held_run``: how many, which run), so that the probe reads
+neither ``articles`` nor ``article_versions``.
 """
 
 from __future__ import annotations
@@ -36,11 +37,18 @@ def summary_updates(spider: str, run_id: str, fields: dict[str, Any],
                "ended_at": fields.get("ended_at"), "error": fields.get("error"),
                "monitors": {"failed": list((fields.get("monitors") or {}).get("failed") or [])}}
     last: dict[str, Any] = {"$set": summary}
+    latest: dict[str, Any] = {}
     if newest_published is not None:
         if newest_published.tzinfo is None:
             newest_published = newest_published.replace(tzinfo=timezone.utc)
         if newest_published <= datetime.now(timezone.utc) + FUTURE_SLACK:
-            last["$max"] = {"newest_published_at": newest_published}
+            latest["newest_published_at"] = newest_published
+    held = (fields.get("counts") or {}).get("held") or 0
+    if held and isinstance(fields.get("ended_at"), datetime):
+        latest["held_at"] = fields["ended_at"]  # the last run that held a revision back
+        summary.update(held_run=run_id, held=held)
+    if latest:
+        last["$max"] = latest
     out = [(last_key(spider), last)]
     if status == "finished":
         out.append((success_key(spider), {"$set": summary}))

@@ -185,7 +185,7 @@ def test_the_runs_summaries_are_read_instead_of_the_runs(health, mongo_db):
 
     failed = {"status": "monitors_failed", "exit_status": 4,
               "ended_at": NOW - timedelta(minutes=3),
-              "monitors": {"passed": [], "failed": ["field coverage"]}}
+              "monitors": {"passed": [], "failed": ["field coverage"]}, "counts": {"held": 2}}
     finished = {"status": "finished", "exit_status": 0, "ended_at": NOW - timedelta(minutes=33)}
     for run_id, fields, newest in (("r1", finished, NOW - timedelta(hours=2)),
                                    ("r2", failed, NOW - timedelta(days=30)),
@@ -200,6 +200,11 @@ def test_the_runs_summaries_are_read_instead_of_the_runs(health, mongo_db):
     assert "finished 33m ago" in out
     # the newest published_at is the runs' ($max), with no article in the collection
     assert states["newest_article"] == "OK" and "published 2h ago" in out
+    # and the last run that held revisions back, with none in article_versions
+    assert states["held_revisions"] == "WARNING"
+    assert "run r2 held back 2 revision(s), 3m ago" in out
+    status, states, out = health("--held-within", "2m")
+    assert states["held_revisions"] == "OK", out
 
 
 def test_a_bad_future_date_does_not_mask_a_stale_archive():
