@@ -13,12 +13,16 @@ from newsscraper.commands.health import age, duration
 from newsscraper.storage.local import free_port
 from tests.e2e.test_stall import StallingServer
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+
+def now() -> datetime:
+    """Read at each use: a module-level time is minutes old by the time a full suite
+    reaches these tests."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def run_record(ended_ago: timedelta, status: str = "finished", exit_status: int = 0,
                **extra) -> dict:
-    ended = NOW - ended_ago
+    ended = now() - ended_ago
     return {"_id": f"run-{ended:%H%M%S}-{status}", "spider": "moscowtimes",
             "started_at": ended - timedelta(minutes=3), "ended_at": ended,
             "status": status, "exit_status": exit_status, **extra}
@@ -29,7 +33,8 @@ def healthy(mongo_db, tmp_path):
     """A database where everything is well: a run finished 10 minutes ago, an article
     published an hour ago, nothing held, the lease free, no spill file."""
     mongo_db.runs.insert_one(run_record(timedelta(minutes=10)))
-    mongo_db.articles.insert_one({"_id": "moscowtimes:1", "published_at": NOW - timedelta(hours=1)})
+    mongo_db.articles.insert_one({"_id": "moscowtimes:1",
+                                  "published_at": now() - timedelta(hours=1)})
     mongo_db.article_versions.insert_one({"_id": "moscowtimes:1:v1", "article": "moscowtimes:1",
                                           "version": 1})
     mongo_db.crawl_state.insert_one({"_id": "lease:moscowtimes", "run_id": None, "workers": []})
@@ -93,7 +98,7 @@ def test_no_article_published_within_the_limit_is_a_warning(healthy, health):
     assert status == 1, out
     assert states["newest_article"] == "WARNING" and "last 30m" in out
     healthy.articles.insert_one({"_id": "moscowtimes:2",
-                                 "published_at": NOW - timedelta(minutes=5)})
+                                 "published_at": now() - timedelta(minutes=5)})
     status, states, out = health("--max-article-age", "30m")
     assert status == 0 and "published 5m ago" in out, out
 
@@ -101,7 +106,7 @@ def test_no_article_published_within_the_limit_is_a_warning(healthy, health):
 def test_a_held_revision_is_a_warning(healthy, health):
     healthy.article_versions.insert_one({
         "_id": "moscowtimes:1:held:abcdef", "article": "moscowtimes:1", "held": True,
-        "held_reason": "body_shrunk", "held_at": NOW - timedelta(hours=2)})
+        "held_reason": "body_shrunk", "held_at": now() - timedelta(hours=2)})
     status, states, out = health()
     assert status == 1, out
     assert states["held_revisions"] == "WARNING"
@@ -121,12 +126,12 @@ def test_a_spill_file_is_a_warning(healthy, health, tmp_path):
 def test_a_lease_past_its_heartbeat_is_critical(healthy, health):
     healthy.crawl_state.replace_one({"_id": "lease:moscowtimes"}, {
         "run_id": "r1", "host": "h", "pid": 42, "workers": ["r1"],
-        "heartbeat": NOW - timedelta(minutes=12)})
+        "heartbeat": now() - timedelta(minutes=12)})
     status, states, out = health()
     assert status == 2, out
     assert states["lease"] == "CRITICAL" and "no heartbeat for 12m (limit 5m)" in out
     healthy.crawl_state.update_one({"_id": "lease:moscowtimes"},
-                                   {"$set": {"heartbeat": NOW - timedelta(seconds=20)}})
+                                   {"$set": {"heartbeat": now() - timedelta(seconds=20)}})
     status, states, out = health()
     assert status == 0 and "held by run r1 (host h, pid 42)" in out, out
 
@@ -184,11 +189,11 @@ def test_the_runs_summaries_are_read_instead_of_the_runs(health, mongo_db):
     from newsscraper.storage.runsummary import summary_updates
 
     failed = {"status": "monitors_failed", "exit_status": 4,
-              "ended_at": NOW - timedelta(minutes=3),
+              "ended_at": now() - timedelta(minutes=3),
               "monitors": {"passed": [], "failed": ["field coverage"]}, "counts": {"held": 2}}
-    finished = {"status": "finished", "exit_status": 0, "ended_at": NOW - timedelta(minutes=33)}
-    for run_id, fields, newest in (("r1", finished, NOW - timedelta(hours=2)),
-                                   ("r2", failed, NOW - timedelta(days=30)),
+    finished = {"status": "finished", "exit_status": 0, "ended_at": now() - timedelta(minutes=33)}
+    for run_id, fields, newest in (("r1", finished, now() - timedelta(hours=2)),
+                                   ("r2", failed, now() - timedelta(days=30)),
                                    ("r3", {"status": "skipped", "exit_status": 75}, None)):
         for key, update in summary_updates("moscowtimes", run_id, fields, newest):
             mongo_db.crawl_state.update_one({"_id": key}, update, upsert=True)
@@ -210,10 +215,12 @@ def test_the_runs_summaries_are_read_instead_of_the_runs(health, mongo_db):
 def test_a_bad_future_date_does_not_mask_a_stale_archive():
     from newsscraper.storage.runsummary import summary_updates
 
-    fields = {"status": "finished", "exit_status": 0, "ended_at": NOW}
+    t0 = now()
+
+    fields = {"status": "finished", "exit_status": 0, "ended_at": t0}
     [(_, last), (_, success)] = summary_updates("moscowtimes", "r", fields,
-                                                NOW + timedelta(days=400))
+                                                t0 + timedelta(days=400))
     assert "$max" not in last and last == success
-    [(_, last), _] = summary_updates("moscowtimes", "r", fields, NOW + timedelta(hours=3))
-    assert last["$max"] == {"newest_published_at": NOW + timedelta(hours=3)}
+    [(_, last), _] = summary_updates("moscowtimes", "r", fields, t0 + timedelta(hours=3))
+    assert last["$max"] == {"newest_published_at": t0 + timedelta(hours=3)}
     assert summary_updates("moscowtimes", "r", {"status": "skipped"}) == []
