@@ -12,7 +12,7 @@ import importlib
 import sys
 
 # verb -> module; modules are imported only when the verb list is built
-COMMANDS = ("db", "replica", "parse", "demo", "spill", "export", "show", "runs")
+COMMANDS = ("db", "replica", "parse", "demo", "spill", "export", "show", "runs", "health")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +32,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # a verb may answer bad arguments with a status of its own (health: 3, UNKNOWN)
+        status = getattr(args, "usage_status", None)
+        if status is None:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        print(f"newsscraper {args.command}: unrecognized arguments: {' '.join(extra)}",
+              file=sys.stderr)
+        return int(status)
     return int(args.func(args) or 0)
 
 

@@ -28,12 +28,12 @@ def add_database_argument(parser: argparse.ArgumentParser) -> None:
     one_line_errors(parser)
 
 
-def one_line_errors(parser: argparse.ArgumentParser) -> None:
-    """Bad arguments: one line on stderr and exit status 2 (argparse prints the usage
-    too)."""
+def one_line_errors(parser: argparse.ArgumentParser, status: int = BAD_ARGUMENTS) -> None:
+    """Bad arguments: one line on stderr and exit ``status``, 2 unless the verb's
+    convention differs (argparse prints the usage too)."""
     def error(message: str) -> NoReturn:
         print(f"{parser.prog}: {message}", file=sys.stderr)
-        sys.exit(BAD_ARGUMENTS)
+        sys.exit(status)
     parser.error = error  # type: ignore[method-assign]
 
 

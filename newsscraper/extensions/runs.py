@@ -228,7 +228,8 @@ class RunRecorder:
             record["monitors"] = monitors
         store = self._store()
         try:
-            await store.finish_run(self.run_id, record)
+            await store.finish_run(self.run_id, record, spider.name,
+                                   stats.get("store/newest_published_at"))
         except Exception as exc:
             # kept with the spilled items: the next run's replay writes it
             path = SpillFile(self.spill_dir, spill_target(self.crawler.settings)).append(

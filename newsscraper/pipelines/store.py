@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from pathlib import Path
 
 from scrapy.exceptions import NotConfigured
@@ -143,6 +144,10 @@ class MongoStorePipeline:
                 self._spill(batch)
                 return
             self._count(result)
+            # the newest article stored: the run's summary keeps it for `newsscraper health`
+            dates = [d for r in batch if isinstance(d := r.get("published_at"), datetime)]
+            if dates:
+                self.stats.max_value("store/newest_published_at", max(dates))
 
     async def _flush_when_due(self) -> None:
         """The time bound of a batch, also while no item arrives (a slow crawl's tail)."""

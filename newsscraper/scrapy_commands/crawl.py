@@ -1,6 +1,7 @@
 """``scrapy crawl`` whose exit status says how the run ended (see
 :mod:`newsscraper.extensions.outcome`): 0 ok, 2 bad arguments or settings, 3 failed,
-4 monitors failed, 75 skipped.
+4 monitors failed, 75 skipped; and, with that status, the run's metrics for Prometheus
+(:mod:`newsscraper.crawl.metrics`).
 
 Scrapy's own command only reports bootstrap failures, as tracebacks and status 1; a
 scheduler (cron, systemd, scrapyd) needs to tell these cases apart, and an operator
@@ -21,11 +22,13 @@ from pymongo.errors import PyMongoError
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
+from newsscraper.crawl.metrics import write_run_metrics
 from newsscraper.extensions.outcome import EXIT_CRASHED, EXIT_USAGE, BadSetting, exit_status
 from newsscraper.extensions.runs import new_run_id
 from newsscraper.scrapy_commands.preflight import check_credentials, check_uri
 from newsscraper.seeds import SeedError
 from newsscraper.spiders.arguments import ArgumentError
+from newsscraper.storage.runsummary import summary_updates
 from newsscraper.storage.uri import mongo_database, mongo_uri, uses_local_database
 
 logger = logging.getLogger(__name__)
@@ -36,12 +39,24 @@ BAD_INPUT = (ArgumentError, SeedError, BadSetting)
 
 class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: Any) -> None:
+        self.run_crawler: Any = None
+        self._run(args, opts)
+        # every run that got this far has its exit status now, whatever it is
+        write_run_metrics(self.settings, self._stats(), self.exitcode)
+
+    def _stats(self) -> dict[str, Any] | None:
+        try:
+            return self.run_crawler.stats.get_stats() if self.run_crawler is not None else None
+        except RuntimeError:  # the crawl never started
+            return None
+
+    def _run(self, args: list[str], opts: Any) -> None:
         if len(args) != 1:
             raise UsageError("give one spider name, e.g. scrapy crawl moscowtimes")
         assert self.crawler_process is not None and self.settings is not None
         try:
             self._preflight()
-            crawler = self._create_crawler(args[0])
+            crawler = self.run_crawler = self._create_crawler(args[0])
         except BAD_INPUT as exc:
             self._reject(exc, opts.spargs)
             return
@@ -134,9 +149,11 @@ def record_rejection(settings: Any, error: str, spargs: dict) -> None:
               "host": os.uname().nodename, "pid": os.getpid()}
     client: MongoClient = MongoClient(mongo_uri(settings), serverSelectionTimeoutMS=1000,
                                       connectTimeoutMS=1000, socketTimeoutMS=2000)
+    db = client[mongo_database(settings)]
     try:
-        client[mongo_database(settings)][settings.get("MONGO_RUNS_COLLECTION", "runs")] \
-            .insert_one(record)
+        db[settings.get("MONGO_RUNS_COLLECTION", "runs")].insert_one(record)
+        for key, update in summary_updates("moscowtimes", str(record["_id"]), record):
+            db["crawl_state"].update_one({"_id": key}, update, upsert=True)
     except PyMongoError:
         pass
     finally:

@@ -19,6 +19,7 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
 from newsscraper.items import document_id
 from newsscraper.sites.moscowtimes.site import parse_iso
+from newsscraper.storage.runsummary import summary_updates
 from newsscraper.storage.schema import SCHEMA_VERSION, apply_validator
 from newsscraper.storage.spill import SpillFile
 from newsscraper.storage.uri import client_options, mongo_database
@@ -422,10 +423,15 @@ class ArticleStore:
         async with self.writing():
             await self.runs.replace_one({"_id": run["_id"]}, run, upsert=True)
 
-    async def finish_run(self, run_id: str, fields: dict[str, Any]) -> None:
-        """Set the closing fields of a run's record (created if the start was lost)."""
+    async def finish_run(self, run_id: str, fields: dict[str, Any], spider: str | None = None,
+                         newest_published: datetime | None = None) -> None:
+        """Set the closing fields of a run's record (created if the start was lost) and,
+        given the spider, its last-run summary (:mod:`newsscraper.storage.runsummary`)."""
         async with self.writing():
             await self.runs.update_one({"_id": run_id}, {"$set": fields}, upsert=True)
+            for key, update in summary_updates(spider, run_id, fields, newest_published) \
+                    if spider else []:
+                await self.state.update_one({"_id": key}, update, upsert=True)
 
 
 def plan_scans(explain: dict[str, Any]) -> bool | None:

@@ -34,6 +34,12 @@ def data_dir(settings: Any = None) -> str:
     return _layered(settings, "NEWSSCRAPER_DATA_DIR", "var")
 
 
+def layered_setting(settings: Any, name: str, default: str) -> str:
+    """A setting read as :func:`mongo_database` reads its own: ``-s`` over the environment
+    over ``settings.py``."""
+    return _layered(settings, name, default)
+
+
 def _layered(settings: Any, name: str, default: str) -> str:
     from scrapy.settings import SETTINGS_PRIORITIES
 

@@ -43,7 +43,9 @@ def test_systemd_analyze_verifies_every_unit(tmp_path):
     units = installed_units(tmp_path)
     assert {u.name for u in units} >= {"newsscraper-crawl.service", "newsscraper-crawl.timer",
                                        "newsscraper-fullpass.service",
-                                       "newsscraper-fullpass.timer", "newsscraper-db.service"}
+                                       "newsscraper-fullpass.timer", "newsscraper-db.service",
+                                       "newsscraper-health.service",
+                                       "newsscraper-health.timer"}
     proc = verify(units)
     assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
 
@@ -65,7 +67,7 @@ def sections(path: Path) -> configparser.ConfigParser:
 
 def test_every_service_reads_the_environment_file_and_the_crawls_want_the_database():
     services = sorted(UNITS.glob("*.service"))
-    assert len(services) == 3
+    assert len(services) == 4
     for service in services:
         assert sections(service)["Service"]["EnvironmentFile"] == f"-{INSTALL}/.env", service
     for name in ("newsscraper-crawl.service", "newsscraper-fullpass.service"):
