@@ -35,10 +35,14 @@ class Number:
     def says(self) -> str:
         what = "a whole number" if self.kind is int else "a number"
         if self.low is not None and self.high is not None:
-            return f"{what} from {self.low:g} to {self.high:g}"
+            return f"{what} from {_figure(self.low)} to {_figure(self.high)}"
         if self.low is not None:
-            return f"{what} {'above' if self.above else 'of at least'} {self.low:g}"
+            return f"{what} {'above' if self.above else 'of at least'} {_figure(self.low)}"
         return what
+
+
+def _figure(value: float) -> str:
+    return f"{int(value):,}" if value == int(value) else f"{value:g}"
 
 
 _TIMEOUT_MS = Number(int, 1, 999_999_999)  # pymongo's own bounds
