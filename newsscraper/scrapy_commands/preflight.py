@@ -136,13 +136,12 @@ def check_uri(uri: str) -> None:
         # a mongodb+srv:// URI is resolved here (bounded): a name that does not exist is
         # as wrong as a malformed URI; a resolver that does not answer is an outage
         parse_uri(uri, connect_timeout=3.0)
-    except ConfigurationError as exc:
-        if uri.startswith("mongodb+srv://") and _dns_timeout(exc):
+    except (InvalidURI, ConfigurationError, ValueError) as exc:
+        srv = uri.startswith("mongodb+srv://") and not isinstance(exc, InvalidURI)
+        if srv and _dns_timeout(exc):
             return
-        raise BadSetting(mask(f"MONGO_URI {redact(uri)} is malformed or cannot be resolved: "
-                              f"{exc}", uri)) from None
-    except (InvalidURI, ValueError) as exc:
-        raise BadSetting(mask(f"MONGO_URI {redact(uri)} is malformed: {exc}", uri)) from None
+        what = "cannot be resolved" if srv else "is malformed"
+        raise BadSetting(mask(f"MONGO_URI {redact(uri)} {what}: {exc}", uri)) from None
 
 
 def _dns_timeout(exc: Exception) -> bool:
