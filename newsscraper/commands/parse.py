@@ -12,13 +12,30 @@ import os
 import sys
 from pathlib import Path
 
+from newsscraper.consumers.database import one_line_errors
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("parse", help="print what the page parsers read from a saved page")
     p.add_argument("file", type=Path)
-    p.add_argument("--url", default=None,
+    p.add_argument("--url", default=None, type=_url,
                    help="the page's URL (default: its canonical link, else file://...)")
+    one_line_errors(p)
     p.set_defaults(func=run)
+
+
+def _url(text: str) -> str:
+    import argparse
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - reading it checks the port
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a URL: {text!r} ({exc})") from None
+    if parts.scheme not in ("http", "https", "file") or not (parts.netloc or parts.path):
+        raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r}")
+    return text
 
 
 def detect(body: bytes, url: str | None = None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 
@@ -23,9 +24,13 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from scrapy.utils.project import get_project_settings
 
-    from newsscraper.storage.spill import SpillFile, describe, target_of
+    from newsscraper.storage.spill import SpillFile, SpillUnreadable, describe, target_of
     from newsscraper.storage.uri import data_dir, spill_target
 
+    if args.data_dir is not None and not Path(args.data_dir).is_dir():
+        print(f"newsscraper spill {args.action}: --data-dir {args.data_dir}: no such "
+              f"directory", file=sys.stderr)
+        return 2
     settings = get_project_settings()  # the crawl's database, data dir and collections
     if args.database:
         settings.set("MONGO_DATABASE", args.database, priority="cmdline")
@@ -34,8 +39,14 @@ def run(args) -> int:
     spill = SpillFile(Path(data_dir(settings)) / "spill", spill_target(settings))
     files = spill.pending()
     if args.action == "status":
-        total = sum(len(SpillFile.read(f)) for f in files)
-        print(f"{len(files)} spill file(s), {total} record(s) waiting in {spill.directory}")
+        total, unreadable = 0, 0
+        for path in files:
+            try:
+                total += len(SpillFile.read(path))
+            except SpillUnreadable:
+                unreadable += 1
+        print(f"{len(files)} spill file(s), {total} record(s) waiting in {spill.directory}"
+              + (f", {unreadable} file(s) unreadable" if unreadable else ""))
         return 0
     if args.action == "list":
         for path in files:
@@ -53,18 +64,23 @@ def run(args) -> int:
 
 
 async def _replay(files: list[Path], settings) -> int:
-    import sys
-
     from newsscraper.storage.mongo import ArticleStore, PyMongoError
+    from newsscraper.storage.spill import SpillUnreadable, quarantine
     from newsscraper.storage.uri import mongo_database, mongo_uri, redact
 
     database = mongo_database(settings)
     uri = mongo_uri(settings)
     store = ArticleStore.from_settings(settings, uri)
+    status = 0
     try:
         for path in files:
             try:
                 result, runs = await store.replay(path, settings.getint("STORE_BATCH_SIZE", 200))
+            except SpillUnreadable as exc:
+                print(f"newsscraper spill replay: {exc}; kept as {quarantine(path)}",
+                      file=sys.stderr)
+                status = 2
+                continue
             except PyMongoError as exc:
                 print(f"newsscraper spill replay: {redact(uri)} failed "
                       f"({type(exc).__name__}); {path} and the rest kept", file=sys.stderr)
@@ -75,4 +91,4 @@ async def _replay(files: list[Path], settings) -> int:
                   f"held, {runs} run record(s)")
     finally:
         await store.close()
-    return 0
+    return status

@@ -21,6 +21,11 @@ class ReadFailed(Exception):
     """The database could not be reached or did not answer in time."""
 
 
+class BadDatabaseSetting(ReadFailed):
+    """``MONGO_URI``, ``MONGO_DATABASE`` or a timeout the reader cannot use, or
+    credentials the server refuses: the operator's to fix (exit 2, as the crawl)."""
+
+
 def add_database_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database", default=None,
                         help="default: MONGO_DATABASE (setting or environment), as the crawl "
@@ -44,12 +49,24 @@ def open_database(name: str | None) -> tuple[MongoClient, Database, str]:
     from pymongo.errors import PyMongoError
     from scrapy.utils.project import get_project_settings
 
+    from newsscraper.extensions.outcome import BadSetting
+    from newsscraper.scrapy_commands.preflight import (
+        FROM_ENVIRONMENT,
+        check_settings,
+        check_uri,
+        refused,
+    )
     from newsscraper.storage.uri import client_options, mongo_database, mongo_uri, redact
 
     settings = get_project_settings()
-    if name:
+    if name is not None:
         settings.set("MONGO_DATABASE", name, priority="cmdline")
     uri = mongo_uri(settings)
+    try:  # the crawl's checks of the same settings
+        check_uri(uri)
+        check_settings(settings, FROM_ENVIRONMENT)
+    except BadSetting as exc:
+        raise BadDatabaseSetting(str(exc)) from None
     # the crawl's timeouts (MONGO_TIMEOUT_MS, MONGO_OPERATION_TIMEOUT_MS): every call has one
     client: MongoClient = MongoClient(uri, **client_options(settings), tz_aware=True,
                                       appname="newsscraper-reader")
@@ -57,6 +74,9 @@ def open_database(name: str | None) -> tuple[MongoClient, Database, str]:
         client.admin.command("ping")
     except PyMongoError as exc:
         client.close()
+        problem = refused(exc, uri)
+        if problem is not None:
+            raise BadDatabaseSetting(str(problem)) from None
         raise ReadFailed(f"database unreachable at {redact(uri)} ({type(exc).__name__})") \
             from exc
     return client, client[mongo_database(settings)], redact(uri)
@@ -64,7 +84,7 @@ def open_database(name: str | None) -> tuple[MongoClient, Database, str]:
 
 def fail(prog: str, exc: Exception) -> int:
     print(f"{prog}: {exc}", file=sys.stderr)
-    return UNREACHABLE
+    return BAD_ARGUMENTS if isinstance(exc, BadDatabaseSetting) else UNREACHABLE
 
 
 def parse_date(text: str) -> datetime:

@@ -34,6 +34,23 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+def gone_here(host: Any, pid: Any) -> bool:
+    """The process ``pid`` ran on this host and has ended (a crawl killed with SIGKILL,
+    or after a power loss). False when it is alive, belongs to another user, or ran
+    elsewhere: only the heartbeat can tell about those. Hosts are told apart by name, so
+    crawls in containers that share a host name must not share a database unless they
+    share a PID namespace too (a pid reused since errs the safe way: alive)."""
+    if host != os.uname().nodename or not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
@@ -100,8 +117,10 @@ class RunLease:
         for _ in range(5):
             now = _now()
             try:
+                # who claims, so that a run that loses the race can name the winner
                 await self._call(self.collection.insert_one(
-                    {"_id": f"{self.key}:{generation}", "run_id": self.run_id, "at": now}))
+                    {"_id": f"{self.key}:{generation}", "run_id": self.run_id, "at": now,
+                     "host": os.uname().nodename, "pid": os.getpid(), "heartbeat": now}))
             except DuplicateKeyError:
                 claim = await self._call(
                     self.collection.find_one({"_id": f"{self.key}:{generation}"}))
@@ -166,7 +185,7 @@ class RunLease:
 
     async def release(self, run_over: bool = False) -> None:
         """Free the lease (keeping the generation, so the next claim cannot collide with
-        an old one).
+        an old one, and the workers that never left, for the next run to mark).
 
         A worker of a shared run only leaves the ``workers`` list: FerretDB can lose one
         of two concurrent updates of a document, so the list cannot prove that the last
@@ -180,9 +199,10 @@ class RunLease:
             return
         lease = await self._read()
         if lease and lease.get("run_id") == self.run_id:
+            # workers still listed never left (killed): the next run marks them abandoned
             await self._call(self.collection.update_one(
-                {"_id": self.key}, {"$set": {"run_id": None, "workers": [],
-                                             "released_at": _now()}}))
+                {"_id": self.key}, {"$set": {"run_id": None, "released_at": _now()},
+                                    "$pull": {"workers": self.record_id}}))
 
     def quiet(self, lease: dict[str, Any], now: datetime | None = None) -> bool:
         """No worker has beaten for two heartbeat periods (half the lease)."""

@@ -8,7 +8,8 @@ so a scheduler and a consumer reading ``runs`` see the same thing:
 ====== ==================== ==========================================================
  0      ``finished``         the crawl ran and every monitor passed
  2      ``rejected``         bad arguments or settings (nothing was crawled)
- 3      ``failed``           database unreachable (items spilled), interrupted, errors
+ 3      ``failed``           database unreachable (items spilled), interrupted, cut by
+                             its time bound (``closespider_timeout``), errors
  4      ``monitors_failed``  the crawl ran but a data-quality monitor failed
  75     ``skipped``          another run holds the lease (or run-crawl.sh's flock)
 ====== ==================== ==========================================================
@@ -26,9 +27,11 @@ EXIT_FAILED = 3
 EXIT_MONITORS = 4
 EXIT_SKIPPED = 75  # EX_TEMPFAIL: try again at the next slot
 
-# finish reasons that mean the run failed
+# finish reasons that mean the run failed; a run cut by its soft time bound
+# (CLOSESPIDER_TIMEOUT) is one, as one killed by run-crawl.sh's hard bound is: either way
+# its work is unfinished and the bound or the site's pace needs a look
 FAILURE_REASONS = frozenset({"mongo_unavailable", "shutdown", "cancelled",
-                             "closespider_errorcount", "lease_lost"})
+                             "closespider_errorcount", "closespider_timeout", "lease_lost"})
 SKIP_REASON = "lease_held"
 STATUS_OF_EXIT = {EXIT_OK: "finished", EXIT_USAGE: "rejected", EXIT_FAILED: "failed",
                   EXIT_MONITORS: "monitors_failed", EXIT_SKIPPED: "skipped"}

@@ -16,7 +16,7 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
 
 from newsscraper.crawl.store import acquire_store, release_store
-from newsscraper.extensions.lease import LeaseOutcome, RunLease
+from newsscraper.extensions.lease import LeaseOutcome, RunLease, gone_here
 from newsscraper.extensions.monitors import notifiers, run_close_monitors
 from newsscraper.extensions.outcome import SKIP_REASON, STATUS_OF_EXIT, BadSetting, exit_status
 from newsscraper.items import to_jsonable
@@ -117,7 +117,7 @@ class RunRecorder:
         store = self._store()
         try:
             await store.start_run(dict(self.opening))
-            if lease.state == "taken_over" and lease.previous:
+            if lease.state in ("taken_over", "acquired") and lease.previous:
                 await self._mark_abandoned(store, lease.previous)
         except Exception as exc:
             logger.warning("could not write the run record: %s", type(exc).__name__)
@@ -154,22 +154,26 @@ class RunRecorder:
         return outcome
 
     async def _holder_ended(self, lease: dict) -> bool:
-        """Every record of the lease's run says it ended (it could not free the lease)."""
+        """Every record of the lease's run says it ended (it could not free the lease), or
+        its process ran on this host and is gone (killed): no need to wait for the lease
+        to go stale."""
         assert self.lease_store is not None and self.lease is not None
         if lease.get("run_id") not in (lease.get("workers") or [lease.get("run_id")]) and \
                 not self.lease.quiet(lease):
             return False  # a shared run: some worker, listed or not, still beats
         ids = list(dict.fromkeys(lease.get("workers") or [lease.get("run_id")]))
         for record_id in ids:
-            record = await asyncio.wait_for(
-                self.lease_store.runs.find_one({"_id": record_id}, {"status": 1}),
-                self.lease.timeout)
-            if not record or record.get("status") in ("running", None):
+            record = await asyncio.wait_for(self.lease_store.runs.find_one(
+                {"_id": record_id}, {"status": 1, "host": 1, "pid": 1}), self.lease.timeout)
+            if not record or (record.get("status") in ("running", None) and
+                              not gone_here(record.get("host"), record.get("pid"))):
                 return False
         return bool(ids)
 
     async def _mark_abandoned(self, store: ArticleStore, previous: dict) -> None:
-        """The records of a run whose lease went stale: it was killed, or hung."""
+        """The records still ``running`` of the run that held the lease before: it was
+        killed or hung (a stale lease, or one whose process is gone), or, for a lease
+        freed by a shared run, the workers killed while the others went on."""
         for record_id in dict.fromkeys([*previous.get("workers", []), previous.get("run_id")]):
             if not record_id:
                 continue

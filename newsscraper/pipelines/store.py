@@ -20,7 +20,7 @@ from newsscraper.storage.mongo import (
     retrying,
     utcnow,
 )
-from newsscraper.storage.spill import SpillFile, describe
+from newsscraper.storage.spill import SpillFile, SpillUnreadable, describe, quarantine
 from newsscraper.storage.uri import (
     data_dir,
     mongo_database,
@@ -220,9 +220,14 @@ class MongoStorePipeline:
         if others:
             self.stats.set_value("mongo/spill_files_kept", len(others))
         for path in own:
-            result, runs = await retrying(lambda p=path: store.replay(p, self.batch_size),
-                                          attempts_until=self._deadline(), what="spill replay",
-                                          stats=self.stats)
+            try:
+                result, runs = await retrying(lambda p=path: store.replay(p, self.batch_size),
+                                              attempts_until=self._deadline(),
+                                              what="spill replay", stats=self.stats)
+            except SpillUnreadable as exc:
+                logger.error("%s; kept as %s, not replayed", exc, quarantine(path))
+                self.stats.inc_value("mongo/spill_files_unreadable")
+                continue
             self._count(result)
             items = result.new + result.updated + result.unchanged
             self.stats.inc_value("mongo/replayed", items)

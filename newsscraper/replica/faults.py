@@ -36,8 +36,10 @@ Profiles (``render_site(..., faults=PROFILE)``, ``ReplicaServer(model, faults=PR
     At least a third of the article pages (40%, picked from the model's seed, the same
     ones on every run) in a layout no parser knows: renamed classes, the byline moved
     to the end, no JSON-LD (:mod:`newsscraper.replica.redesign`). Everything else is
-    served as usual. A crawl of it stores those articles as partial (no body), which
-    the close-of-spider monitors must report. Not part of ``all``.
+    served as usual. A crawl of it reads no body from those pages and drops them
+    (``validate/dropped/missing_body``, in the run record's ``counts.dropped``), which
+    the close-of-spider monitors report (exit 4); not stored, they are fetched again by
+    the next run. Not part of ``all``.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from scrapy.exceptions import UsageError
 from newsscraper.crawl.metrics import write_run_metrics
 from newsscraper.extensions.outcome import EXIT_CRASHED, EXIT_USAGE, BadSetting, exit_status
 from newsscraper.extensions.runs import new_run_id
-from newsscraper.scrapy_commands.preflight import check_credentials, check_uri
+from newsscraper.scrapy_commands.preflight import check_credentials, check_settings, check_uri
 from newsscraper.seeds import SeedError
 from newsscraper.spiders.arguments import ArgumentError
 from newsscraper.storage.runsummary import summary_updates
@@ -79,6 +79,7 @@ class Command(ScrapyCrawl):
     def _preflight(self) -> None:
         settings = self.settings
         assert settings is not None
+        check_settings(settings)
         if not settings.getbool("STORE_ENABLED", True):
             return
         uri = mongo_uri(settings)

@@ -8,7 +8,7 @@ any request is made.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -94,7 +94,9 @@ class CrawlArguments:
         if first and last and first > last:
             raise ArgumentError(f"since ({first}) is after until ({last})")
         names: frozenset[str] | None = None
-        if sections not in (None, ""):
+        if sections == "":  # -a sections= from an empty variable would mean every section
+            raise ArgumentError("sections is empty; leave it out to crawl every section")
+        if sections is not None:
             items = sections if isinstance(sections, (list, tuple, set, frozenset)) \
                 else str(sections).split(",")
             names = frozenset(s.strip().strip("/") for s in items if s.strip().strip("/"))
@@ -113,6 +115,17 @@ class CrawlArguments:
             related_depth=parse_count(related_depth, "related_depth", cls.related_depth, 0) or 0,
             sections=names, mode=chosen,
             seeds=None if seeds in (None, "") else str(seeds))
+
+    @classmethod
+    def check_names(cls, names: Any) -> None:
+        """Raise :class:`ArgumentError` for a name the spider does not take (a typo would
+        otherwise crawl with the default). Names starting with ``_`` are a scheduler's
+        (scrapyd's ``_job``)."""
+        known = [f.name for f in fields(cls)]
+        unknown = sorted(n for n in names if n not in known and not str(n).startswith("_"))
+        if unknown:
+            raise ArgumentError(f"unknown argument {', '.join(unknown)}; the spider takes "
+                                f"{', '.join(known)}")
 
     def as_record(self) -> dict[str, str]:
         """The arguments as the run record shows them (only those that were given)."""

@@ -86,6 +86,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
                          priority="spider")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        CrawlArguments.check_names(kwargs)
         given = {k: kwargs.pop(k) for k in ARGUMENTS if k in kwargs}
         super().__init__(*args, **kwargs)
         self.args = CrawlArguments.parse(**given)

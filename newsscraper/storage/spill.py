@@ -15,6 +15,19 @@ from pathlib import Path
 from typing import Any
 
 
+class SpillUnreadable(ValueError):
+    """A spill file that is not UTF-8 JSON Lines (a disk error, a file copied in by
+    hand): kept aside by :func:`quarantine`, never replayed or deleted."""
+
+
+def quarantine(path: Path) -> Path:
+    """Rename an unreadable spill file out of the way (``<name>.unreadable``, which no
+    replay picks up again) and return its new path."""
+    target = path.with_name(path.name + ".unreadable")
+    os.replace(path, target)
+    return target
+
+
 class SpillFile:
     """A JSON Lines file of the records a run could not write (articles, run
     records), named after the time and process, its first line naming the database
@@ -59,11 +72,15 @@ class SpillFile:
 
     @staticmethod
     def read(path: Path) -> list[dict[str, Any]]:
-        """The records of a spill file (its ``target`` line included)."""
+        """The records of a spill file (its ``target`` line included); raises
+        :class:`SpillUnreadable` when it is not UTF-8."""
         out = []
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                line = line.strip()
+        with open(path, "rb") as f:
+            for number, raw in enumerate(f, 1):
+                try:
+                    line = raw.decode("utf-8").strip()
+                except UnicodeDecodeError:
+                    raise SpillUnreadable(f"{path}: line {number} is not UTF-8") from None
                 if not line:
                     continue
                 try:
@@ -76,8 +93,8 @@ class SpillFile:
 def target_of(path: Path) -> dict[str, str] | None:
     """The target a spill file names on its first line; None for an older file."""
     try:
-        with open(path, encoding="utf-8") as f:
-            first = json.loads(f.readline() or "{}")
+        with open(path, "rb") as f:  # the first line alone: a bad byte later is replay's
+            first = json.loads(f.readline().decode("utf-8") or "{}")
     except (OSError, ValueError):
         return None
     if first.get("kind") != "target":
@@ -88,7 +105,10 @@ def target_of(path: Path) -> dict[str, str] | None:
 def describe(path: Path) -> str:
     """One line about a spill file: its target and what it holds."""
     target = target_of(path)
-    records = SpillFile.read(path)
+    try:
+        records = SpillFile.read(path)
+    except SpillUnreadable as exc:
+        return f"{exc}: unreadable, not replayed"
     items = sum(r.get("kind") == "article" for r in records)
     runs = sum(r.get("kind") == "run" for r in records)
     where = (f"database {target['database']} at {target['server']}" if target

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -134,11 +135,15 @@ def test_a_crawl_over_its_time_bound_is_killed_and_counts_as_failed(
     proc = run_as_cron(f"cd {INSTALL} && deploy/run-crawl.sh", home,
                        {**values, "NEWSSCRAPER_RUN_SECONDS": "1", "NEWSSCRAPER_KILL_GRACE": "1"})
     assert proc.returncode == 3, (proc.stderr, tail_log(home))
-    assert "crawl killed after 2s" in (home / "var" / "log" / "cron.log").read_text()
+    note = (home / "var" / "log" / "cron.log").read_text()
+    assert "crawl killed by its time bound after " in note and "bound 2s" in note, note
+    assert "from outside" not in note
 
 
-def test_a_crawl_reaching_closespider_timeout_ends_with_monitors_failed(
+def test_a_crawl_reaching_closespider_timeout_has_failed(
         replica, mongo_uri, mongo_db_name, tmp_path):
+    """The soft time bound, like the hard one, is status 3 (README, "Exit statuses"):
+    the run's work is unfinished; its monitors are still recorded."""
     home = install(tmp_path / "newsscraper")
     values = settings_for(replica, mongo_uri, mongo_db_name)
     values["NEWSSCRAPER_CRAWL_ARGS"] += " -s DOWNLOAD_DELAY=0.5 -s CONCURRENT_REQUESTS=1"
@@ -146,7 +151,7 @@ def test_a_crawl_reaching_closespider_timeout_ends_with_monitors_failed(
                        {**values, "NEWSSCRAPER_RUN_SECONDS": "4"})
     [record] = runs(mongo_uri, mongo_db_name)
     assert record["finish_reason"] == "closespider_timeout", tail_log(home)
-    assert proc.returncode == 4 == record["exit_status"]
+    assert proc.returncode == 3 == record["exit_status"] and record["status"] == "failed"
     assert "finish reason" in record["monitors"]["failed"]
 
 
@@ -170,3 +175,48 @@ def test_logs_are_readable_by_owner_and_group_only(tmp_path, mongo_uri, mongo_db
         mode = path.stat().st_mode & 0o777
         assert mode & 0o027 == 0, f"{path.name}: {mode:o}"  # no group write, nothing for others
         assert mode & 0o040, f"{path.name}: {mode:o}"  # the group (an operator's) reads
+def test_a_crawl_killed_from_outside_is_not_its_time_bound(
+        replica, mongo_uri, mongo_db_name, tmp_path):
+    home = install(tmp_path / "newsscraper")
+    values = settings_for(replica, mongo_uri, mongo_db_name)
+    values["NEWSSCRAPER_CRAWL_ARGS"] += " -s DOWNLOAD_DELAY=0.5 -s CONCURRENT_REQUESTS=1"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", **values}
+    wrapper = subprocess.Popen(["/bin/bash", "-c", f"cd {home} && deploy/run-crawl.sh"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (found := runs(mongo_uri, mongo_db_name)):
+            assert time.monotonic() < deadline and wrapper.poll() is None, tail_log(home)
+            time.sleep(0.2)
+        os.kill(found[0]["pid"], signal.SIGKILL)  # the crawl, as an operator's kill -9
+        assert wrapper.wait(60) == 3
+    finally:
+        if wrapper.poll() is None:
+            wrapper.kill()
+            wrapper.wait()
+    note = (home / "var" / "log" / "cron.log").read_text()
+    assert "killed by signal 9 from outside after" in note, note
+    assert "time bound after" not in note
+
+
+def test_runs_in_one_second_keep_a_log_each_and_cron_log_is_rotated(tmp_path, mongo_uri):
+    home = install(tmp_path / "newsscraper")
+    log_dir = home / "var" / "log"
+    log_dir.mkdir(parents=True)
+    (log_dir / "cron.log").write_text("an old note\n" * 200)  # 2,400 bytes
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    # every run starts in the same second, as far as the log's name can tell
+    (shim / "date").write_text('#!/bin/bash\nif [ "$*" = "-u +%Y%m%dT%H%M%SZ" ]; then '
+                               'echo 20250101T000000Z; else exec /bin/date "$@"; fi\n')
+    (shim / "date").chmod(0o755)
+    env = {"MONGO_URI": mongo_uri, "PATH": f"{shim}:/usr/bin:/bin",
+           "NEWSSCRAPER_CRON_LOG_BYTES": "1000"}
+    for _ in range(2):  # a bad argument: each ends at once, after writing its log
+        proc = run_as_cron(f"cd {INSTALL} && deploy/run-crawl.sh -a mode=bogus", home, env)
+        assert proc.returncode == 2, proc.stderr
+    logs = sorted(log_dir.glob("crawl-20250101T000000Z-*.log"))
+    assert len(logs) == 2, sorted(log_dir.iterdir())
+    assert all("mode must be one of" in log.read_text() for log in logs)
+    assert (log_dir / "cron.log.1").read_text().startswith("an old note")
+    assert (log_dir / "cron.log").read_text().count("crawl finished with status 2") == 2

@@ -91,3 +91,20 @@ def test_sigkilled_crawl_lease_taken_over_and_its_record_abandoned(
     taker = mongo_db.runs.find_one({"lease": "taken_over"})
     assert dead["status"] == "abandoned" and dead["abandoned_by"] == taker["_id"]
     assert taker["status"] in ("finished", "monitors_failed")
+
+
+def test_a_crawl_killed_on_this_host_is_taken_over_at_once(
+        replica, mongo_uri, mongo_db_name, mongo_db, background, tmp_path):
+    """The default lease period (300 s): its pid is gone, so the next run need not wait."""
+    killed = background(replica, mongo_uri, mongo_db_name, tmp_path / "a", tmp_path / "a.log",
+                        *SLOW)
+    victim = wait_for_running_record(mongo_db, killed, tmp_path / "a.log")
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+
+    later = run_crawl(replica, mongo_uri, mongo_db_name, tmp_path / "c", "-a", "max_articles=5",
+                      timeout=120)
+    assert later.returncode in (0, 4), later.stderr[-3000:]
+    dead = mongo_db.runs.find_one({"_id": victim["_id"]})
+    taker = mongo_db.runs.find_one({"lease": "taken_over"})
+    assert dead["status"] == "abandoned" and dead["abandoned_by"] == taker["_id"]

@@ -1,12 +1,15 @@
 """The monitors on real crawls of the replica: an ordinary crawl passes them all; a crawl
-of a redesigned site ends with status 4 and names the monitors that failed."""
+of a redesigned site ends with status 4 and names the monitors that failed, and the
+articles it could not read are dropped, counted and fetched again by the next run."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from newsscraper.replica import faults
-from tests.crawl_helpers import last_run, run_crawl
+from tests.crawl_helpers import crawl_stats, last_run, run_crawl
 
 pytestmark = pytest.mark.slow
 
@@ -37,3 +40,17 @@ def test_redesigned_site_exits_4_and_names_the_failed_monitors(
     for name in run["monitors"]["failed"]:
         assert f"monitor failed: {name}" in proc.stderr
         assert run["monitors"]["details"][name]
+    # pages in the unknown layout are dropped (no body) and counted, never stored...
+    dropped = dropped_for_missing_body(proc.stderr)
+    assert dropped and len(dropped) == crawl_stats(proc.stderr)["validate/dropped/missing_body"]
+    assert run["counts"]["dropped"]["missing_body"] == len(dropped)
+    stored = {doc["url"] for doc in mongo_db.articles.find({}, {"url": 1})}
+    assert stored and not dropped & stored
+    # ...so the next (incremental) run fetches each of them again
+    again = run_crawl(site, mongo_uri, mongo_db_name, tmp_path)
+    assert again.returncode == 4, again.stderr[-3000:]
+    assert dropped_for_missing_body(again.stderr) == dropped
+
+
+def dropped_for_missing_body(log: str) -> set[str]:
+    return set(re.findall(r"dropping article (\S+): missing_body", log))

@@ -140,3 +140,8 @@ def test_a_worker_killed_mid_run_loses_nothing(site, redis_url, mongo_server, mo
     # the next scheduled run (one worker here) finishes the dead worker's share
     finish(start_workers(server, mongo_server, mongo_db_name, tmp_path, redis_url, 1), tmp_path)
     assert_store_equals_truth(mongo_db, model, server)
+    # and marks the dead worker's record, which the survivors' release left listed
+    records = list(mongo_db.runs.find())
+    [dead] = [r for r in records if r["pid"] == workers[1].process.pid]
+    assert dead["status"] == "abandoned", dead
+    assert not [r for r in records if r["status"] == "running"], records

@@ -4,13 +4,16 @@ exactly one contender, workers of one run sharing it."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from pymongo import AsyncMongoClient
 
-from newsscraper.extensions.lease import RunLease
+from newsscraper.extensions.lease import RunLease, gone_here
 
 
 @pytest.fixture
@@ -112,3 +115,43 @@ async def test_a_live_lease_whose_run_says_it_ended_is_taken(state):
 
     assert (await lease(state, "run-b").acquire()).state == "held"
     assert (await lease(state, "run-b").acquire(ended=ended)).state == "taken_over"
+
+
+async def test_runs_that_lose_the_race_name_the_winner(state):
+    """Two jobs started in the same second: the losers read the winner's claim (the
+    lease may not be written yet), which names its host, pid and time."""
+    contenders = [lease(state, f"run-{i}") for i in range(4)]
+    outcomes = await asyncio.gather(*(c.acquire() for c in contenders))
+    held = [o for o in outcomes if o.state == "held"]
+    assert len(held) == 3, [o.state for o in outcomes]
+    for outcome in held:
+        assert outcome.previous is not None
+        assert outcome.previous["run_id"].startswith("run-")
+        assert outcome.previous["host"] == os.uname().nodename
+        assert outcome.previous["pid"] == os.getpid()
+        assert isinstance(outcome.previous["heartbeat"], datetime)
+
+
+async def test_a_released_shared_lease_keeps_the_workers_that_never_left(state):
+    """A worker killed while the others went on never leaves the list; the one that saw
+    the run end frees the lease and leaves the dead one listed for the next run."""
+    alive, killed = (lease(state, "run-x", record=f"run-x-{n}") for n in ("alive", "killed"))
+    await alive.acquire()
+    await killed.acquire()
+    await alive.release(run_over=True)
+    doc = await state.find_one({"_id": "lease:moscowtimes"})
+    assert doc["run_id"] is None and doc["workers"] == ["run-x-killed"]
+    after = await lease(state, "run-y").acquire()
+    assert after.state == "acquired" and after.previous["workers"] == ["run-x-killed"]
+    doc = await state.find_one({"_id": "lease:moscowtimes"})
+    assert doc["workers"] == ["run-y"]
+
+
+def test_gone_here_tells_a_dead_process_on_this_host():
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # reaped: its pid names no process now
+    host = os.uname().nodename
+    assert gone_here(host, child.pid)
+    assert not gone_here(host, os.getpid())
+    assert not gone_here("another-host", child.pid)  # only the heartbeat tells there
+    assert not gone_here(host, None) and not gone_here(host, 0)
