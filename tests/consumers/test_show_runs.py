@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import asyncio
+import json
+from datetime import datetime, timedelta, timezone
 
+from newsscraper.storage.mongo import ArticleStore
+from newsscraper.storage.removals import mark_gone
 from tests.consumers.conftest import WWW, article
 
 
@@ -34,6 +38,55 @@ def test_show_an_article_not_stored(cli, store_items):
     store_items([article(1)])
     status, out, _ = cli("show", "2")
     assert status == 1 and "moscowtimes:2 is not stored" in out
+    status, out, err = cli("show", "2", "--json")
+    assert status == 1 and out == "" and "moscowtimes:2 is not stored" in err
+
+
+def test_show_a_removed_article_says_when_it_was_stored_and_when_removed(
+        cli, store_items, aware_db, mongo_uri, mongo_db_name):
+    store_items([article(8)])
+    stored = aware_db.articles.find_one({"_id": "moscowtimes:8"})["first_seen_at"]
+    removed = stored + timedelta(days=3, hours=2)
+
+    async def remove() -> None:
+        store = ArticleStore(mongo_uri, mongo_db_name)
+        try:
+            assert await mark_gone(store, ["moscowtimes:8"], removed) == ["moscowtimes:8"]
+        finally:
+            await store.close()
+    asyncio.run(remove())
+
+    status, out, err = cli("show", "8")
+    assert status == 0, err
+    current = next(line for line in out.splitlines() if line.startswith("  v1 "))
+    assert f"stored {stored:%Y-%m-%d %H:%M}  current, removed {removed:%Y-%m-%d %H:%M}" \
+        in current
+
+    status, out, err = cli("show", "8", "--json")
+    assert status == 0, err
+    shown = json.loads(out)
+    assert shown["article"]["_id"] == "moscowtimes:8" and shown["article"]["title"] == "Story 8"
+    assert shown["stored_at"] == f"{stored:%Y-%m-%dT%H:%M:%SZ}"
+    assert shown["removed_at"] == shown["article"]["gone_at"] == f"{removed:%Y-%m-%dT%H:%M:%SZ}"
+    assert shown["article"]["changed_at"] == shown["removed_at"]
+    assert shown["revisions"] == [{"version": 1, "stored_at": shown["stored_at"],
+                                   "superseded_at": None, "title": "Story 8"}]
+    assert "versions" not in shown
+
+
+def test_show_json_with_versions(cli, store_items):
+    store_items([article(9)])
+    store_items([article(9, title="Story 9, edited",
+                         modified_at=datetime(2024, 5, 18, 9, 0, tzinfo=timezone.utc))])
+    status, out, err = cli("show", "9", "--json", "--versions")
+    assert status == 0, err
+    shown = json.loads(out)
+    assert shown["removed_at"] is None and shown["article"]["version"] == 2
+    assert [r["title"] for r in shown["revisions"]] == ["Story 9", "Story 9, edited"]
+    first, current = shown["revisions"]
+    assert current["stored_at"] == first["superseded_at"] == shown["stored_at"]
+    assert [v["title"] for v in shown["versions"]] == ["Story 9"]
+    assert shown["versions"][0]["_id"] == "moscowtimes:9:v1"
 
 
 def test_runs_table_newest_last_with_monitors_when_present(cli, mongo_db):
