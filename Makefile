@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup redis-server demo test lint bench db-start db-stop clean scrapyd scrapyd-deploy
+.PHONY: setup redis-server demo test lint bench db-start db-stop clean scrapyd scrapyd-deploy feed-node
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,5 +50,10 @@ scrapyd: setup
 scrapyd-deploy: setup
 	deploy/scrapyd/deploy.sh
 
+## the official MongoDB Node.js driver for docs/examples/feed.mjs (docs/consumers.md), into
+## docs/examples/node_modules; the test suite does the same on first use where npm is
+feed-node:
+	npm install --prefix docs/examples --no-package-lock --no-audit --no-fund --loglevel=error
+
 clean:
-	rm -rf $(VENV) .tools var .pytest_cache
+	rm -rf $(VENV) .tools var .pytest_cache docs/examples/node_modules

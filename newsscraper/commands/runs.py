@@ -1,4 +1,5 @@
-"""``newsscraper runs [--last N]``: the crawl run records as a table, newest last."""
+"""``newsscraper runs [--last N]``: the crawl runs as a table, newest last; the workers
+of one scaled-out run (records sharing a ``run_id``) are one row."""
 
 from __future__ import annotations
 
@@ -13,13 +14,17 @@ from newsscraper.consumers.database import (
     stamp,
 )
 
-COLUMNS = ("start (UTC)", "status", "duration", "new", "updated", "unchanged", "errors")
+COLUMNS = ("start (UTC)", "status", "exit", "duration", "workers", "new", "updated",
+           "moved", "unchanged", "removed", "held", "requests", "errors")
+COUNTS = ("new", "updated", "moved", "unchanged", "removed", "held", "requests", "errors")
+NUMERIC = {2, 4, 5, 6, 7, 8, 9, 10, 11, 12}
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("runs", help="print the crawl run records as a table")
     p.add_argument("--last", type=positive, default=20, metavar="N",
-                   help="the N most recent runs (20)")
+                   help="the N most recent runs (20), a scaled-out run's workers counting as "
+                        "one")
     add_database_argument(p)
     p.set_defaults(func=run)
 
@@ -43,7 +48,7 @@ def run(args) -> int:
     except ReadFailed as exc:
         return fail("newsscraper runs", exc)
     try:
-        records = list(db.runs.find().sort("started_at", DESCENDING).limit(args.last))
+        records = newest_runs(db.runs.find().sort("started_at", DESCENDING), args.last)
     except PyMongoError as exc:
         return fail("newsscraper runs", ReadFailed(f"reading runs failed ({type(exc).__name__})"))
     finally:
@@ -55,27 +60,85 @@ def run(args) -> int:
     return 0
 
 
+def newest_runs(cursor, last: int) -> list[dict[str, Any]]:
+    """The ``last`` newest runs from records newest first, each scaled-out run's worker
+    records merged (:func:`merge`). Runs never overlap (the lease), so one run's records
+    come one after another."""
+    groups: list[list[dict[str, Any]]] = []
+    for record in cursor:
+        key = record.get("run_id") or record.get("_id")
+        if groups and (groups[-1][0].get("run_id") or groups[-1][0].get("_id")) == key:
+            groups[-1].append(record)
+        elif len(groups) == last:
+            break
+        else:
+            groups.append([record])
+    return [merge(g) for g in groups]
+
+
+def merge(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """One row of a run's records: from the first start to the last end, the worst exit
+    status (and its status; ``running`` while any worker runs), counts summed, monitors
+    of every worker."""
+    if len(records) == 1:
+        return {**records[0], "workers": 1}
+    worst = max(records, key=_exit)
+    statuses = {r.get("status") for r in records}
+    starts = [r["started_at"] for r in records if r.get("started_at")]
+    ends = [r["ended_at"] for r in records if r.get("ended_at")]
+    counts: dict[str, Any] = {}
+    for r in records:
+        for k, v in (r.get("counts") or {}).items():
+            if isinstance(v, int):
+                counts[k] = counts.get(k, 0) + v
+    out: dict[str, Any] = {"started_at": min(starts) if starts else None,
+                           "status": "running", "counts": counts, "workers": len(records)}
+    if "running" not in statuses:
+        out.update(status=worst.get("status"), exit_status=worst.get("exit_status"))
+        if starts and ends:
+            out["duration_seconds"] = (max(ends) - min(starts)).total_seconds()
+    monitors = [r["monitors"] for r in records if "monitors" in r]
+    if monitors:
+        out["monitors"] = {"failed": sorted({str(f) for m in monitors if isinstance(m, dict)
+                                             for f in m.get("failed") or []})}
+    return out
+
+
 def table(records: list[dict[str, Any]]) -> str:
     """Aligned columns; a ``monitors`` column only when some record has monitor results."""
     with_monitors = any("monitors" in r for r in records)
     head = list(COLUMNS) + (["monitors"] if with_monitors else [])
     rows = [head]
     for r in records:
-        counts = r.get("counts") or {}
+        counts = r.get("counts")
         row = [stamp(r.get("started_at")), str(r.get("status") or "-"),
-               duration(r.get("duration_seconds")),
-               *(str(counts.get(k, "-")) for k in ("new", "updated", "unchanged", "errors"))]
+               str(r.get("exit_status", "-")), duration(r.get("duration_seconds")),
+               str(r.get("workers", 1)), *(count(counts, k) for k in COUNTS)]
         if with_monitors:
             row.append(monitors(r.get("monitors")))
         rows.append(row)
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    numeric = {3, 4, 5, 6}
     lines = []
     for row in rows:
         cells = zip(row, widths, strict=True)
-        lines.append("  ".join(cell.rjust(w) if i in numeric else cell.ljust(w)
+        lines.append("  ".join(cell.rjust(w) if i in NUMERIC else cell.ljust(w)
                                for i, (cell, w) in enumerate(cells)).rstrip())
     return "\n".join(lines)
+
+
+def _exit(record: dict[str, Any]) -> int:
+    value = record.get("exit_status")
+    return value if isinstance(value, int) else -1
+
+
+def count(counts: Any, name: str) -> str:
+    """A run's count; ``-`` for a record without counts (rejected, skipped, running) and
+    for a count older records do not have, except ``removed``, kept only when non-zero."""
+    if not isinstance(counts, dict):
+        return "-"
+    if name == "removed" and "removed" not in counts:
+        return "0"
+    return str(counts.get(name, "-"))
 
 
 def duration(seconds: Any) -> str:

@@ -1,9 +1,11 @@
-"""``newsscraper show ID|URL [--versions]``: one stored article, laid out as text, with
-its revision history."""
+"""``newsscraper show ID|URL [--versions] [--json]``: one stored article, laid out as
+text (or as JSON), with its revision history."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from typing import Any
 
 from newsscraper.consumers.database import (
@@ -14,7 +16,7 @@ from newsscraper.consumers.database import (
     stamp,
 )
 from newsscraper.consumers.layout import as_text
-from newsscraper.items import SITE, document_id
+from newsscraper.items import SITE, document_id, to_jsonable
 
 NOT_FOUND = 1
 
@@ -25,6 +27,9 @@ def add_parser(sub) -> None:
                    help="article id (85152) or an article URL ending in -a<ID>")
     p.add_argument("--versions", action="store_true",
                    help="also print every earlier revision, oldest first")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON object: the article as `export --format jsonl` writes it, "
+                        "its revisions, and with --versions their full copies")
     add_database_argument(p)
     p.set_defaults(func=run)
 
@@ -50,7 +55,8 @@ def run(args) -> int:
     try:
         doc = db.articles.find_one({"_id": args.article})
         if doc is None:
-            print(f"newsscraper show: {args.article} is not stored in {db.name}")
+            print(f"newsscraper show: {args.article} is not stored in {db.name}",
+                  file=sys.stderr if args.json else sys.stdout)
             return NOT_FOUND
         # revision copies have deterministic _ids: equality lookups, never a scan
         older = [db.article_versions.find_one({"_id": f"{args.article}:v{n}"})
@@ -61,6 +67,9 @@ def run(args) -> int:
     finally:
         client.close()
     revisions = [d for d in older if d is not None]
+    if args.json:
+        print(json.dumps(as_json(doc, revisions, args.versions), ensure_ascii=False, indent=1))
+        return 0
     print(header(doc))
     print(history(revisions, doc))
     print()
@@ -86,13 +95,15 @@ def header(doc: dict[str, Any]) -> str:
 
 
 def history(revisions: list[dict[str, Any]], doc: dict[str, Any]) -> str:
-    """One line per revision: version, when it was stored, until when, its title."""
+    """One line per revision: version, when it was stored, until when (or when it was
+    removed from the site), its title."""
     rows = ["", "revisions (times UTC):"]
     for old in revisions:
-        rows.append(f"  v{old.get('version', '?'):<3} stored {stored(old)}  "
-                    f"superseded {stamp(old.get('superseded_at'))}  {old.get('title')}")
-    rows.append(f"  v{doc.get('version', 1):<3} stored {stored(doc)}  "
-                f"current, first seen {stamp(doc.get('first_seen_at'))}, last seen "
+        rows.append(f"  v{old.get('version', '?'):<3} stored {stamp(stored_at(old, revisions))}"
+                    f"  superseded {stamp(old.get('superseded_at'))}  {old.get('title')}")
+    removed = f"removed {stamp(doc['gone_at'])}, " if doc.get("gone_at") else ""
+    rows.append(f"  v{doc.get('version', 1):<3} stored {stamp(stored_at(doc, revisions))}  "
+                f"current, {removed}first seen {stamp(doc.get('first_seen_at'))}, last seen "
                 f"{stamp(doc.get('last_seen_at'))}")
     missing = int(doc.get("version") or 1) - 1 - len(revisions)
     if missing:
@@ -100,9 +111,33 @@ def history(revisions: list[dict[str, Any]], doc: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
-def stored(doc: dict[str, Any]) -> str:
-    """When this revision was stored: ``changed_at``; documents stored before it existed
-    only know it for their first revision (``first_seen_at``)."""
-    if doc.get("changed_at"):
-        return stamp(doc["changed_at"])
-    return stamp(doc.get("first_seen_at")) if int(doc.get("version") or 1) == 1 else "-"
+def stored_at(doc: dict[str, Any], revisions: list[dict[str, Any]]) -> Any:
+    """When this revision was stored: the first one when the article was first seen, a
+    later one when the one before it was superseded. Not ``changed_at``: marking an
+    article removed, or its URLs moving to a new origin, moves that and is no revision.
+    ``changed_at`` only where neither is known (a revision copy missing)."""
+    version = int(doc.get("version") or 1)
+    if version == 1 and doc.get("first_seen_at"):
+        return doc["first_seen_at"]
+    before = next((r for r in revisions if r.get("version") == version - 1), None)
+    if before is not None and before.get("superseded_at"):
+        return before["superseded_at"]
+    return doc.get("changed_at")
+
+
+def as_json(doc: dict[str, Any], revisions: list[dict[str, Any]],
+            full: bool) -> dict[str, Any]:
+    """``show --json``: ``article`` (the stored document, dates as UTC strings),
+    ``stored_at`` and ``removed_at`` (null while live), ``revisions`` (version, stored_at,
+    superseded_at, title; oldest first, the current one last) and, with ``--versions``,
+    ``versions`` (the earlier revisions' full copies)."""
+    rows = [{"version": r.get("version"), "stored_at": stored_at(r, revisions),
+             "superseded_at": r.get("superseded_at"), "title": r.get("title")}
+            for r in revisions]
+    rows.append({"version": doc.get("version", 1), "stored_at": stored_at(doc, revisions),
+                 "superseded_at": None, "title": doc.get("title")})
+    out = {"article": doc, "stored_at": stored_at(doc, revisions),
+           "removed_at": doc.get("gone_at"), "revisions": rows}
+    if full:
+        out["versions"] = revisions
+    return to_jsonable(out)

@@ -7,7 +7,7 @@ record, and can notify someone through spidermon's actions.
 Thresholds are settings (defaults in ``newsscraper/settings.py``):
 
 - ``MONITOR_FINISH_REASONS`` (``["finished"]``): finish reasons that count as a clean end.
-- ``MONITOR_MIN_STORED_SHARE`` (0.9): articles stored (new, updated or unchanged) against
+- ``MONITOR_MIN_STORED_SHARE`` (0.9): articles stored (new, updated, moved or unchanged) against
   the articles discovery scheduled (less pages gone, 404/410, and same-id drops).
 - ``MONITOR_MIN_FIELD_COVERAGE`` (title, body, published_at, section: 0.99) and
   ``MONITOR_MAX_PARTIAL_SHARE`` (0.02): over the articles parsed, stored or dropped for a
@@ -114,7 +114,8 @@ class _Monitor(Monitor):
         return getter(name)
 
     def stored(self) -> int:
-        return sum(self.stats.get(f"mongo/{k}", 0) for k in ("new", "updated", "unchanged"))
+        return sum(self.stats.get(f"mongo/{k}", 0) for k in ("new", "updated", "moved",
+                                                            "unchanged"))
 
 
 @monitors.name("finish reason")

@@ -77,6 +77,11 @@ class RemovedArticles:
                 dropped = await self.dropped(store)
                 http = self.gone - self.served
                 marked = await mark_gone(store, sorted(http | dropped), utcnow())
+                if marked and self.stats.get_value("run/id"):
+                    # the run recorder closes beside this job and may have written its
+                    # counts already: the one count it may lack, set on its own
+                    await store.finish_run(self.stats.get_value("run/id"),
+                                           {"counts.removed": len(marked)})
         except Exception as exc:
             self.stats.inc_value("removed/errors")
             logger.warning("could not mark removed articles (%s); a later run will",

@@ -222,18 +222,23 @@ class RunRecorder:
         ended = _now()
         code = exit_status(reason, stats, bool(monitors and monitors.get("failed")))
         self.crawler.stats.set_value("run/exit_status", code)
-        record = {
+        counts = _counts(stats)
+        record: dict[str, Any] = {
             "ended_at": ended, "status": STATUS_OF_EXIT[code], "exit_status": code,
             "finish_reason": reason, "arguments": self._arguments(spider),
             "duration_seconds": (ended - self.started).total_seconds(),
-            "counts": _counts(stats),
+            "counts": counts,
         }
         if monitors is not None:
             record["monitors"] = monitors
         store = self._store()
         try:
-            await store.finish_run(self.run_id, record, spider.name,
-                                   stats.get("store/newest_published_at"))
+            # counts field by field: the removed-articles job closing beside this one sets
+            # counts.removed itself when it finishes after these are read
+            await store.finish_run(self.run_id, {
+                **{k: v for k, v in record.items() if k != "counts"},
+                **{f"counts.{k}": v for k, v in counts.items()}},
+                spider.name, stats.get("store/newest_published_at"))
         except Exception as exc:
             # kept with the spilled items: the next run's replay writes it
             path = SpillFile(self.spill_dir, spill_target(self.crawler.settings)).append(
@@ -281,8 +286,9 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
     dropped = {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("validate/dropped/")}
     return {
         "new": stats.get("mongo/new", 0), "updated": stats.get("mongo/updated", 0),
-        "unchanged": stats.get("mongo/unchanged", 0),
+        "moved": stats.get("mongo/moved", 0), "unchanged": stats.get("mongo/unchanged", 0),
         "held": stats.get("store/revision_held", 0),
+        **({"removed": stats["removed/marked"]} if "removed/marked" in stats else {}),
         "dropped": dropped, "dropped_same_id": stats.get("spider/duplicate_canonical", 0),
         "spilled": stats.get("mongo/spilled", 0),
         "errors": stats.get("log_count/ERROR", 0),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import re
 import zlib
 
@@ -12,31 +11,17 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from itemadapter import ItemAdapter
 
-from newsscraper.items import document_id, to_jsonable
+from newsscraper.items import document_id
+from newsscraper.storage.revisions import CONTENT_FIELDS, content_hash
 
-# what a reader sees; never crawl provenance or render artefacts (related URLs carry the
-# render date on the real site, so only their titles count; the "Read more" cluster is
-# a recommendation rendered at request time, not part of the article)
-CONTENT_FIELDS = ("title", "subtitle", "lead", "authors", "section", "tags", "type", "body",
-                  "image", "published_at", "modified_at")
+__all__ = ["CONTENT_FIELDS", "DedupePipeline", "body_hash", "content_hash"]
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 # odd 32-bit multipliers that spread three word hashes over one shingle hash
 _MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77))
 # MurmurHash3's 32-bit finalizer (shifts and multipliers), as datasketch's "affine32"
 # scheme mixes each value before its permutations
 _FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
-
-
-def content_hash(item) -> str:
-    """SHA-256 of what a reader sees of the article (:data:`CONTENT_FIELDS`, related
-    titles, live posts), in a stable JSON form: a change is a new revision."""
-    a = ItemAdapter(item)
-    data = {name: to_jsonable(a.get(name)) for name in CONTENT_FIELDS}
-    data["related"] = [link.title for link in a.get("related") or []]
-    data["live_posts"] = [[p.post_id, p.body, [r.title for r in p.related]]
-                          for p in a.get("live_posts") or []]
-    raw = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def body_hash(body: str) -> str:

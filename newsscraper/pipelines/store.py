@@ -53,10 +53,13 @@ class MongoStorePipeline:
     ``MONGO_DATABASE``, ``MONGO_*_COLLECTION``, ``STORE_ENABLED``, ``MONGO_LOG_LEVEL``
     (INFO: the driver's own logger tree).
     A revision that looks like a parse that lost content (``hold_reason`` in
-    ``storage/mongo.py``) is kept aside in ``article_versions`` with ``held: true``,
+    ``storage/revisions.py``) is kept aside in ``article_versions`` with ``held: true``,
     logged with its URL and counted as ``store/revision_held``; the stored one stays.
-    Stats: ``mongo/new``, ``mongo/updated``, ``mongo/unchanged``, ``mongo/duplicates``,
-    ``mongo/retries``, ``mongo/spilled``, ``mongo/replayed``, ``mongo/errors``.
+    The same content on another origin (a hosting move) is stored in place, no revision
+    (``revision_decision`` in ``storage/revisions.py``).
+    Stats: ``mongo/new``, ``mongo/updated``, ``mongo/moved``, ``mongo/unchanged``,
+    ``mongo/duplicates``, ``mongo/retries``, ``mongo/spilled``, ``mongo/replayed``,
+    ``mongo/errors``.
     """
 
     def __init__(self, crawler) -> None:
@@ -183,8 +186,8 @@ class MongoStorePipeline:
         return asyncio.get_running_loop().time() + self.retry_seconds
 
     def _count(self, r: FlushResult) -> None:
-        for name, value in (("new", r.new), ("updated", r.updated), ("unchanged", r.unchanged),
-                            ("duplicates", r.duplicates_marked)):
+        for name, value in (("new", r.new), ("updated", r.updated), ("moved", r.moved),
+                            ("unchanged", r.unchanged), ("duplicates", r.duplicates_marked)):
             if value:
                 self.stats.inc_value(f"mongo/{name}", value)
         if r.held:
@@ -229,7 +232,7 @@ class MongoStorePipeline:
                 self.stats.inc_value("mongo/spill_files_unreadable")
                 continue
             self._count(result)
-            items = result.new + result.updated + result.unchanged
+            items = result.new + result.updated + result.moved + result.unchanged
             self.stats.inc_value("mongo/replayed", items)
             if runs:
                 self.stats.inc_value("mongo/replayed_runs", runs)

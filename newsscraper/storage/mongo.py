@@ -19,6 +19,14 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
 from newsscraper.items import document_id
 from newsscraper.sites.moscowtimes.site import parse_iso
+from newsscraper.storage.revisions import (
+    CONTENT_HASH_VERSION,
+    carry_related_ids,
+    hold_reason,
+    moment,
+    revision_decision,
+    stale_hash,
+)
 from newsscraper.storage.runsummary import summary_updates
 from newsscraper.storage.schema import SCHEMA_VERSION, apply_validator
 from newsscraper.storage.spill import SpillFile
@@ -73,6 +81,7 @@ def article_doc(item: dict[str, Any]) -> dict[str, Any]:
     doc = dict(item)
     doc["_id"] = document_id(doc["site"], doc["article_id"])
     doc["schema_version"] = SCHEMA_VERSION
+    doc["content_hash_version"] = CONTENT_HASH_VERSION
     for name in ("published_at", "modified_at"):
         if isinstance(doc.get(name), str):
             doc[name] = parse_iso(doc[name], timezone.utc)
@@ -85,10 +94,11 @@ def article_doc(item: dict[str, Any]) -> dict[str, Any]:
 @dataclass
 class FlushResult:
     """What one or more batch writes did: counts by outcome, and the ``_id``s of the
-    new, updated (and held) articles."""
+    new, updated (moved and held) articles."""
 
     new: int = 0
     updated: int = 0
+    moved: int = 0
     unchanged: int = 0
     held: int = 0
     duplicates_marked: int = 0
@@ -98,6 +108,7 @@ class FlushResult:
         """Add ``other``'s counts and ids to these."""
         self.new += other.new
         self.updated += other.updated
+        self.moved += other.moved
         self.unchanged += other.unchanged
         self.held += other.held
         self.duplicates_marked += other.duplicates_marked
@@ -207,8 +218,7 @@ class ArticleStore:
         if not existing_ids:
             return result
         current = await self._get_many(self.articles, existing_ids)
-        changed: list[str] = []
-        same: list[str] = []
+        decided: dict[str, list[str]] = {"revise": [], "moved": [], "unchanged": []}
         held: dict[str, str] = {}
         for k in existing_ids:
             old = current.get(k)
@@ -218,28 +228,57 @@ class ArticleStore:
             if decision.startswith("hold:"):
                 held[k] = decision.split(":", 1)[1]
             else:
-                (changed if decision == "revise" else same).append(k)
+                decided[decision].append(k)
         if held:
             await self._hold(docs, held, now, result)
-        if changed:
-            await self._new_revisions([(current[k], docs[k]) for k in changed], now, result)
-        # last_seen_at only when older than the resolution: scheduled runs re-read the
-        # same recent articles many times a day; documents stored before schema_version
-        # existed get it on this write
-        due = [k for k in same
-               if not _within(current[k].get("last_seen_at"), now, self.seen_resolution)]
-        if due:
-            await updates(self.articles, [
-                UpdateOne({"_id": k}, {"$set": {"last_seen_at": now,
-                                                "schema_version": SCHEMA_VERSION}})
-                for k in due])
+        if decided["revise"]:
+            await self._new_revisions([(current[k], docs[k]) for k in decided["revise"]],
+                                      now, result)
+        if decided["moved"]:
+            await self._move([(current[k], docs[k]) for k in decided["moved"]], now, result)
+        same = decided["unchanged"]
+        await self._seen([(current[k], docs[k]) for k in same], now)
         # inserted by an earlier attempt of this same batch (a retry after an ambiguous
         # failure, given the same ``now``): new, not unchanged
-        again = [k for k in same if _moment(current[k].get("first_seen_at")) == now]
+        again = [k for k in same if moment(current[k].get("first_seen_at")) == now]
         result.new += len(again)
         result.ids["new"].extend(again)
         result.unchanged += len(same) - len(again)
         return result
+
+    async def _seen(self, pairs: list[tuple[dict, dict]], now: datetime) -> None:
+        """Unchanged articles: ``last_seen_at`` only when older than the resolution
+        (scheduled runs re-read the same recent articles many times a day); documents
+        stored before ``schema_version`` existed get it, and a hash of an older
+        ``content_hash_version`` (the same content: :func:`revision_decision`) is
+        replaced by the current one, on this write. Neither moves ``changed_at``."""
+        ops = []
+        for old, new in pairs:
+            fields: dict[str, Any] = {}
+            if not _within(old.get("last_seen_at"), now, self.seen_resolution):
+                fields.update(last_seen_at=now, schema_version=SCHEMA_VERSION)
+            if stale_hash(old):
+                fields.update(content_hash=new.get("content_hash"),
+                              content_hash_version=CONTENT_HASH_VERSION)
+            if fields:
+                ops.append(UpdateOne({"_id": old["_id"]}, {"$set": fields}))
+        if ops:
+            await updates(self.articles, ops)
+
+    async def _move(self, pairs: list[tuple[dict, dict]], now: datetime,
+                    result: FlushResult) -> None:
+        """The same content on another origin (or under a new article URL): ``new``
+        replaces ``old`` in place, keeping its version and the related ids it had
+        learnt; ``changed_at`` moves (consumers copy the new URLs), no revision."""
+        ops = []
+        for old, new in pairs:
+            carry_related_ids(old, new)
+            new.update(first_seen_at=old.get("first_seen_at", now), last_seen_at=now,
+                       changed_at=now, version=int(old.get("version", 1)))
+            ops.append(ReplaceOne({"_id": new["_id"]}, new))
+        await updates(self.articles, ops)
+        result.moved += len(pairs)
+        result.ids.setdefault("moved", []).extend(new["_id"] for _, new in pairs)
 
     async def _hold(self, docs: dict[str, dict], reasons: dict[str, str], now: datetime,
                     result: FlushResult) -> None:
@@ -477,44 +516,6 @@ async def updates(collection, ops: list) -> None:
     ``bulk_write``)."""
     for i in range(0, len(ops), UPDATE_STATEMENTS):
         await collection.bulk_write(ops[i:i + UPDATE_STATEMENTS], ordered=False)
-
-
-# a new body shorter than this share of the stored one, the page's modified date
-# unmoved, is a parse that lost content (libxml2's depth limit, markup drift), not an edit
-HOLD_BODY_SHARE = 0.7
-
-
-def revision_decision(old: dict[str, Any], new: dict[str, Any]) -> str:
-    """What storing ``new`` over the stored ``old`` is: ``unchanged`` (same content),
-    ``revise`` (a new revision), or ``hold:<reason>`` (kept aside, not made current:
-    see :func:`hold_reason`). The one place this is decided."""
-    if old.get("content_hash") == new.get("content_hash") and not old.get("gone_at"):
-        return "unchanged"  # (an article marked removed that is served again: a revision)
-    reason = hold_reason(old, new)
-    return f"hold:{reason}" if reason else "revise"
-
-
-def hold_reason(old: dict[str, Any], new: dict[str, Any]) -> str | None:
-    """Why ``new`` looks like a parse that lost content of the stored ``old``, if it
-    does: a ``partial`` parse over a complete revision; or, while the page's own
-    modified date did not move, a body shrunk by more than 30% or all tags or all
-    authors gone. An editor's real cut moves the modified date."""
-    if new.get("partial") and not old.get("partial"):
-        return "partial_parse"
-    if _moment(new.get("modified_at")) != _moment(old.get("modified_at")):
-        return None
-    if len(new.get("body") or "") < HOLD_BODY_SHARE * len(old.get("body") or ""):
-        return "body_shrunk"
-    for name in ("tags", "authors"):
-        if old.get(name) and not new.get(name):
-            return f"lost_all_{name}"
-    return None
-
-
-def _moment(value: Any) -> Any:
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
 
 
 async def retrying(op, *, attempts_until: float, first_delay: float = 0.5,

@@ -43,7 +43,8 @@ def summary_updates(spider: str, run_id: str, fields: dict[str, Any],
             newest_published = newest_published.replace(tzinfo=timezone.utc)
         if newest_published <= datetime.now(timezone.utc) + FUTURE_SLACK:
             latest["newest_published_at"] = newest_published
-    held = (fields.get("counts") or {}).get("held") or 0
+    # the run record sets its counts field by field (counts.held) or as one document
+    held = (fields.get("counts") or {}).get("held") or fields.get("counts.held") or 0
     if held and isinstance(fields.get("ended_at"), datetime):
         latest["held_at"] = fields["ended_at"]  # the last run that held a revision back
         summary.update(held_run=run_id, held=held)

@@ -6,9 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
+from datetime import datetime, timezone
 
 import pytest
 
+from newsscraper.items import LivePost, RelatedLink
 from newsscraper.storage.local import free_port
 from tests.consumers.conftest import WWW, article
 
@@ -42,8 +45,9 @@ def test_filters_since_section_and_ids(five, cli):
     assert sorted(ids("--since", "2024-05-13")) == [3, 4, 5]
     assert sorted(ids("--since", "2024-05-13T14:41:00Z")) == [4, 5]
     assert sorted(ids("--section", "Business")) == [2, 4]
-    assert ids("--ids", "5,1,99,3") == [5, 1, 3]  # the order asked, unknown ids skipped
-    assert ids("--ids", "1,2,3", "--section", "News") == [1, 3]
+    assert ids("--ids", "5,1,3") == [5, 1, 3]  # the order asked
+    assert ids("--ids", "1,2,3", "--section", "News") == [1, 3]  # stored, filtered out
+    assert ids("--ids", "1,2,3", "--since", "2024-05-12") == [2, 3]
     assert ids("--section", "Sport") == []
 
 
@@ -113,3 +117,68 @@ def test_csv_row_joins_related_ids_where_the_parser_knows_them():
         {"url": "u2", "title": "Two", "position": 2}]})
     assert row["related_article_ids"] == "85151\n"
     assert row["related_titles"] == "One\nTwo" and row["live_posts"] == 0
+
+
+def test_ids_not_stored_are_named_and_exit_1(five, cli, tmp_path):
+    status, out, err = cli("export", "--ids", "5,999999,1,888")
+    assert status == 1
+    assert [json.loads(line)["article_id"] for line in out.splitlines()] == [5, 1]
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("newsscraper export: not stored in ")
+    assert last.endswith(": moscowtimes:999999, moscowtimes:888")
+    target = tmp_path / "some.txt"
+    status, _, err = cli("export", "--format", "text", "--ids", "999999", "--out", str(target))
+    assert status == 1 and "moscowtimes:999999" in err and target.read_text() == ""
+
+
+def live_blog(article_id: int) -> object:
+    posts = [LivePost(11, datetime(2024, 5, 17, 9, 5, tzinfo=timezone.utc),
+                      "Morning post.\n\nWith two paragraphs.",
+                      related=[RelatedLink(f"{WWW}/2025/11/02/x", "Post link")]),
+             LivePost(12, datetime(2024, 5, 17, 18, 40, tzinfo=timezone.utc), "Evening, «Кремль».")]
+    return article(article_id, type="live", body="Summary only.", related=[], live_posts=posts)
+
+
+def test_text_and_csv_carry_live_posts_and_mark_a_removed_article(store_items, cli, mongo_db):
+    store_items([live_blog(21), article(22)])
+    gone = datetime(2024, 6, 1, 8, 0, tzinfo=timezone.utc)
+    mongo_db.articles.update_one({"_id": "moscowtimes:22"}, {"$set": {"gone_at": gone}})
+    status, out, _ = cli("export", "--format", "text", "--ids", "21,22")
+    assert status == 0
+    blog, removed = out.split("\n\n" + "=" * 78 + "\n\n")
+    assert blog.split("\n\n")[:7] == [
+        "Summary only.", "Live posts (2):", "[2024-05-17 09:05 UTC]", "Morning post.",
+        "With two paragraphs.", "Related article: Post link", "[2024-05-17 18:40 UTC]"]
+    assert "Evening, «Кремль».\n\nOriginal url:" in blog
+    assert removed.startswith("[REMOVED from the site 2024-06-01 08:00 UTC;")
+    assert "First paragraph of story 22" in removed
+
+    status, out, _ = cli("export", "--format", "csv", "--ids", "21,22")
+    rows = {r["article_id"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["21"]["live_posts"] == "2"
+    assert json.loads(rows["21"]["live_posts_json"]) == [
+        {"post_id": 11, "published_at": "2024-05-17T09:05:00Z",
+         "body": "Morning post.\n\nWith two paragraphs."},
+        {"post_id": 12, "published_at": "2024-05-17T18:40:00Z", "body": "Evening, «Кремль»."}]
+    assert rows["22"]["live_posts_json"] == "" and rows["22"]["gone_at"] == "2024-06-01T08:00:00Z"
+    assert rows["21"]["gone_at"] == ""
+
+
+def test_changed_since_is_the_feeds_filter_in_the_feeds_order(store_items, cli, aware_db):
+    store_items([article(i) for i in (1, 2, 3)])
+    first = aware_db.articles.find_one({"_id": "moscowtimes:1"})["changed_at"]
+    time.sleep(1.1)  # stored times have second resolution
+    store_items([article(3, title="Story 3, edited"), article(1), article(4)])
+    second = aware_db.articles.find_one({"_id": "moscowtimes:4"})["changed_at"]
+
+    def ids(*args: str) -> list[int]:
+        status, out, err = cli("export", *args)
+        assert status == 0, err
+        return [json.loads(line)["article_id"] for line in out.splitlines()]
+
+    assert ids("--changed-since", first.isoformat()) == [3, 4]
+    assert sorted(ids("--changed-until", first.isoformat())) == [1, 2]
+    assert ids("--changed-since", "2000-01-01", "--changed-until", first.isoformat(),
+               "--section", "News") == [1]
+    assert ids("--changed-since", second.isoformat()) == []
+    assert ids("--ids", "1,3,4", "--changed-since", first.isoformat()) == [3, 4]

@@ -18,3 +18,17 @@ def test_demo_prints_the_same_layout():
     from newsscraper.commands import demo
 
     assert demo.as_text is as_text
+
+
+def test_as_text_carries_live_posts_in_order_with_their_times():
+    from datetime import datetime, timezone
+
+    doc = {"url": "U", "body": "Summary.", "live_posts": [
+        {"post_id": 1, "published_at": datetime(2024, 5, 17, 9, 5, tzinfo=timezone.utc),
+         "body": "First post.\n\nIts second paragraph.",
+         "related": [{"url": "R", "title": "Linked"}]},
+        {"post_id": 2, "published_at": datetime(2024, 5, 17, 11, 30), "body": "Later."}]}
+    assert as_text(doc).split("\n\n") == [
+        "Summary.", "Live posts (2):", "[2024-05-17 09:05 UTC]", "First post.",
+        "Its second paragraph.", "Related article: Linked", "[2024-05-17 11:30 UTC]",
+        "Later.", "Original url:\nU"]

@@ -151,6 +151,15 @@ def test_full_crawls_of_epoch_1_then_2_mark_every_removed_article_gone(feed):
     assert sorted(a for a in reported if a in removed) == sorted(removed)
     doc = feed["db"].articles.find_one({"article_id": min(removed)})
     assert doc["title"] and doc["body"]  # never deleted: what was published is kept
+    # the run records count them (the removal job closes beside the run recorder)
+    runs = list(feed["db"].runs.find().sort("started_at", 1))
+    assert [r["counts"].get("removed", 0) for r in runs[1:3]] == \
+        [len(feed["gone_after_scheduled"]), len(removed) - len(feed["gone_after_scheduled"])]
+    table = newsscraper(feed["uri"], feed["name"], "runs")
+    assert table.returncode == 0, table.stderr
+    column = table.stdout.splitlines()[0].split().index("removed") - 1  # "start (UTC)"
+    assert [int(line.split()[column + 1]) for line in table.stdout.splitlines()[1:]] == \
+        [r["counts"].get("removed", 0) for r in runs]
 
 
 def test_removed_articles_served_again_lose_gone_at_as_a_new_revision(feed):
