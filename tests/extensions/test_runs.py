@@ -27,6 +27,7 @@ async def test_complete_record_of_a_finished_run(mongo_uri, mongo_db_name, mongo
     stats = runs.crawler.stats
     for key, value in (("mongo/new", 3), ("mongo/updated", 1), ("mongo/unchanged", 2),
                        ("validate/dropped/missing_body", 1), ("downloader/request_count", 9),
+                       ("downloader/response_status_count/200", 9),
                        ("store/revision_held", 4), ("spider/duplicate_canonical", 5)):
         stats.set_value(key, value)
     await runs.spider_closed(spider, "finished")
