@@ -38,9 +38,9 @@ FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
 FERRETDB_VERSION = "v1.24.2"
 # what the build marker must say; change the suffix whenever a patch changes (a test
 # holds PATCHES_SHA256 to the patch files, so a changed patch cannot go unnoticed)
-FERRETDB_BUILD = f"{FERRETDB_VERSION}+newsscraper.pushdown.1"
+FERRETDB_BUILD = f"{FERRETDB_VERSION}+newsscraper.pushdown.2"
 PATCHES_DIR = Path(__file__).with_name("ferretdb-patches")
-PATCHES_SHA256 = "86a97c03e37e166cb686f8c12e96781e6dc95618f7fe7d707c1b7154e7cb442e"
+PATCHES_SHA256 = "eff16b98162b9c059d36b16f8136c1ac5e6c4e38b2782ac80a80147aab0d764a"
 STOCK_BINARY = "ferretdb-stock"
 DEFAULT_PORT = 27027
 DEFAULT_DATA_DIR = "var/db"
