@@ -247,3 +247,29 @@ def test_the_project_queries_use_an_index_on_the_patched_build_only(servers, nam
     stock_plan = stock.diff.command("explain", args)
     stock_steps = " | ".join(stock_plan["queryPlanner"]["Plan"])
     assert "USING INDEX" not in stock_steps, stock_steps
+
+
+def test_a_database_from_an_older_build_gets_its_indexes_rebuilt(tmp_path):
+    """Indexes the released build created (on each field's JSON text) are rebuilt on the
+    pushed-down expression when the patched build opens the database."""
+    require_local_ferretdb()
+    if shutil.which("go") is None:
+        pytest.skip("needs Go to build FerretDB as released")
+    data = tmp_path / "db"
+    feed = {"find": "articles", "filter": {"changed_at": {"$gt": T0}}}
+    for binary in (install_stock_ferretdb(log=lambda _m: None), None):
+        db = LocalDatabase(data, port=free_port(), binary=binary)
+        db.start(log=lambda _m: None)
+        client: MongoClient = MongoClient(db.uri, tz_aware=True)
+        try:
+            if binary is not None:
+                asyncio.run(project_indexes(db.uri))
+                client.diff.articles.insert_many(
+                    [{"_id": f"moscowtimes:{i}", "changed_at": T0 + timedelta(hours=i - 5)}
+                     for i in range(10)])
+            steps = " ".join(client.diff.command("explain", feed)["queryPlanner"]["Plan"])
+            assert ("USING INDEX" in steps) is (binary is None), steps
+            assert client.diff.articles.count_documents(feed["filter"]) == 4
+        finally:
+            client.close()
+            db.stop()
