@@ -10,16 +10,19 @@ start-up ("Invalid build/version/version.txt file content") because the module a
 lacks the generated ``build/version/version.txt``. So we fetch the same module with
 ``go mod download``, write that one file and ``go build`` it into the tools folder.
 
-The build also patches one line (see :data:`ID_COLUMN_PATCH` and docs/storage.md): the
-SQLite backend's queries name ``_id`` as ``_ferretdb_sjson->'$._id'`` while its ``_id``
-index is on ``_ferretdb_sjson->"_id"``; SQLite matches index expressions by their text,
-so every ``_id`` lookup and update scanned its whole collection. A marker file next to
-the binary (``ferretdb.build``, holding :data:`FERRETDB_BUILD`) tells a patched build
-from an old one, which is rebuilt.
+The build applies the project's patches (``ferretdb-patches/*.patch`` beside this
+module, each saying what and why; docs/storage.md): the ``_id`` index expression, the
+other indexes' expressions, and filter and sort pushdown to SQLite, without which every
+query but ``{_id: X}`` reads and decodes the whole collection. A marker file next to
+the binary (``ferretdb.build``, holding :data:`FERRETDB_BUILD`) tells a build with
+these patches from an older one, which is rebuilt. The release as shipped
+(:func:`install_stock_ferretdb`) is built too, only for the differential test and the
+benchmark that compare the two.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -33,12 +36,12 @@ from pathlib import Path
 
 FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
 FERRETDB_VERSION = "v1.24.2"
-# what the build marker must say; change the suffix whenever the patch changes
-FERRETDB_BUILD = f"{FERRETDB_VERSION}+newsscraper.id-index.1"
-# file, line as shipped, line as built: the query expression the ``_id`` index serves
-ID_COLUMN_PATCH = ("internal/backends/sqlite/metadata/metadata.go",
-                   "IDColumn = DefaultColumn + \"->'$._id'\"",
-                   "IDColumn = DefaultColumn + \"->'_id'\"")
+# what the build marker must say; change the suffix whenever a patch changes (a test
+# holds PATCHES_SHA256 to the patch files, so a changed patch cannot go unnoticed)
+FERRETDB_BUILD = f"{FERRETDB_VERSION}+newsscraper.pushdown.2"
+PATCHES_DIR = Path(__file__).with_name("ferretdb-patches")
+PATCHES_SHA256 = "eff16b98162b9c059d36b16f8136c1ac5e6c4e38b2782ac80a80147aab0d764a"
+STOCK_BINARY = "ferretdb-stock"
 DEFAULT_PORT = 27027
 DEFAULT_DATA_DIR = "var/db"
 DEFAULT_TOOLS_DIR = ".tools"
@@ -97,9 +100,19 @@ def _read(path: Path) -> str:
         return ""
 
 
+def patches() -> list[Path]:
+    """The project's FerretDB patches, in the order they apply."""
+    return sorted(PATCHES_DIR.glob("*.patch"))
+
+
+def patches_sha256() -> str:
+    """The digest of the patch files, in order (what :data:`PATCHES_SHA256` must hold)."""
+    return hashlib.sha256(b"".join(p.read_bytes() for p in patches())).hexdigest()
+
+
 def install_ferretdb(log=print) -> Path:
     """Build the patched FerretDB into the tools folder with Go; return its path. An
-    older unpatched build there is replaced (kept, with a warning, when Go is missing)."""
+    older build there is replaced (kept, with a warning, when Go is missing)."""
     existing = find_ferretdb()
     if existing:
         return existing
@@ -107,12 +120,31 @@ def install_ferretdb(log=print) -> Path:
     go = shutil.which("go")
     if not go:
         if _usable(target):
-            log(f"warning: {target} is an unpatched FerretDB build and Go is missing to "
-                "rebuild it: every _id lookup scans its collection (docs/storage.md)")
+            log(f"warning: {target} is an older FerretDB build and Go is missing to "
+                "rebuild it: most queries scan their collection (docs/storage.md)")
             return target
         raise DatabaseError(NO_WAY_MESSAGE)
-    target.parent.mkdir(parents=True, exist_ok=True)
     log(f"building FerretDB {FERRETDB_BUILD} into {target} (one-off, about a minute)")
+    _build(go, target, FERRETDB_BUILD, patches())
+    return target
+
+
+def install_stock_ferretdb(log=print) -> Path:
+    """FerretDB as released, without the project's patches, in the tools folder: the
+    reference the differential test and the consumers benchmark compare against."""
+    target = tools_dir() / "bin" / STOCK_BINARY
+    if _usable(target) and _read(build_marker(target)) == FERRETDB_VERSION:
+        return target
+    go = shutil.which("go")
+    if not go:
+        raise DatabaseError(NO_WAY_MESSAGE)
+    log(f"building FerretDB {FERRETDB_VERSION} as released into {target} (about a minute)")
+    _build(go, target, FERRETDB_VERSION, [])
+    return target
+
+
+def _build(go: str, target: Path, build: str, patch_files: list[Path]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         out = subprocess.run(
             [go, "mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"],
@@ -125,30 +157,34 @@ def install_ferretdb(log=print) -> Path:
             for p in src.rglob("*"):
                 p.chmod(p.stat().st_mode | 0o200)
             (src / "build" / "version" / "version.txt").write_text(FERRETDB_VERSION + "\n")
-            _patch_id_column(src)
+            for patch in patch_files:
+                _apply(patch, src)
             built = Path(tmp) / "ferretdb"
             subprocess.run(
                 [go, "build", "-trimpath", "-o", str(built), "./cmd/ferretdb"],
                 cwd=src, check=True, capture_output=True, text=True,
             )
             # replaced, not overwritten: a server may be running the old binary
-            shutil.copy2(built, target.with_name("ferretdb.new"))
-            os.replace(target.with_name("ferretdb.new"), target)
+            new = target.with_name(target.name + ".new")
+            shutil.copy2(built, new)
+            os.replace(new, target)
     except subprocess.CalledProcessError as exc:
         raise DatabaseError(
             f"building FerretDB failed ({' '.join(exc.cmd)}):\n{exc.stderr.strip()}"
         ) from exc
-    build_marker(target).write_text(FERRETDB_BUILD + "\n")
-    return target
+    build_marker(target).write_text(build + "\n")
 
 
-def _patch_id_column(src: Path) -> None:
-    name, shipped, patched = ID_COLUMN_PATCH
-    path = src / name
-    text = path.read_text()
-    if text.count(shipped) != 1:
-        raise DatabaseError(f"cannot patch FerretDB: {name} does not hold {shipped!r} once")
-    path.write_text(text.replace(shipped, patched))
+def _apply(patch: Path, src: Path) -> None:
+    """Apply one patch with ``git apply`` (git works on a plain folder too); a patch
+    that does not apply cleanly stops the build."""
+    git = shutil.which("git")
+    if not git:
+        raise DatabaseError(f"cannot patch FerretDB: git is needed to apply {patch.name}")
+    done = subprocess.run([git, "apply", "-p1", str(patch)], cwd=src,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise DatabaseError(f"cannot patch FerretDB with {patch.name}: {done.stderr.strip()}")
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -221,6 +257,7 @@ class LocalDatabase:
     data_dir: Path
     port: int = DEFAULT_PORT
     host: str = "127.0.0.1"
+    binary: Path | None = None  # another build to run (the stock one); else the project's
 
     @classmethod
     def from_env(cls) -> LocalDatabase:
@@ -280,7 +317,7 @@ class LocalDatabase:
                 f"port {self.port} on {self.host} is already in use by another process; "
                 "set NEWSSCRAPER_DB_PORT to a free port or stop that process"
             )
-        binary = install_ferretdb(log=log)
+        binary = self.binary or install_ferretdb(log=log)
         (self.data_dir / "data").mkdir(parents=True, exist_ok=True)
         (self.data_dir / "state").mkdir(parents=True, exist_ok=True)
         with open(self.log_file, "ab") as logf:

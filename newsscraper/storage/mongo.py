@@ -158,6 +158,8 @@ class ArticleStore:
                                          name="section_published_at")
         await self.articles.create_index([("tags", ASCENDING)], name="tags")
         await self.articles.create_index([("content_hash", ASCENDING)], name="content_hash")
+        # removed articles only: find({gone_at: {$ne: None}}) (few, so the index pays)
+        await self.articles.create_index([("gone_at", ASCENDING)], name="gone_at")
         # the changes feed: find({changed_at: {$gt: last}}).sort(changed_at, _id)
         await self.articles.create_index([("changed_at", ASCENDING), ("_id", ASCENDING)],
                                          name="changed_at")
