@@ -12,7 +12,7 @@ import importlib
 import sys
 
 # verb -> module; modules are imported only when the verb list is built
-COMMANDS = ("db", "replica", "parse", "demo", "spill", "export", "show", "runs")
+COMMANDS = ("db", "replica", "parse", "demo", "spill", "export", "show", "runs", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:
