@@ -9,6 +9,7 @@ import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -43,13 +44,16 @@ def screenshot(tmp_path: Path, page: Path, height: int) -> Image.Image:
 def coloured(image: Image.Image) -> int:
     """Pixels in a saturated colour: data marks, not the black, grey and white of axes,
     text and background."""
-    return sum(1 for r, g, b in image.getdata() if max(r, g, b) - min(r, g, b) > 60)
+    pixels = np.asarray(image, dtype=np.int16)
+    return int(((pixels.max(axis=2) - pixels.min(axis=2)) > 60).sum())
 
 
 def alone(page: str, chart: str) -> str:
-    """The page with only one chart visible, at the top left of the window."""
+    """The page with only one chart visible, at the top left of the window, without its
+    legend (matplotlib's ``<g id="legend_1">``): what is left in colour is data."""
     style = (f"<style>body{{visibility:hidden}}#chart-{chart}{{visibility:visible;"
-             "position:absolute;top:0;left:0;width:1200px;margin:0}</style>")
+             "position:absolute;top:0;left:0;width:1200px;margin:0}"
+             f"#chart-{chart} g[id^=legend]{{display:none}}</style>")
     return page.replace("</head>", style + "</head>", 1)
 
 

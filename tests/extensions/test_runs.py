@@ -28,7 +28,7 @@ async def test_complete_record_of_a_finished_run(mongo_uri, mongo_db_name, mongo
     for key, value in (("mongo/new", 3), ("mongo/updated", 1), ("mongo/unchanged", 2),
                        ("validate/dropped/missing_body", 1), ("downloader/request_count", 9),
                        ("store/revision_held", 4), ("spider/duplicate_canonical", 5),
-                       ("spider/http_404", 2), ("spider/parser_bug", 1),
+                       ("spider/http_404", 2), ("spider/dns_error", 1),
                        ("downloader/exception_type_count/twisted.internet.error."
                         "TimeoutError", 6), ("spider/http_500", 0)):
         stats.set_value(key, value)
@@ -44,7 +44,7 @@ async def test_complete_record_of_a_finished_run(mongo_uri, mongo_db_name, mongo
     assert record["counts"]["failures"] == [
         {"stat": "downloader/exception_type_count/twisted.internet.error.TimeoutError",
          "count": 6}, {"stat": "spider/http_404", "count": 2},
-        {"stat": "spider/parser_bug", "count": 1}]
+        {"stat": "spider/dns_error", "count": 1}]
     assert record["ended_at"] >= record["started_at"] and record["duration_seconds"] >= 0
 
 
