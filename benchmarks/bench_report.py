@@ -30,7 +30,7 @@ from pathlib import Path
 
 from benchmarks.bench_store import local_or_given_server
 
-CHUNK = 2000
+CHUNK = 500
 FIRST_ID = 1_000_000
 SECTIONS = (("News", "default", 50), ("Ukraine War", "default", 14), ("Business", "default", 9),
             ("Opinion", "opinion", 9), ("Arts and Life", "gallery", 5), ("Climate", "default", 3),
@@ -102,10 +102,19 @@ def fill(db, articles: int, now: datetime, days: int = 30, seed: int = 1,
             docs = []
     if docs:
         db.articles.insert_many(docs, ordered=False)
+    log(f"{articles} articles stored")
     for i in range(0, len(versions), CHUNK):
         db.article_versions.insert_many(versions[i:i + CHUNK], ordered=False)
+    log(f"{len(versions)} earlier and held revisions stored")
     state_docs(db, listings, rng, now)
-    db.runs.insert_many(run_docs(rng, now, days), ordered=False)
+    runs = run_docs(rng, now, days)
+    for i in range(0, len(runs), CHUNK):
+        db.runs.insert_many(runs[i:i + CHUNK], ordered=False)
+    log(f"{len(listings)} month listings, {len(runs)} runs stored")
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def state_docs(db, listings: dict[str, list[int]], rng: random.Random, now: datetime) -> None:

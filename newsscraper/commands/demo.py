@@ -84,12 +84,12 @@ def run(args) -> int:
     try:
         database = client[args.database]
         print(summary(database, stats, elapsed))
+        print(f"status report: {write_report(database, data)}")
         doc = database.articles.find_one({"article_id": SHOWCASE_ID}) or \
             database.articles.find_one(sort=[("published_at", -1)])
         if doc:
             print(f"\n{RULE}\nOne stored article ({doc['_id']}): {doc.get('title')}\n{RULE}\n")
             print(as_text(doc))
-        print(f"\nstatus report: {write_report(database, data)}")
     finally:
         client.close()
     return proc.returncode
