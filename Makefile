@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup redis-server demo test lint bench db-start db-stop clean scrapyd scrapyd-deploy feed-node
+.PHONY: setup redis-server chromium demo report test lint bench db-start db-stop clean scrapyd scrapyd-deploy feed-node
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-setup: $(STAMP) redis-server
+setup: $(STAMP) redis-server chromium
 	@if [ -z "$$MONGO_URI" ]; then $(BIN)/newsscraper db install >/dev/null; fi
 
 ## Debian's redis-server for the scale-out tests (they skip, saying why, where it is missing)
@@ -24,9 +24,21 @@ redis-server:
 	      $(APT) install -y -qq --no-install-recommends redis-server >/dev/null 2>&1; }; } || \
 	  echo "make: could not install redis-server; the scale-out tests will be skipped"
 
+## Debian's chromium for the status report's browser test (skipped, saying why, where missing)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || \
+	  { $(APT) install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || \
+	    { $(APT) update -qq >/dev/null 2>&1 && \
+	      $(APT) install -y -qq --no-install-recommends chromium >/dev/null 2>&1; }; } || \
+	  echo "make: could not install chromium; the report's browser test will be skipped"
+
 ## offline demo: local FerretDB + replica of the site, crawled into the database
 demo: setup
 	$(BIN)/newsscraper demo
+
+## the status report of the crawl's database (DATABASE=name for another one)
+report: setup
+	$(BIN)/newsscraper report --out var/report.html $(if $(DATABASE),--database $(DATABASE))
 
 ## the test suite against a real server (local FerretDB unless MONGO_URI is set)
 test: setup

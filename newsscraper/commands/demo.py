@@ -3,7 +3,8 @@
 Starts the local database (unless ``MONGO_URI`` is set), serves a replica of the site in
 this process, crawls it with ``scrapy crawl moscowtimes`` (a child process: the replica
 profile, no throttling) into MongoDB, then prints a summary and one stored article laid
-out as a reader sees it. Run it again to watch an incremental run skip what is stored.
+out as a reader sees it, and writes the status report (``var/report.html``). Run it
+again to watch an incremental run skip what is stored.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def run(args) -> int:
     port = static_port = 0
     if args.port and _free(args.port) and _free(args.port + 1):
         port, static_port = args.port, args.port + 1
-    log = Path(os.environ.get("NEWSSCRAPER_DATA_DIR", "var")) / "log" / "demo-crawl.log"
+    data = Path(os.environ.get("NEWSSCRAPER_DATA_DIR", "var"))
+    log = data / "log" / "demo-crawl.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with ReplicaServer(model, port=port, static_port=static_port) as server:
         print(f"replica: {len(model.live_articles)} articles (seed {args.seed}, epoch "
@@ -82,6 +84,7 @@ def run(args) -> int:
     try:
         database = client[args.database]
         print(summary(database, stats, elapsed))
+        print(f"status report: {write_report(database, data)}")
         doc = database.articles.find_one({"article_id": SHOWCASE_ID}) or \
             database.articles.find_one(sort=[("published_at", -1)])
         if doc:
@@ -90,6 +93,15 @@ def run(args) -> int:
     finally:
         client.close()
     return proc.returncode
+
+
+def write_report(database, data: Path) -> Path:
+    """The status report of the demo's database, next to its log (``var/report.html``)."""
+    from newsscraper.consumers.report import build_report
+
+    path = data / "report.html"
+    path.write_text(build_report(database, data / "spill"), encoding="utf-8")
+    return path.resolve()
 
 
 def _free(port: int) -> bool:

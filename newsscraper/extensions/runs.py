@@ -294,4 +294,25 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
         "errors": stats.get("log_count/ERROR", 0),
         "requests": stats.get("downloader/request_count", 0),
         "items": stats.get("item_scraped_count", 0),
+        "failures": _failures(stats),
     }
+
+
+# what went wrong in a run, by stat name (spiders/failures.py, crawl/parsers.py, Scrapy's)
+FAILURE_STATS = ("spider/http_", "spider/timeout", "spider/dns_error",
+                 "spider/connection_error", "spider/error/", "spider/parser_bug",
+                 "spider/parse_error", "spider/not_article", "spider/store_lookup_errors",
+                 "parsers/crashes", "parsers/timeouts", "parsers/restarts",
+                 "downloader/exception_type_count/", "retry/max_reached",
+                 "removed/errors", "runs/errors", "lease/errors", "monitors/errors")
+MAX_FAILURES = 20
+
+
+def _failures(stats: dict[str, Any]) -> list[dict[str, Any]]:
+    """The run's failure counters, the largest ``MAX_FAILURES``: a list of ``{stat,
+    count}`` because stat names hold dots (exception types), which cannot be field
+    names."""
+    found = [(k, v) for k, v in stats.items()
+             if k.startswith(FAILURE_STATS) and isinstance(v, int) and v > 0]
+    found.sort(key=lambda kv: (-kv[1], kv[0]))
+    return [{"stat": k, "count": v} for k, v in found[:MAX_FAILURES]]

@@ -41,6 +41,9 @@ def test_demo_twice(mongo_server, mongo_db_name, mongo_db, tmp_path):
     base = re.search(r"at (http://127\.0\.0\.1:\d+),", out).group(1)
     assert squeeze(article.replace(base, REAL)) == squeeze(GOLDEN.read_text())
     assert (tmp_path / "var" / "log" / "demo-crawl.log").is_file()
+    report = tmp_path / "var" / "report.html"
+    assert f"status report: {report}" in out
+    assert 'id="archive"' in report.read_text()
 
     second = demo(mongo_server, mongo_db_name, tmp_path)
     assert second.returncode == 0, second.stderr[-3000:]

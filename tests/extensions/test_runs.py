@@ -26,18 +26,26 @@ async def test_complete_record_of_a_finished_run(mongo_uri, mongo_db_name, mongo
     assert mongo_db.runs.find_one({"_id": runs.run_id})["status"] == "running"
     stats = runs.crawler.stats
     for key, value in (("mongo/new", 3), ("mongo/updated", 1), ("mongo/unchanged", 2),
-                       ("validate/dropped/missing_body", 1), ("downloader/request_count", 9),
-                       ("downloader/response_status_count/200", 9),
-                       ("store/revision_held", 4), ("spider/duplicate_canonical", 5)):
+                       ("validate/dropped/missing_body", 1), ("downloader/request_count", 30),
+                       ("downloader/response_status_count/200", 21),
+                       ("store/revision_held", 4), ("spider/duplicate_canonical", 5),
+                       ("spider/http_404", 2), ("spider/dns_error", 1),
+                       ("downloader/exception_type_count/twisted.internet.error."
+                        "TimeoutError", 6), ("spider/http_500", 0)):
         stats.set_value(key, value)
     await runs.spider_closed(spider, "finished")
     record = mongo_db.runs.find_one({"_id": runs.run_id})
     assert record["status"] == "finished" and record["finish_reason"] == "finished"
     assert record["arguments"] == {"mode": "incremental", "max_articles": "5"}
     assert record["counts"]["new"] == 3 and record["counts"]["updated"] == 1
-    assert record["counts"]["unchanged"] == 2 and record["counts"]["requests"] == 9
+    assert record["counts"]["unchanged"] == 2 and record["counts"]["requests"] == 30
     assert record["counts"]["dropped"] == {"missing_body": 1}
     assert record["counts"]["held"] == 4 and record["counts"]["dropped_same_id"] == 5
+    # failure counters by size (a stat that stayed 0 is none); names with dots are values
+    assert record["counts"]["failures"] == [
+        {"stat": "downloader/exception_type_count/twisted.internet.error.TimeoutError",
+         "count": 6}, {"stat": "spider/http_404", "count": 2},
+        {"stat": "spider/dns_error", "count": 1}]
     assert record["ended_at"] >= record["started_at"] and record["duration_seconds"] >= 0
 
 
