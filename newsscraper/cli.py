@@ -12,7 +12,8 @@ import importlib
 import sys
 
 # verb -> module; modules are imported only when the verb list is built
-COMMANDS = ("db", "replica", "parse", "demo", "spill", "export", "show", "runs")
+COMMANDS = ("db", "replica", "parse", "demo", "spill", "export", "show", "runs", "reparse",
+            "warc")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 ARTICLE_CALLBACKS = frozenset({"parse_article", "resolve_slug"})
 LIVE_POSTS_PATH = re.compile(r"/live/\d+/\d+")
 META_KEY = "warc_source"
+PAGE_HEADER = "Newsscraper-Page"  # what the crawl fetched the page as (page_kind)
 # what shapes a crawl, for each file's warcinfo record
 SHAPING = ("USER_AGENT", "ROBOTSTXT_OBEY", "CONCURRENT_REQUESTS",
            "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
@@ -72,17 +73,13 @@ class WarcRecorder:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if self.everything or self.kept(request):
-            request.meta[META_KEY] = self._archive().submit(exchange(request, response))
+        kind = page_kind(request)
+        if self.everything or kind != "other":
+            request.meta[META_KEY] = self._archive().submit(exchange(request, response, kind))
             stats = self.crawler.stats
             stats.inc_value("warc/records")
             stats.inc_value("warc/bytes", len(response.body))
         return response
-
-    @staticmethod
-    def kept(request: Request) -> bool:
-        callback = getattr(request.callback, "__name__", None)
-        return callback in ARTICLE_CALLBACKS or is_live_posts(request.url)
 
     def _archive(self) -> WarcArchive:
         if self.archive is None:
@@ -103,9 +100,17 @@ class WarcRecorder:
             self.archive.close()
 
 
-def exchange(request: Request, response: Response) -> Exchange:
+def page_kind(request: Request) -> str:
+    """``article`` (an article page, or a slug-only link's redirect to one),
+    ``live_posts`` or ``other`` (listings, feeds, sitemaps, robots.txt)."""
+    if getattr(request.callback, "__name__", None) in ARTICLE_CALLBACKS:
+        return "article"
+    return "live_posts" if is_live_posts(request.url) else "other"
+
+
+def exchange(request: Request, response: Response, kind: str) -> Exchange:
     """What the writer thread needs, read from Scrapy's objects on the event loop."""
-    extra = {}
+    extra = {PAGE_HEADER: kind}
     via, source = request.cb_kwargs.get("via"), request.cb_kwargs.get("source")
     if via:
         extra["Newsscraper-Discovered-Via"] = str(via)

@@ -41,6 +41,9 @@ class Entry:
     status: int
     source: Source
     warc_headers: dict[str, str]
+    path: Path
+    location: str | None = None
+    """The HTTP ``Location`` of a redirect."""
 
 
 @dataclass
@@ -151,7 +154,8 @@ def responses(path: Path) -> Iterator[Entry]:
         yield Entry(url=record.rec_headers.get_header("WARC-Target-URI") or "",
                     status=int(record.http_headers.get_statuscode() or 0),
                     source=_source(path, offset, record),
-                    warc_headers=dict(record.rec_headers.headers))
+                    warc_headers=dict(record.rec_headers.headers), path=path,
+                    location=record.http_headers.get_header("Location"))
 
 
 def read_page(path: Path, offset: int) -> Page:
