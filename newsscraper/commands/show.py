@@ -1,5 +1,6 @@
-"""``newsscraper show ID|URL [--versions]``: one stored article, laid out as text, with
-its revision history."""
+"""``newsscraper show ID|URL [--versions] [--raw]``: one stored article, laid out as
+text, with its revision history; or, with ``--raw``, the page it was read from as
+fetched (its WARC record)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ def add_parser(sub) -> None:
                    help="article id (85152) or an article URL ending in -a<ID>")
     p.add_argument("--versions", action="store_true",
                    help="also print every earlier revision, oldest first")
+    p.add_argument("--raw", action="store_true",
+                   help="print the page as fetched (the response body its WARC record "
+                        "keeps) instead")
+    p.add_argument("--warc", metavar="DIR", default=None,
+                   help="where the WARC files are (default: WARC_DIR, "
+                        "NEWSSCRAPER_DATA_DIR/warc)")
     add_database_argument(p)
     p.set_defaults(func=run)
 
@@ -60,6 +67,8 @@ def run(args) -> int:
             f"reading {args.article} failed ({type(exc).__name__})"))
     finally:
         client.close()
+    if args.raw:
+        return print_raw(doc, args.warc)
     revisions = [d for d in older if d is not None]
     print(header(doc))
     print(history(revisions, doc))
@@ -69,6 +78,34 @@ def run(args) -> int:
         print(f"\n{'-' * 78}\nversion {old.get('version', '?')} (superseded "
               f"{stamp(old.get('superseded_at'))}): {old.get('title')}\n{'-' * 78}\n")
         print(as_text(old))
+    return 0
+
+
+def print_raw(doc: dict[str, Any], directory: str | None) -> int:
+    """The response body of the record the stored revision was read from, as bytes."""
+    import sys
+    from pathlib import Path
+
+    from newsscraper.commands.warc import default_directory
+    from newsscraper.warc.reader import read_page
+
+    source = doc.get("source") or {}
+    if not source.get("warc_file"):
+        print(f"newsscraper show: {doc['_id']} was stored without a WARC record "
+              "(crawled with WARC_ENABLED off, or before WARC files were kept)",
+              file=sys.stderr)
+        return NOT_FOUND
+    root = Path(directory) if directory else default_directory()
+    path = next(root.rglob(source["warc_file"]), root / source["warc_file"])
+    try:
+        page = read_page(path, int(source["offset"]))
+    except (OSError, ValueError) as exc:
+        print(f"newsscraper show: cannot read the record of {doc['_id']} at "
+              f"{path}:{source['offset']} ({exc})", file=sys.stderr)
+        return NOT_FOUND
+    sys.stdout.flush()
+    sys.stdout.buffer.write(page.body)
+    sys.stdout.buffer.flush()
     return 0
 
 
