@@ -90,11 +90,38 @@ def test_a_crawl_reparsed_from_its_warc_files_equals_truth(
             assert again["source"]["warc_file"] == doc["source"]["warc_file"]
             assert again["source"]["offset"] == doc["source"]["offset"]
             assert again["discovered_via"] == doc["discovered_via"]
+        doc = stored[0]
+        raw = subprocess.run([sys.executable, "-m", "newsscraper.cli", "show",
+                              str(doc["article_id"]), "--raw", "--warc", str(warc),
+                              "--database", fresh], cwd=ROOT, capture_output=True,
+                             env=dict(os.environ, MONGO_URI=mongo_server), timeout=60)
+        assert raw.returncode == 0, raw.stderr
+        assert raw.stdout == read_page(warc / doc["source"]["warc_file"],
+                                       doc["source"]["offset"]).body
+        assert raw.stdout.startswith(b"<!DOCTYPE html>")
         # the same pages again: nothing differs, so no revision
         again = reparse(mongo_server, fresh, warc)
         assert again.returncode == 0, again.stderr[-3000:]
         assert crawl_stats(again.stderr).get("mongo/unchanged") == len(stored)
         assert db.article_versions.count_documents({}) == 0
+
+        # two articles as an older parser left them (partial, half a body): only their
+        # pages are read again, and each gets a new revision
+        spoilt = sorted(reread)[:2]
+        for aid in spoilt:
+            db.articles.update_one({"article_id": aid}, {"$set": {
+                "partial": True, "parse_errors": ["missing_body_blocks"],
+                "body": reread[aid]["body"][:40], "content_hash": "0" * 64}})
+        fixed = reparse(mongo_server, fresh, warc, "--only", "partial")
+        assert fixed.returncode == 0, fixed.stderr[-3000:]
+        stats = crawl_stats(fixed.stderr)
+        assert stats["reparse/skipped"] == len(stored) - 2 and stats["mongo/updated"] == 2
+        for aid in spoilt:
+            doc = db.articles.find_one({"article_id": aid})
+            assert doc["version"] == 2 and doc["changed_at"] > reread[aid]["changed_at"]
+            assert not doc["partial"] and doc["body"] == reread[aid]["body"]
+        assert db.article_versions.count_documents({}) == 2
+        assert_store_equals_truth(db, server.model, server)
     finally:
         mongo_db.client.drop_database(fresh)
 
@@ -113,9 +140,14 @@ def test_redesigned_pages_recovered_by_a_parser_that_knows_the_layout(
     assert len(lost) >= 30, (len(lost), crawled.stderr[-2000:])  # dropped or partial
     changed_at = {aid: d["changed_at"] for aid, d in before.items()}
 
-    done = reparse(mongo_server, mongo_db_name, warc, preamble=WITH_STORY_LAYOUT)
-    assert done.returncode in (0, 4), done.stderr[-3000:]  # 4: the monitors' partial share
-    assert crawl_stats(done.stderr).get("downloader/request_count", 0) == 0
+    dropped = set(truth) - set(before)
+    assert dropped  # (in this profile a redesigned page is dropped: it has no body)
+    done = reparse(mongo_server, mongo_db_name, warc, "-a", "only=dropped",
+                   preamble=WITH_STORY_LAYOUT)
+    assert done.returncode in (0, 4), done.stderr[-3000:]  # 4: the partial share
+    stats = crawl_stats(done.stderr)
+    assert stats.get("downloader/request_count", 0) == 0
+    assert stats["reparse/skipped"] == len(before) and stats["mongo/new"] == len(dropped)
     after = {d["article_id"]: d for d in mongo_db.articles.find()}
     assert set(after) == set(truth)
     redesigned = {int(p.rsplit("-a", 1)[1]) for p in server.site.faults.redesigned}
