@@ -299,12 +299,18 @@ def warc_figures(ours: list[Crawl], plain: list[Crawl], work: Path) -> dict:
              for n in range(len(ours))]
     articles = [int(o.stats.get("item_scraped_count", 0)) for o in ours]
     per_article = sizes[0] / max(articles[0], 1)
+    cpu = sorted((o.cpu / o.responses) / (p.cpu / p.responses)
+                 for o, p in zip(ours, plain, strict=True))
     print("with WARC files / without, pages per second, per round: "
           + ", ".join(f"{r:.3f}" for r in ratios) + f" (median {statistics.median(ratios):.3f})")
+    print("with WARC files / without, CPU seconds per response (the crawl process and its "
+          "threads), per round: " + ", ".join(f"{r:.3f}" for r in cpu) +
+          f" (median {statistics.median(cpu):.3f})")
     print(f"WARC files: {sizes[0]:,} bytes for {articles[0]:,} articles = "
           f"{per_article / 1024:.1f} kB per article, {per_article * 100_000 / 1e9:.2f} GB "
           f"per 100,000 articles")
-    return {"warc_ratio_per_round": ratios, "warc_bytes_per_article": per_article}
+    return {"warc_ratio_per_round": ratios, "warc_cpu_ratio_per_round": cpu,
+            "warc_bytes_per_article": per_article}
 
 
 def run_memory(args, work: Path) -> dict:
