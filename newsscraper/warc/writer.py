@@ -52,7 +52,8 @@ class _Member:
     0.5% smaller on the site's pages)."""
 
     def __init__(self, out: BinaryIO, level: int) -> None:
-        self.out, self.level, self.parts = out, level, []
+        self.out, self.level = out, level
+        self.parts: list[bytes] = []
 
     def write(self, data: bytes) -> None:
         self.parts.append(data)
