@@ -100,7 +100,7 @@ NEWSSCRAPER_LEASE_SECONDS = 300
 
 # --- WARC files of what was fetched (newsscraper/warc/) -------------------------------
 # article pages and live posts as fetched, request and response, for `show --raw` and
-# `newsscraper reparse`; ~N kB per article on disk (docs/benchmarks.md)
+# `newsscraper reparse`; ~8 kB per replica article on disk (docs/benchmarks.md)
 WARC_ENABLED = True
 WARC_DIR = ""  # "": NEWSSCRAPER_DATA_DIR/warc
 WARC_MAX_BYTES = 1024 ** 3  # then the run's next file
