@@ -228,11 +228,17 @@ def run_speed(args, work: Path) -> dict:
         ours: list[Crawl] = []
         theirs: list[Crawl] = []
         local: list[Crawl] = []
+        plain: list[Crawl] = []
         for n in range(args.rounds):
             theirs.append(bare(path, work, f"bare{n}"))
+            if args.warc_cost and n % 2:  # alternate which of the two goes first
+                plain.append(without_warc(origins, uri, work, n))
             name = f"bench_{uuid.uuid4().hex[:8]}"
-            ours.append(crawl(origins, uri, name, work, f"full{n}", "-a", "mode=full"))
+            ours.append(crawl(origins, uri, name, work, f"full{n}", "-a", "mode=full",
+                              "-s", f"WARC_DIR={work / f'warc{n}'}"))
             drop(uri, name)
+            if args.warc_cost and not n % 2:
+                plain.append(without_warc(origins, uri, work, n))
             print(f"round {n + 1}: bare {theirs[-1].responses:,} responses in "
                   f"{theirs[-1].seconds:.1f} s ({theirs[-1].pages_per_second:,.0f}/s, "
                   f"{theirs[-1].cpu:.1f} s CPU of {theirs[-1].wall:.1f} s wall); "
@@ -266,10 +272,45 @@ def run_speed(args, work: Path) -> dict:
             print("pages parsed in the crawl process (PARSER_WORKERS=0), ratio per round: "
                   + ", ".join(f"{r:.2f}" for r in here) +
                   f" (median {statistics.median(here):.2f})")
-        return {"articles": args.articles, "full_pages_s": best_ours.pages_per_second,
+        warc = warc_figures(ours, plain, work) if plain else {}
+        return {**warc, "articles": args.articles, "full_pages_s": best_ours.pages_per_second,
                 "bare_pages_s": best_bare.pages_per_second, "ratio": ratio,
                 "ratio_per_round": paired,
                 "full_responses": best_ours.responses, "bare_responses": best_bare.responses}
+
+
+def without_warc(origins: tuple[str, str], uri: str, work: Path, n: int) -> Crawl:
+    """The same full crawl with ``WARC_ENABLED=False``, next to the one with it."""
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    plain = crawl(origins, uri, name, work, f"nowarc{n}", "-a", "mode=full",
+                  "-s", "WARC_ENABLED=False")
+    drop(uri, name)
+    print(f"round {n + 1}: full without WARC files: {plain.responses:,} in "
+          f"{plain.seconds:.1f} s ({plain.pages_per_second:,.0f}/s, {plain.cpu:.1f} s CPU)")
+    return plain
+
+
+def warc_figures(ours: list[Crawl], plain: list[Crawl], work: Path) -> dict:
+    """What writing WARC files costs: speed with / without per round (side by side), and
+    the files' bytes per article stored (and so per 100,000 articles)."""
+    ratios = sorted(o.pages_per_second / p.pages_per_second
+                    for o, p in zip(ours, plain, strict=True))
+    sizes = [sum(f.stat().st_size for f in (work / f"warc{n}").glob("*.warc.gz"))
+             for n in range(len(ours))]
+    articles = [int(o.stats.get("item_scraped_count", 0)) for o in ours]
+    per_article = sizes[0] / max(articles[0], 1)
+    cpu = sorted((o.cpu / o.responses) / (p.cpu / p.responses)
+                 for o, p in zip(ours, plain, strict=True))
+    print("with WARC files / without, pages per second, per round: "
+          + ", ".join(f"{r:.3f}" for r in ratios) + f" (median {statistics.median(ratios):.3f})")
+    print("with WARC files / without, CPU seconds per response (the crawl process and its "
+          "threads), per round: " + ", ".join(f"{r:.3f}" for r in cpu) +
+          f" (median {statistics.median(cpu):.3f})")
+    print(f"WARC files: {sizes[0]:,} bytes for {articles[0]:,} articles = "
+          f"{per_article / 1024:.1f} kB per article, {per_article * 100_000 / 1e9:.2f} GB "
+          f"per 100,000 articles")
+    return {"warc_ratio_per_round": ratios, "warc_cpu_ratio_per_round": cpu,
+            "warc_bytes_per_article": per_article}
 
 
 def run_memory(args, work: Path) -> dict:
@@ -396,6 +437,9 @@ def main() -> None:
     s.add_argument("--in-process", action="store_true",
                    help="also crawl with the pages parsed in the crawl process "
                         "(PARSER_WORKERS=0) in each round")
+    s.add_argument("--warc-cost", action="store_true",
+                   help="also crawl with WARC_ENABLED=False in each round, right after the "
+                        "crawl with WARC files, and report both and the files' bytes")
     m = sub.add_parser("memory", help="peak RSS of the crawl process at two sizes")
     m.add_argument("--sizes", default="5000,20000")
     i = sub.add_parser("incremental", help="requests of re-runs vs a first run")

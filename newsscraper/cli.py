@@ -13,7 +13,7 @@ import sys
 
 # verb -> module; modules are imported only when the verb list is built
 COMMANDS = ("db", "replica", "parse", "demo", "spill", "export", "show", "runs", "health",
-            "report")
+            "report", "reparse", "warc")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -91,6 +91,19 @@ class LivePost:
 
 
 @dataclass
+class Source:
+    """Where the page a revision was read from is kept: a response record of the
+    crawl's WARC files (``newsscraper show ID --raw`` prints it)."""
+
+    warc_file: str
+    """The WARC file's name, under ``WARC_DIR`` (``NEWSSCRAPER_DATA_DIR/warc``)."""
+    offset: int
+    """Byte offset of the response record (a gzip member of its own) in that file."""
+    fetched_at: datetime
+    """When the response was received (the record's ``WARC-Date``), timezone-aware."""
+
+
+@dataclass
 class Article:
     """One Moscow Times article, as a reader sees it.
 
@@ -161,6 +174,9 @@ class Article:
     """``_id`` of a stored article with exactly the same body, when there is one."""
     near_duplicate_of: str | None = None
     """``_id`` of an article whose body is nearly the same (MinHash), when there is one."""
+    source: Source | None = None
+    """Where the fetched page is kept (WARC file, offset, fetch time); ``None`` when the
+    crawl kept no WARC records (``WARC_ENABLED`` off). Crawl provenance: not content."""
 
 
 def to_jsonable(value: Any) -> Any:

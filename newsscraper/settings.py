@@ -52,7 +52,10 @@ DOWNLOADER_MIDDLEWARES = {
     "newsscraper.spiders.offsite.OriginOffsiteMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "newsscraper.spiders.robots.EveryRequestRobotsTxtMiddleware": 100,
+    # below redirects (600) and retries (550): the final answers, decompressed
+    "newsscraper.warc.middleware.WarcRecorder": 540,
 }
+SPIDER_MIDDLEWARES = {"newsscraper.warc.middleware.WarcProvenance": 950}
 # the site redirects with HTTP 301 (slug-only and legacy links), never with
 # <meta http-equiv="refresh">; Scrapy's MetaRefreshMiddleware would search the first 4 kB
 # of every page for one (2% of a fast crawl's CPU). A page that is one would not parse as
@@ -101,6 +104,14 @@ DEDUPE_NEAR_THRESHOLD = 0.9
 # NEWSSCRAPER_RUN_ID (unset: every process is a run of its own)
 NEWSSCRAPER_LEASE_ENABLED = True
 NEWSSCRAPER_LEASE_SECONDS = 300
+
+# --- WARC files of what was fetched (newsscraper/warc/) -------------------------------
+# article pages and live posts as fetched, request and response, for `show --raw` and
+# `newsscraper reparse`; ~8 kB per replica article on disk (docs/benchmarks.md)
+WARC_ENABLED = True
+WARC_DIR = ""  # "": NEWSSCRAPER_DATA_DIR/warc
+WARC_MAX_BYTES = 1024 ** 3  # then the run's next file
+WARC_ALL_RESPONSES = False  # also listing pages, feeds, sitemaps and robots.txt
 
 # --- monitors at the close of a crawl (newsscraper/extensions/monitors.py) -------------
 # a failed one makes the run `monitors_failed`, exit status 4

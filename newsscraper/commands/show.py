@@ -1,5 +1,6 @@
-"""``newsscraper show ID|URL [--versions] [--json]``: one stored article, laid out as
-text (or as JSON), with its revision history."""
+"""``newsscraper show ID|URL [--versions] [--json] [--raw]``: one stored article, laid
+out as text (or as JSON), with its revision history; or, with ``--raw``, the page it was
+read from as fetched (its WARC record)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ def add_parser(sub) -> None:
     p.add_argument("--json", action="store_true",
                    help="one JSON object: the article as `export --format jsonl` writes it, "
                         "its revisions, and with --versions their full copies")
+    p.add_argument("--raw", action="store_true",
+                   help="print the page as fetched (the response body its WARC record "
+                        "keeps) instead")
+    p.add_argument("--warc", metavar="DIR", default=None,
+                   help="where the WARC files are (default: WARC_DIR, "
+                        "NEWSSCRAPER_DATA_DIR/warc)")
     add_database_argument(p)
     p.set_defaults(func=run)
 
@@ -66,6 +73,8 @@ def run(args) -> int:
             f"reading {args.article} failed ({type(exc).__name__})"))
     finally:
         client.close()
+    if args.raw:
+        return print_raw(doc, args.warc)
     revisions = [d for d in older if d is not None]
     if args.json:
         print(json.dumps(as_json(doc, revisions, args.versions), ensure_ascii=False, indent=1))
@@ -78,6 +87,34 @@ def run(args) -> int:
         print(f"\n{'-' * 78}\nversion {old.get('version', '?')} (superseded "
               f"{stamp(old.get('superseded_at'))}): {old.get('title')}\n{'-' * 78}\n")
         print(as_text(old))
+    return 0
+
+
+def print_raw(doc: dict[str, Any], directory: str | None) -> int:
+    """The response body of the record the stored revision was read from, as bytes."""
+    import sys
+    from pathlib import Path
+
+    from newsscraper.commands.warc import default_directory
+    from newsscraper.warc.reader import read_page
+
+    source = doc.get("source") or {}
+    if not source.get("warc_file"):
+        print(f"newsscraper show: {doc['_id']} was stored without a WARC record "
+              "(crawled with WARC_ENABLED off, or before WARC files were kept)",
+              file=sys.stderr)
+        return NOT_FOUND
+    root = Path(directory) if directory else default_directory()
+    path = next(root.rglob(source["warc_file"]), root / source["warc_file"])
+    try:
+        page = read_page(path, int(source["offset"]))
+    except (OSError, ValueError) as exc:
+        print(f"newsscraper show: cannot read the record of {doc['_id']} at "
+              f"{path}:{source['offset']} ({exc})", file=sys.stderr)
+        return NOT_FOUND
+    sys.stdout.flush()
+    sys.stdout.buffer.write(page.body)
+    sys.stdout.buffer.flush()
     return 0
 
 

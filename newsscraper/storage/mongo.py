@@ -85,6 +85,9 @@ def article_doc(item: dict[str, Any]) -> dict[str, Any]:
     for name in ("published_at", "modified_at"):
         if isinstance(doc.get(name), str):
             doc[name] = parse_iso(doc[name], timezone.utc)
+    source = doc.get("source")
+    if source and isinstance(source.get("fetched_at"), str):  # read back from a spill file
+        doc["source"] = {**source, "fetched_at": parse_iso(source["fetched_at"], timezone.utc)}
     for post in doc.get("live_posts") or []:
         if isinstance(post.get("published_at"), str):
             post["published_at"] = parse_iso(post["published_at"], timezone.utc)

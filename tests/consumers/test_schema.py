@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from pymongo import AsyncMongoClient
 from pymongo.errors import WriteError
 
-from newsscraper.items import to_jsonable
+from newsscraper.items import Source, to_jsonable
 from newsscraper.storage.schema import SCHEMA_PATH, apply_validator, mongo_validator
 from tests.consumers.conftest import article
 
@@ -43,6 +43,21 @@ def test_stored_documents_follow_the_schema(store_items, aware_db):
     for doc in docs:
         assert doc["schema_version"] == 1
         assert problems(to_jsonable(doc)) == []
+
+
+def test_the_source_of_a_revision_follows_the_schema(store_items, aware_db):
+    fetched = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
+    store_items([article(5, source=Source("newsscraper-run-1-00000.warc.gz", 544, fetched))])
+    doc = aware_db.articles.find_one()
+    assert doc["source"] == {"warc_file": "newsscraper-run-1-00000.warc.gz", "offset": 544,
+                             "fetched_at": fetched.replace(microsecond=678000)}
+    plain = to_jsonable(doc)
+    assert problems(plain) == []
+    assert problems({**plain, "source": {**plain["source"], "offset": "544"}})
+    assert problems({**plain, "source": {"warc_file": "x"}})
+    v = mongo_validator(SCHEMA)["properties"]["source"]
+    assert v["bsonType"] == ["object", "null"]
+    assert v["properties"]["fetched_at"]["bsonType"] == "date"
 
 
 def test_schema_rejects_what_it_does_not_describe(store_items, aware_db):

@@ -159,6 +159,7 @@ def test_a85152_record(model):
         "language": "en", "live_posts": [], "partial": False, "parse_errors": [],
         "discovered_via": None, "discovered_from": None, "content_hash": None,
         "body_hash": None, "duplicate_of": None, "near_duplicate_of": None,
+        "source": None,
     }
     assert len(record["read_more"]) == 4
 

@@ -4,6 +4,7 @@ picks one by the page's markers (as fundus and web-poet do)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -98,10 +99,24 @@ LAYOUTS: dict[str, type[ArticlePage]] = {
     "gallery": GalleryPage, "video": VideoPage, "podcast": PodcastPage}
 
 
+# layouts added at run time, asked first (a fix tried on archived pages before it is
+# released: ``newsscraper reparse``; tests)
+PICKERS: list[Callable[..., type[ArticlePage] | None]] = []
+
+
+def register_layout(pick: Callable[..., type[ArticlePage] | None]) -> None:
+    """Ask ``pick(root, art, index)`` first for the page class of every article page;
+    ``None`` leaves the page to the built-in layouts."""
+    PICKERS.append(pick)
+
+
 def layout_of(root, art, index: ClassIndex) -> type[ArticlePage]:
     """The page class of an article page, by its markers, cheapest first: live blogs
     carry ``div.live-posts``, the other templates a ``div.gtm-type[data-type]``; the
     header classes are fallbacks for older pages without it."""
+    for pick in PICKERS:
+        if (page := pick(root, art, index)) is not None:
+            return page
     if index.first(ArticlePage.LIVE_POSTS) is not None:
         return LivePage
     data_type = (attr(art, ArticlePage.DATA_TYPE, "data-type") or "").strip()
