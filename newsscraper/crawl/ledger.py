@@ -42,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "NEWSSCRAPER_KNOWN_BATCH": 100,  # article ids per "which are stored?" lookup
     # a month whose sitemap lastmod moved is re-read whole (edits) once the move spans this
     "NEWSSCRAPER_MONTH_RECHECK_HOURS": 24,
+    # sitemap entries become requests while fewer than this many wait in the scheduler
+    "NEWSSCRAPER_SITEMAP_QUEUE": 500,
 }
 
 # names in the state
