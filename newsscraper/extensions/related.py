@@ -13,6 +13,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.store import acquire_store, release_store
+from newsscraper.extensions.outcome import SKIP_REASON
 from newsscraper.extensions.removed import database_down
 from newsscraper.items import SITE, document_id
 from newsscraper.signals import articles_writing, slug_resolved
@@ -67,6 +68,7 @@ class RelatedIds:
         self.ready: set[str] = set()  # waiting articles whose slug was learned since
         self.store: Any = None
         self.timer: asyncio.Task | None = None
+        self.loaded = False  # what earlier runs left pending
         self.lock = asyncio.Lock()
         crawler.signals.connect(self.on_slug, slug_resolved)
         crawler.signals.connect(self.on_writing, articles_writing)
@@ -189,6 +191,8 @@ class RelatedIds:
         """Complete the articles whose slugs were learned (or ``keys``),
         ``FILL_BATCH`` at a time."""
         async with self.lock:
+            if not self.loaded:
+                await self.take_up()
             if self.learned:
                 await self.save({})
             if keys is None:
@@ -208,23 +212,25 @@ class RelatedIds:
 
     # -- a run's start and end -------------------------------------------------------
     async def spider_opened(self, spider) -> None:
-        """Take up what earlier runs left pending (killed, or targets stored since)."""
         self.store = acquire_store(self.crawler)
-        try:
-            async for doc in self.store.articles.database[self.pending_name].find({}):
-                for slug in doc.get("slugs") or []:
-                    self.waiting.setdefault(slug, set()).add(doc["_id"])
-                self.ready.add(doc["_id"])
-        except Exception as exc:
-            self.stats.inc_value("related_ids/errors")
-            logger.warning("pending related links unreadable (%s)", type(exc).__name__)
         self.timer = asyncio.ensure_future(self.every_few_seconds())
+
+    async def take_up(self) -> None:
+        """What earlier runs left pending (killed, or targets stored since), read in
+        the first round: a run that finds the lease held closes before it."""
+        self.loaded = True
+        async for doc in self.store.articles.database[self.pending_name].find({}):
+            for slug in doc.get("slugs") or []:
+                self.waiting.setdefault(slug, set()).add(doc["_id"])
+            self.ready.add(doc["_id"])
 
     async def spider_closed(self, spider, reason: str) -> None:
         if self.timer is not None:
             self.timer.cancel()
         try:
-            if not database_down(self.crawler, reason):
+            if reason != SKIP_REASON and not database_down(self.crawler, reason):
+                if not self.loaded:
+                    await self.take_up()
                 # every article still waiting: another worker of the run may have
                 # learned its slugs; one not stored (its batch lost) waits in the
                 # database for the next run
