@@ -20,12 +20,12 @@ from tests.crawl_helpers import ROOT, crawl_command, crawl_stats, run_crawl
 
 pytestmark = pytest.mark.slow
 
-ARTICLES = 300
+ARTICLES = 150
 SEED = 7
 # per run, not per article: when it was seen and through which channel first
 RUN_FIELDS = ("first_seen_at", "last_seen_at", "changed_at", "discovered_via",
               "discovered_from")
-LEASE = ("-s", "NEWSSCRAPER_LEASE_SECONDS=2")
+LEASE = ("-s", "NEWSSCRAPER_LEASE_SECONDS=5")
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_a_backfill_killed_at_a_third_and_run_again_ends_as_one_run(
         mongo_server, databases, tmp_path):
     client, (whole, resumed) = databases
     with ReplicaServer(generate_site(ARTICLES, SEED, 1)) as server:
-        done = run_crawl(server, mongo_server, whole, tmp_path / "a", *LEASE)
+        done = run_crawl(server, mongo_server, whole, tmp_path / "a", *LEASE, timeout=900)
         assert done.returncode == 0, done.stderr[-3000:]
         total = client[whole].articles.count_documents({})
         cmd, env = crawl_command(server, mongo_server, resumed, tmp_path / "b", *LEASE)
@@ -63,8 +63,8 @@ def test_a_backfill_killed_at_a_third_and_run_again_ends_as_one_run(
         proc.wait()
         killed_at = client[resumed].articles.estimated_document_count()
         assert 0 < killed_at < total
-        time.sleep(3)  # the dead run's lease goes stale
-        again = run_crawl(server, mongo_server, resumed, tmp_path / "b", *LEASE)
+        time.sleep(6)  # the dead run's lease goes stale
+        again = run_crawl(server, mongo_server, resumed, tmp_path / "b", *LEASE, timeout=900)
         assert again.returncode == 0, again.stderr[-3000:]
     a, b = articles(client[whole]), articles(client[resumed])
     assert sorted(a) == sorted(b)
