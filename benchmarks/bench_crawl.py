@@ -17,8 +17,19 @@ responses per second of each (best round) and their ratio (target >= 0.5), and t
 ratio of the two crawls of each round.
 
 ``memory``: a full crawl of replicas of each size (default 5,000 and 20,000 articles)
-into an empty database; peak RSS of the crawl process (targets <= 300 MB and <= 1.5x
-growth).
+into an empty database: peak RSS of the crawl process (``VmHWM``, sampled twice a
+second; targets <= 300 MB and <= 1.5x growth) and, apart, of its parser process; wall
+seconds from start to exit, and of them the seconds after the last response (from
+the engine's "Closing spider" line to the exit; target <= 5% of the wall time); wall
+time an article (target: the largest size <= 1.2x the smallest).
+
+``resume``: an uninterrupted crawl (default mode, as cron runs it) into an empty
+database, then another killed with SIGKILL once 30% of the first one's articles are
+stored and started again with the same command, into a second database. Reported:
+the responses of the two runs together / the uninterrupted run's (target <= 1.1x), and
+whether both databases hold the same articles field for field (all but the per-run
+``first_seen_at``, ``last_seen_at``, ``changed_at``, ``discovered_via`` and
+``discovered_from``).
 
 ``incremental``: a first crawl (default ``mode``) into an empty database, a re-run
 against the unchanged replica (target <= 5% of the first run's requests), then a run
@@ -27,6 +38,7 @@ ports: its requests, and whether it stored exactly the new ones and updated the 
 
     .venv/bin/python -m benchmarks.bench_crawl speed         # --articles 5000 --rounds 2
     .venv/bin/python -m benchmarks.bench_crawl memory        # --sizes 5000,20000
+    .venv/bin/python -m benchmarks.bench_crawl resume        # --articles 20000 --kill-at 0.3
     .venv/bin/python -m benchmarks.bench_crawl incremental   # --articles 5000
     .venv/bin/python -m benchmarks.bench_crawl scaleout      # --articles 1000
 
@@ -47,6 +59,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -96,6 +109,9 @@ class Crawl:
     wall: float
     cpu: float
     log: str = field(repr=False, default="")
+    own_peak_mb: float = 0.0  # the crawl process alone (VmHWM), its parser process apart
+    parser_peak_mb: float = 0.0
+    close_seconds: float = 0.0  # from "Closing spider" (the last response) to the exit
 
     @property
     def responses(self) -> int:
@@ -110,18 +126,78 @@ class Crawl:
         return self.responses / self.seconds
 
 
-def _run(cmd: list[str], cwd: Path, env: dict[str, str], log_path: Path) -> Crawl:
+def _hwm_mb(pid: int) -> float:
+    """A process's peak resident set so far (``VmHWM``), 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
+class Peaks(threading.Thread):
+    """Samples the peak RSS of a crawl process and of its children (the parser
+    process) apart, twice a second, until stopped."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.own = 0.0
+        self.children = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            self.own = max(self.own, _hwm_mb(self.pid))
+            for child in _children(self.pid):
+                self.children = max(self.children, _hwm_mb(child))
+
+
+CLOSING = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) \[scrapy\.core\.engine\] INFO: "
+                     r"Closing spider", re.M)
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str], log_path: Path,
+         kill_when=None) -> Crawl:
+    """Run a crawl to its end (or, with ``kill_when``, SIGKILL its process group once
+    ``kill_when()`` says so, checked every 2 s)."""
     started = time.perf_counter()
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=kill_when is not None)
+        peaks = Peaks(proc.pid)
+        peaks.start()
+        if kill_when is not None:
+            while proc.poll() is None and not kill_when():
+                time.sleep(2)
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
         _, status, usage = os.wait4(proc.pid, 0)
+        ended = time.time()
+        peaks.done.set()
+        peaks.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     text = log_path.read_text(errors="replace")
     dump = text.rsplit("Dumping Scrapy stats:", 1)[-1]
     stats = {k: float(v) for k, v in STAT.findall(dump)}
+    closing = CLOSING.findall(text)
+    close = ended - time.mktime(time.strptime(closing[-1], "%Y-%m-%d %H:%M:%S")) \
+        if closing else 0.0
     return Crawl(proc.returncode, stats, usage.ru_maxrss / 1024, wall,
-                 usage.ru_utime + usage.ru_stime, text)
+                 usage.ru_utime + usage.ru_stime, text, peaks.own, peaks.children,
+                 max(0.0, close))
 
 
 @contextmanager
@@ -170,15 +246,15 @@ def drop(uri: str, name: str) -> None:
 
 
 def crawl(origins: tuple[str, str], uri: str, db: str, work: Path, label: str,
-          *extra: str, level: str = "INFO") -> Crawl:
+          *extra: str, level: str = "INFO", kill_when=None) -> Crawl:
     base, static = origins
     cmd = [sys.executable, "-m", "scrapy", "crawl", "moscowtimes", "-a", f"base_url={base}",
            "-a", f"static_url={static}", "-s", "NEWSSCRAPER_PROFILE=replica",
            "-s", f"MONGO_DATABASE={db}", "-s", f"NEWSSCRAPER_DATA_DIR={work}",
            "-s", f"LOG_LEVEL={level}", *extra]
     env = dict(os.environ, MONGO_URI=uri, PYTHONWARNINGS="ignore")
-    result = _run(cmd, ROOT, env, work / f"{label}.log")
-    if result.returncode != 0:
+    result = _run(cmd, ROOT, env, work / f"{label}.log", kill_when)
+    if result.returncode != 0 and kill_when is None:
         raise SystemExit(f"{label}: crawl failed ({result.returncode}); see {work}/{label}.log")
     return result
 
@@ -315,21 +391,104 @@ def warc_figures(ours: list[Crawl], plain: list[Crawl], work: Path) -> dict:
 
 def run_memory(args, work: Path) -> dict:
     sizes = [int(s) for s in args.sizes.split(",")]
-    peaks: dict[int, float] = {}
+    out: dict[str, dict[int, float]] = {k: {} for k in (
+        "peak_mb", "parser_peak_mb", "wall_seconds", "close_seconds", "ms_per_article")}
     with database() as uri:
         for size in sizes:
             with replica(size) as origins:
                 name = f"bench_{uuid.uuid4().hex[:8]}"
                 result = crawl(origins, uri, name, work, f"memory{size}", "-a", "mode=full")
                 drop(uri, name)
-            peaks[size] = result.peak_mb
-            print(f"{size:,} articles: {int(result.stats.get('item_scraped_count', 0)):,} "
-                  f"stored, {result.responses:,} responses in {result.seconds:.0f} s, "
-                  f"peak RSS {result.peak_mb:,.0f} MB")
-    growth = peaks[sizes[-1]] / peaks[sizes[0]]
-    print(f"\ngrowth {sizes[0]:,} -> {sizes[-1]:,} articles: {growth:.2f}x "
-          f"(targets: <= 300 MB, <= 1.5x)")
-    return {"peak_mb": peaks, "growth": growth}
+            stored = int(result.stats.get("item_scraped_count", 0))
+            out["peak_mb"][size] = round(result.own_peak_mb, 1)
+            out["parser_peak_mb"][size] = round(result.parser_peak_mb, 1)
+            out["wall_seconds"][size] = round(result.wall, 1)
+            out["close_seconds"][size] = round(result.close_seconds, 1)
+            out["ms_per_article"][size] = round(1000 * result.wall / max(stored, 1), 2)
+            print(f"{size:,} articles: {stored:,} stored, {result.responses:,} responses; "
+                  f"peak RSS {result.own_peak_mb:,.0f} MB (parser process "
+                  f"{result.parser_peak_mb:,.0f} MB); {result.wall:.0f} s start to exit, "
+                  f"{result.close_seconds:.0f} s of it after the last response; "
+                  f"{out['ms_per_article'][size]} ms an article")
+    first, last = sizes[0], sizes[-1]
+    growth = out["peak_mb"][last] / out["peak_mb"][first]
+    per_article = out["ms_per_article"][last] / out["ms_per_article"][first]
+    print(f"\ngrowth {first:,} -> {last:,} articles: {growth:.2f}x (targets: <= 300 MB, "
+          f"<= 1.5x); time an article {per_article:.2f}x (target <= 1.2x); close "
+          f"{100 * out['close_seconds'][last] / out['wall_seconds'][last]:.1f}% of the wall "
+          f"time (target <= 5%)")
+    return {**out, "growth": round(growth, 3), "per_article_growth": round(per_article, 3)}
+
+
+# per run, not per article: when it was seen and through which channel first
+RUN_FIELDS = ("first_seen_at", "last_seen_at", "changed_at", "discovered_via",
+              "discovered_from")
+
+
+def articles_of(uri: str, name: str) -> dict[str, dict]:
+    from pymongo import MongoClient
+
+    client: MongoClient = MongoClient(uri)
+    try:
+        return {d["_id"]: {k: v for k, v in d.items() if k not in RUN_FIELDS}
+                for d in client[name].articles.find()}
+    finally:
+        client.close()
+
+
+def stored_count(uri: str, name: str) -> int:
+    from pymongo import MongoClient
+
+    client: MongoClient = MongoClient(uri, serverSelectionTimeoutMS=5000)
+    try:
+        return client[name].articles.estimated_document_count()
+    finally:
+        client.close()
+
+
+LEASE_SECONDS = 20
+LEASE = ("-s", f"NEWSSCRAPER_LEASE_SECONDS={LEASE_SECONDS}")
+
+
+def run_resume(args, work: Path) -> dict:
+    """An uninterrupted backfill, then one killed (SIGKILL) at ``--kill-at`` of the
+    articles stored and started again with the same command, each into a database of
+    its own; every crawl in the default (incremental) mode, as cron runs it."""
+    with database() as uri, replica(args.articles) as origins:
+        whole, resumed = f"bench_{uuid.uuid4().hex[:8]}", f"bench_{uuid.uuid4().hex[:8]}"
+        once = crawl(origins, uri, whole, work, "uninterrupted", *LEASE)
+        total = int(once.stats.get("item_scraped_count", 0))
+        target = int(args.kill_at * total)
+        killed = crawl(origins, uri, resumed, work, "killed", *LEASE, "-s",
+                       "LOGSTATS_INTERVAL=1",
+                       kill_when=lambda: stored_count(uri, resumed) >= target)
+        at = stored_count(uri, resumed)
+        time.sleep(LEASE_SECONDS + 1)  # the dead run's lease goes stale (cron's next tick)
+        again = crawl(origins, uri, resumed, work, "restarted", *LEASE)
+        a, b = articles_of(uri, whole), articles_of(uri, resumed)
+        drop(uri, whole)
+        drop(uri, resumed)
+    # the killed crawl dumped no stats: its responses are in the last of its logstats
+    # lines, a second apart (those of its last second go uncounted)
+    counts = re.findall(r"INFO: Crawled (\d+) pages", killed.log)
+    killed_responses = int(counts[-1]) if counts else 0
+    ratio = (killed_responses + again.responses) / once.responses
+    differ: dict[str, int] = defaultdict(int)
+    for key in a.keys() & b.keys():
+        for name in a[key].keys() | b[key].keys():
+            if a[key].get(name) != b[key].get(name):
+                differ[name] += 1
+    equal = a.keys() == b.keys() and not differ
+    print(f"uninterrupted: {total:,} stored, {once.responses:,} responses, {once.wall:.0f} s")
+    print(f"killed at {at:,} stored ({100 * at / max(total, 1):.0f}%) after "
+          f"{killed_responses:,} responses; restarted: "
+          f"{int(again.stats.get('item_scraped_count', 0)):,} stored, {again.responses:,} "
+          f"responses, {again.wall:.0f} s")
+    print(f"requests: {ratio:.3f}x the uninterrupted run (target <= 1.1x); databases "
+          f"{'equal' if equal else 'differ'}: {len(a):,} vs {len(b):,} articles"
+          + (f", fields differing: {dict(differ)}" if differ else ""))
+    return {"articles": args.articles, "requests_ratio": round(ratio, 3), "equal": equal,
+            "stored": [len(a), len(b)], "killed_at": at, "differ": dict(differ)}
 
 
 def run_incremental(args, work: Path) -> dict:
@@ -442,17 +601,21 @@ def main() -> None:
                         "crawl with WARC files, and report both and the files' bytes")
     m = sub.add_parser("memory", help="peak RSS of the crawl process at two sizes")
     m.add_argument("--sizes", default="5000,20000")
+    r = sub.add_parser("resume", help="a backfill killed at 30%% and restarted vs one run")
+    r.add_argument("--articles", type=int, default=20000)
+    r.add_argument("--kill-at", type=float, default=0.3)
     i = sub.add_parser("incremental", help="requests of re-runs vs a first run")
     i.add_argument("--articles", type=int, default=5000)
     o = sub.add_parser("scaleout", help="1, 2 and 3 workers sharing a run through Redis")
     o.add_argument("--articles", type=int, default=1000)
-    for p in (s, m, i, o):
+    for p in (s, m, r, i, o):
         p.add_argument("--keep", action="store_true", help="keep the crawl logs")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
     try:
         result = {"speed": run_speed, "memory": run_memory,
-                  "incremental": run_incremental, "scaleout": run_scaleout}[args.what](args, work)
+                  "incremental": run_incremental, "scaleout": run_scaleout,
+                  "resume": run_resume}[args.what](args, work)
         print(json.dumps(result, default=str))
     finally:
         if args.keep:

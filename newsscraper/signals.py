@@ -10,3 +10,7 @@ month_listed = object()
 slug_resolved = object()
 """A slug-only article link was resolved by the site's redirect. Arguments: ``url`` (the
 link as requested), ``target`` (the ``Location``, an article URL with its id)."""
+
+articles_writing = object()
+"""The store pipeline is about to write a batch. Arguments: ``batch`` (the articles'
+stored form, dicts, which handlers may complete: ``RelatedIds`` fills related ids)."""

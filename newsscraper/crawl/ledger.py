@@ -30,8 +30,9 @@ from newsscraper.crawl.months import (
     plan_month,
     trusted,
 )
-from newsscraper.crawl.state import LedgerState, LocalState
+from newsscraper.crawl.state import IdSet, LedgerState, LocalState
 from newsscraper.crawl.store import acquire_store, release_store
+from newsscraper.signals import articles_writing
 from newsscraper.spiders.arguments import CrawlArguments
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "NEWSSCRAPER_KNOWN_BATCH": 100,  # article ids per "which are stored?" lookup
     # a month whose sitemap lastmod moved is re-read whole (edits) once the move spans this
     "NEWSSCRAPER_MONTH_RECHECK_HOURS": 24,
+    # sitemap entries become requests while fewer than this many wait in the scheduler
+    "NEWSSCRAPER_SITEMAP_QUEUE": 500,
 }
 
 # names in the state
@@ -80,6 +83,10 @@ class CrawlLedger:
         self.listing_sections = frozenset(listing_sections)
         # this process's memory of the store's answers (a cache: the store is the truth)
         self.skipped_known: set[int] = set()
+        # ids of the batches this process handed to the store: stored unless the run
+        # spilled (then no month is remembered), so the close asks only about the rest
+        self.written = IdSet()
+        crawler.signals.connect(self.on_writing, articles_writing)
 
     @property
     def stats(self):
@@ -296,13 +303,18 @@ class CrawlLedger:
                                             now).as_value()
         return out
 
+    def on_writing(self, batch: list[dict]) -> None:
+        for doc in batch:
+            self.written.add(str(doc.get("article_id")))
+
     async def stored(self, ids: set[str]) -> set[str]:
         """Which of ``ids`` are in the store (all of them when there is no store to ask:
-        then nothing is remembered anyway)."""
+        then nothing is remembered anyway). Those this process wrote are not asked about:
+        at archive scale that would be 100,000 reads at close."""
         if self.store is None:
             return ids
-        keys = sorted(int(i) for i in ids)
-        out: set[str] = set()
+        out = {i for i in ids if i in self.written}
+        keys = sorted(int(i) for i in ids if i not in out)
         for i in range(0, len(keys), self.known_batch):
             out.update(map(str, await self.store.known_ids(keys[i:i + self.known_batch])))
         return out

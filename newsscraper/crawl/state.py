@@ -8,6 +8,7 @@ that is how a worker claims an article id no other worker has claimed.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Protocol
 
 
@@ -25,18 +26,76 @@ class LedgerState(Protocol):
     async def close(self) -> None: ...
 
 
+class IdSet:
+    """A set of strings that holds article ids (decimal strings of dense integers) as
+    bits: one bit an id instead of ~90 bytes of string and set slot, so a ledger's sets
+    stay a few kB at archive scale. Other members are kept as they are."""
+
+    def __init__(self) -> None:
+        self.bits = bytearray()
+        self.ids = 0
+        self.others: set[str] = set()
+
+    @staticmethod
+    def _id(member: str) -> int | None:
+        if member.isdecimal() and member.isascii() and len(member) < 10 and \
+                (member == "0" or member[0] != "0"):
+            return int(member)
+        return None
+
+    def add(self, member: str) -> bool:
+        """Whether ``member`` was new."""
+        n = self._id(member)
+        if n is None:
+            before = len(self.others)
+            self.others.add(member)
+            return len(self.others) > before
+        byte, bit = divmod(n, 8)
+        if byte >= len(self.bits):
+            self.bits.extend(bytes(max(byte + 1 - len(self.bits), len(self.bits) // 4)))
+        if self.bits[byte] >> bit & 1:
+            return False
+        self.bits[byte] |= 1 << bit
+        self.ids += 1
+        return True
+
+    def discard(self, member: str) -> None:
+        n = self._id(member)
+        if n is None:
+            self.others.discard(member)
+        elif member in self:
+            self.bits[n // 8] &= ~(1 << n % 8) & 0xFF
+            self.ids -= 1
+
+    def __contains__(self, member: str) -> bool:
+        n = self._id(member)
+        if n is None:
+            return member in self.others
+        byte = n // 8
+        return byte < len(self.bits) and bool(self.bits[byte] >> n % 8 & 1)
+
+    def __len__(self) -> int:
+        return self.ids + len(self.others)
+
+    def __iter__(self) -> Iterator[str]:
+        for byte, value in enumerate(self.bits):
+            if value:
+                for bit in range(8):
+                    if value >> bit & 1:
+                        yield str(byte * 8 + bit)
+        yield from self.others
+
+
 class LocalState:
     """One crawl process's state (a run with one worker)."""
 
     def __init__(self) -> None:
-        self.sets: defaultdict[str, set[str]] = defaultdict(set)
+        self.sets: defaultdict[str, IdSet] = defaultdict(IdSet)
         self.maps: defaultdict[str, dict[str, str]] = defaultdict(dict)
 
     async def add(self, name: str, *members: str) -> int:
         found = self.sets[name]
-        before = len(found)
-        found.update(members)
-        return len(found) - before
+        return sum(found.add(m) for m in members)
 
     async def discard(self, name: str, member: str) -> None:
         self.sets[name].discard(member)

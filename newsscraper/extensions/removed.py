@@ -8,6 +8,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsscraper.crawl.state import IdSet
 from newsscraper.crawl.store import held_store
 from newsscraper.items import SITE, document_id
 from newsscraper.signals import article_gone, month_listed
@@ -40,7 +41,7 @@ class RemovedArticles:
         self.stats = crawler.stats
         self.month_limit = s.getint("REMOVALS_MONTH_LIMIT", 10)
         self.gone: set[str] = set()
-        self.served: set[str] = set()
+        self.served = IdSet()  # article ids of this run (bits: one an article)
         self.listed: dict[str, list[int]] = {}
         crawler.signals.connect(self.on_gone, article_gone)
         crawler.signals.connect(self.on_month, month_listed)
@@ -55,7 +56,7 @@ class RemovedArticles:
         self.gone.add(document_id(SITE, article_id))
 
     def on_item(self, item) -> None:
-        self.served.add(document_id(SITE, ItemAdapter(item).get('article_id')))
+        self.served.add(str(ItemAdapter(item).get('article_id')))
 
     def on_month(self, month: str, urls: list[str]) -> None:
         from newsscraper.sites.moscowtimes import article_id_from_url
@@ -75,7 +76,7 @@ class RemovedArticles:
         try:
             async with held_store(self.crawler) as store:  # the crawler's one store
                 dropped = await self.dropped(store)
-                http = self.gone - self.served
+                http = {k for k in self.gone if not self.was_served(k)}
                 marked = await mark_gone(store, sorted(http | dropped), utcnow())
                 if marked and self.stats.get_value("run/id"):
                     # the run recorder closes beside this job and may have written its
@@ -94,6 +95,9 @@ class RemovedArticles:
             logger.info("%d stored article(s) removed from the site marked gone_at: %s",
                         len(marked), ", ".join(marked[:20]))
 
+    def was_served(self, key: str) -> bool:
+        return key.rsplit(":", 1)[-1] in self.served
+
     async def dropped(self, store: ArticleStore) -> set[str]:
         """Articles a month file listed when last read and no longer lists (then keeps
         this read's listing for the next)."""
@@ -104,7 +108,8 @@ class RemovedArticles:
         keep: dict[str, list[int]] = {}
         for key, now_listed in sorted(self.listed.items()):
             was = set(before.get(key) or [])
-            missing = {document_id(SITE, i) for i in was - set(now_listed)} - self.served
+            missing = {document_id(SITE, i) for i in was - set(now_listed)
+                       if str(i) not in self.served}
             if len(missing) > max(self.month_limit, len(was) // 2):
                 self.stats.inc_value("removed/month_skipped")
                 logger.warning("%s lists %d of the %d articles it listed before: taken for a "

@@ -12,6 +12,7 @@ from scrapy.exceptions import NotConfigured
 from newsscraper.crawl.store import acquire_store, release_store
 from newsscraper.extensions.outcome import BadSetting
 from newsscraper.items import to_document, to_jsonable
+from newsscraper.signals import articles_writing
 from newsscraper.storage.local import DatabaseError, LocalDatabase
 from newsscraper.storage.mongo import (
     ArticleStore,
@@ -136,6 +137,8 @@ class MongoStorePipeline:
             if self.down or self.store is None:
                 self._spill(batch)
                 return
+            # handlers complete the batch and record what it needs before it is stored
+            await self.crawler.signals.send_catch_log_async(articles_writing, batch=batch)
             try:
                 # one moment for every attempt: a retry then knows its own earlier inserts
                 now = utcnow()

@@ -16,6 +16,7 @@ requests.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable
 from datetime import date
@@ -38,6 +39,7 @@ from newsscraper.signals import article_gone, month_listed
 from newsscraper.sites.moscowtimes import article_id_from_url, parse_listing_page, parse_rss
 from newsscraper.spiders.arguments import REAL_WWW, ArgumentError, CrawlArguments, user_agent
 from newsscraper.spiders.articles import REDIRECTS, ArticleCallbacks
+from newsscraper.spiders.backlog import SitemapBacklog
 from newsscraper.spiders.discovery import next_listing_page, read_sitemap, url_day
 from newsscraper.spiders.failures import GONE, count_failure, http_status
 from newsscraper.spiders.links import LinkTriage
@@ -67,6 +69,9 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
     name = "moscowtimes"
     ledger: CrawlLedger
     scaleout: ScaleOut | None = None
+    backlog: SitemapBacklog
+    queue_low = 500
+    draining = False  # start() hands sitemap entries out as the scheduler drains
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -119,6 +124,8 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
         spider.ledger = CrawlLedger.from_crawler(crawler, spider.args, state,
                                                  listing_sections=listings)
         spider.parsers = ParserPool.from_crawler(crawler)
+        spider.backlog = SitemapBacklog(max(1, crawler.settings.getint("NEWSSCRAPER_KNOWN_BATCH")))
+        spider.queue_low = crawler.settings.getint("NEWSSCRAPER_SITEMAP_QUEUE")
         crawler.signals.connect(spider.on_closed, scrapy.signals.spider_closed)
         return spider
 
@@ -144,16 +151,49 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
         if self.base_url == REAL_WWW and not self.settings.get("NEWSSCRAPER_CONTACT"):
             logger.warning("crawling the real site without NEWSSCRAPER_CONTACT: set it to an "
                            "e-mail or URL so the site can reach whoever runs this crawler")
-        if self.scaleout is not None and not self.scaleout.seeder:
-            return  # another worker seeds this run; this one takes from the shared queue
-        for start in self.starts:
-            if start.kind == "article":
-                async for r in self.article_requests([start.url], "seed", None):
+        # a worker that is no seeder takes the seeds' requests from the shared queue
+        if self.scaleout is None or self.scaleout.seeder:
+            for start in self.starts:
+                if start.kind == "article":
+                    async for r in self.article_requests([start.url], "seed", None):
+                        yield r
+                elif (request := self.seed_request(start)) is not None:
+                    yield request
+            if self.scaleout is not None:
+                self.scaleout.seeds_done()
+        self.draining = True
+        try:
+            async for r in self.drain_backlog():
+                yield r
+        finally:
+            self.draining = False
+
+    async def drain_backlog(self) -> AsyncIterator[scrapy.Request]:
+        """Sitemap entries as requests, a chunk whenever fewer than
+        ``NEWSSCRAPER_SITEMAP_QUEUE`` requests wait in the scheduler; ends once nothing
+        waits and nothing is in flight (the engine counts a running ``start()`` as work,
+        so it cannot fall idle before this ends)."""
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # not crawling (callbacks driven by hand, as in tests)
+            return
+        while True:
+            scheduler = engine._slot.scheduler if engine._slot else None  # no public accessor
+            if scheduler is None:
+                return
+            if self.backlog and len(scheduler) < self.queue_low:
+                listed, locs = self.backlog.next_chunk()
+                async for r in self.article_requests(locs, "sitemap", listed.source,
+                                                     refresh=listed.refresh, month=listed.month):
                     yield r
-            elif (request := self.seed_request(start)) is not None:
-                yield request
-        if self.scaleout is not None:
-            self.scaleout.seeds_done()
+                if listed.done and listed.whole and listed.month is not None:
+                    # every article it lists is owed or stored now
+                    await self.ledger.month_read(listed.month)
+                continue
+            if not self.backlog and engine.scraper.slot.is_idle() and \
+                    not engine.downloader.active and not scheduler.has_pending_requests():
+                return
+            await asyncio.sleep(0.05)
 
     def seed_request(self, start: Start) -> scrapy.Request | None:
         if self.args.sections and start.kind in ("robots", "sitemap"):
@@ -200,8 +240,11 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
         stats.inc_value(f"spider/offered/{via}", len(found))
         for aid, url in await self.ledger.select(found, month, refresh):
             stats.inc_value(f"spider/scheduled/{via}")
+            # the ledger's claim is one request per article id: the dupefilter need not
+            # keep a fingerprint of each (150 B an article)
             yield self.req(url, self.parse_article, meta={"article_id": aid},
-                           cb_kwargs={"via": via, "source": source, "depth": depth})
+                           cb_kwargs={"via": via, "source": source, "depth": depth},
+                           dont_filter=True)
 
     # -- callbacks: discovery ------------------------------------------------------------
     def parse_robots(self, response: Response):
@@ -230,17 +273,21 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
                     yield self.req(loc, self.parse_sitemap, cb_kwargs={"news": True})
             return
         stats.inc_value("spider/sitemaps/news" if news else "spider/sitemaps")
-        requests = [r async for r in self.article_requests(
-            (loc for loc, _ in entries), "sitemap", response.url, refresh=refresh, month=month)]
-        # read to the end: every article it lists is owed or stored (a file cut short is
-        # no list to find removed articles in, and is read again next run)
-        if month is not None and not truncated:
-            await self.ledger.month_read(month)
+        # a file cut short (over 50,000 URLs) is no list to find removed articles in, and
+        # is read again next run
+        whole = month is not None and not truncated
+        if whole:
             # stored articles it listed when last read and no longer lists get gone_at
             self.crawler.signals.send_catch_log(month_listed, month=month,
                                                 urls=[loc for loc, _ in entries])
-        for r in requests:
+        if self.draining and entries:  # requested as the scheduler drains (by start())
+            self.backlog.add([loc for loc, _ in entries], response.url, month, refresh, whole)
+            return
+        async for r in self.article_requests((loc for loc, _ in entries), "sitemap",
+                                             response.url, refresh=refresh, month=month):
             yield r
+        if whole and month is not None:  # read to the end: every article it lists is owed
+            await self.ledger.month_read(month)      # or stored
 
     async def parse_feed(self, response: Response):
         self.crawler.stats.inc_value("spider/feeds")

@@ -308,6 +308,11 @@ class ArticleStore:
         """Stored articles by ``_id`` (the missing ones left out), a few reads at a time."""
         return await self._get_many(self.articles, ids, projection)
 
+    async def documents(self, name: str, ids: list[str],
+                        projection: dict[str, int] | None = None) -> dict[str, dict]:
+        """Documents of the collection ``name`` by ``_id`` (see :meth:`_get_many`)."""
+        return await self._get_many(self.articles.database[name], ids, projection)
+
     async def update_articles(self, ops: list) -> None:
         """Update statements on ``articles`` (by ``_id``) as this database's one writer
         (:meth:`writing`), a bounded number per command (:func:`updates`)."""

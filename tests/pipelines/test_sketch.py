@@ -32,3 +32,26 @@ def test_near_bodies_meet_and_far_ones_do_not():
     sketch = dedupe._minhash(body)
     assert sketch.jaccard(dedupe._minhash(edited)) > 0.9
     assert sketch.jaccard(dedupe._minhash(other)) < 0.1
+
+
+def test_the_band_index_finds_what_minhash_lsh_finds():
+    from datasketch import MinHashLSH
+
+    from newsscraper.pipelines.dedupe import BandIndex
+
+    rng = np.random.default_rng(3)
+    ours, theirs = BandIndex(0.9, 64), MinHashLSH(threshold=0.9, num_perm=64)
+    base = rng.integers(0, 2**32, 64, dtype=np.uint64)
+    hits = 0
+    for i in range(400):
+        sketch = MinHash(num_perm=64)
+        values = base.copy() if i % 4 == 0 else rng.integers(0, 2**32, 64, dtype=np.uint64)
+        if i % 8 == 0:  # near copies: one band of the base changed
+            values[:21] = rng.integers(0, 2**32, 21, dtype=np.uint64)
+        sketch.hashvalues = values
+        found = ours.query(sketch)
+        assert found == set(theirs.query(sketch))
+        hits += bool(found)
+        ours.insert(f"k{i}", sketch)
+        theirs.insert(f"k{i}", sketch)
+    assert hits > 50 and ours.keys == 400
