@@ -26,6 +26,9 @@ SEED = 7
 RUN_FIELDS = ("first_seen_at", "last_seen_at", "changed_at", "discovered_via",
               "discovered_from")
 LEASE = ("-s", "NEWSSCRAPER_LEASE_SECONDS=5")
+# the run to kill writes in small batches at a pace a poll can catch a third of the way
+# (with the default batch of 200 the replica's 150 articles can land in one write)
+PACED = ("-s", "STORE_BATCH_SIZE=10", "-s", "DOWNLOAD_DELAY=0.02")
 
 
 @pytest.fixture
@@ -52,7 +55,8 @@ def test_a_backfill_killed_at_a_third_and_run_again_ends_as_one_run(
         done = run_crawl(server, mongo_server, whole, tmp_path / "a", *LEASE, timeout=900)
         assert done.returncode == 0, done.stderr[-3000:]
         total = client[whole].articles.count_documents({})
-        cmd, env = crawl_command(server, mongo_server, resumed, tmp_path / "b", *LEASE)
+        cmd, env = crawl_command(server, mongo_server, resumed, tmp_path / "b", *LEASE,
+                                 *PACED)
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         while proc.poll() is None and \

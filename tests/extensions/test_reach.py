@@ -104,6 +104,16 @@ def test_redirects_alone_are_no_page_reached():
     assert "(redirects or other statuses)" in detail(outcome)
 
 
+def test_a_scale_out_worker_whose_share_was_a_redirect_is_no_outage():
+    # seen in a 3-worker run: the redirect's target went to another worker
+    stats = {"finish_reason": "finished", "downloader/request_count": 1,
+             "downloader/response_status_count/301": 1}
+    assert outcome_of(stats).failed == ["site reached"]
+    assert "site reached" in outcome_of(stats, REDIS_URL="redis://127.0.0.1:1/0").passed
+    down = {**CLOSED_PORT, "finish_reason": "finished"}
+    assert outcome_of(down, REDIS_URL="redis://127.0.0.1:1/0").failed == ["site reached"]
+
+
 def test_robots_txt_is_no_page_of_the_site():
     # robots.txt answered, every page refused
     stats = {"finish_reason": "finished", "downloader/request_count": 3,
