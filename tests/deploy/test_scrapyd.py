@@ -167,7 +167,8 @@ def test_deploy_schedule_restart_with_the_shipped_scripts(scrapyd, replica_serve
     client = scrapyd.client()
     assert client.projects() == ["newsscraper"]
     assert client.versions("newsscraper") == versions
-    assert client.spiders("newsscraper") == ["moscowtimes"]  # the kept egg still loads
+    # the kept egg still loads: the crawl and the re-reading of its WARC files
+    assert client.spiders("newsscraper") == ["moscowtimes", "reparse"]
     assert {j["id"] for j in client.jobs("newsscraper")["finished"]} == {job, other}
 
 
