@@ -420,9 +420,10 @@ def run_memory(args, work: Path) -> dict:
     return {**out, "growth": round(growth, 3), "per_article_growth": round(per_article, 3)}
 
 
-# per run, not per article: when it was seen and through which channel first
+# per run, not per article: when it was seen, through which channel first, and which of
+# the run's WARC records holds the page
 RUN_FIELDS = ("first_seen_at", "last_seen_at", "changed_at", "discovered_via",
-              "discovered_from")
+              "discovered_from", "source")
 
 
 def articles_of(uri: str, name: str) -> dict[str, dict]:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pymongo import MongoClient
 
+from benchmarks.bench_crawl import RUN_FIELDS
 from newsscraper.replica import ReplicaServer, generate_site
 from tests.crawl_helpers import ROOT, crawl_command, crawl_stats, run_crawl
 
@@ -22,9 +23,6 @@ pytestmark = pytest.mark.slow
 
 ARTICLES = 150
 SEED = 7
-# per run, not per article: when it was seen and through which channel first
-RUN_FIELDS = ("first_seen_at", "last_seen_at", "changed_at", "discovered_via",
-              "discovered_from")
 LEASE = ("-s", "NEWSSCRAPER_LEASE_SECONDS=5")
 # the run to kill writes in small batches at a pace a poll can catch a third of the way
 # (with the default batch of 200 the replica's 150 articles can land in one write)
