@@ -6,13 +6,18 @@ pytest process; the replica runs in this process, in a thread.
 
 from __future__ import annotations
 
+import http.server
 import os
 import re
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar
 
 from newsscraper.profiles import REPLICA, as_args
+from newsscraper.storage.local import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,3 +59,42 @@ def normalise(value, server) -> object:
     if isinstance(value, dict):
         return {k: normalise(v, server) for k, v in value.items()}
     return value
+
+
+Answer = tuple[int, dict[str, str], bytes]  # status, headers, body
+NOT_HERE: Answer = (404, {}, b"not here")
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    """A server of fixed pages that notes every path asked of it."""
+
+    pages: ClassVar[dict[str, Answer]] = {}
+    default: ClassVar[Answer] = NOT_HERE
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        type(self).hits.append(self.path)
+        status, headers, body = self.pages.get(self.path, self.default)
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def serving(pages: dict[str, Answer], default: Answer = NOT_HERE):
+    """``(origin, hits)`` of a local server answering ``pages`` by path, else ``default``."""
+    handler = type("Handler", (_Pages,), {"pages": pages, "default": default, "hits": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler.hits
+    finally:
+        server.shutdown()
+        server.server_close()

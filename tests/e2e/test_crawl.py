@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import http.server
 import os
 import subprocess
 import sys
-import threading
-from contextlib import contextmanager
 from datetime import timezone
-from typing import ClassVar
 
 import pytest
 
@@ -19,7 +15,7 @@ from newsscraper.replica import ReplicaServer, generate_site, truth_records
 from newsscraper.sites.moscowtimes import article_id_from_url
 from newsscraper.sites.moscowtimes.urls import canonical_article_url
 from newsscraper.storage.local import free_port
-from tests.crawl_helpers import ROOT, crawl_stats, last_run, run_crawl
+from tests.crawl_helpers import ROOT, crawl_stats, last_run, run_crawl, serving
 
 pytestmark = pytest.mark.slow
 
@@ -153,39 +149,6 @@ def test_full_then_unchanged_then_epoch2(mongo_server, mongo_db, mongo_db_name, 
         # removed articles stay stored (a copy keeps what was published)
         for aid in model2.changes["removed"]:
             assert mongo_db.articles.count_documents({"article_id": aid}) == 1
-
-
-class _Pages(http.server.BaseHTTPRequestHandler):
-    """A server of fixed pages that notes every path asked of it."""
-
-    pages: ClassVar[dict[str, tuple[int, dict[str, str], bytes]]] = {}
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        type(self).hits.append(self.path)
-        status, headers, body = self.pages.get(self.path, (404, {}, b"not here"))
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextmanager
-def serving(pages: dict[str, tuple[int, dict[str, str], bytes]]):
-    handler = type("Handler", (_Pages,), {"pages": pages, "hits": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler.hits
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_links_and_redirects_to_another_local_port_are_not_fetched(tmp_path):

@@ -4,45 +4,20 @@ record names the ``site reached`` monitor."""
 
 from __future__ import annotations
 
-import http.server
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
 
 from newsscraper.replica.render import Page
 from newsscraper.storage.local import free_port
-from tests.crawl_helpers import crawl_stats, last_run, run_crawl
+from tests.crawl_helpers import crawl_stats, last_run, run_crawl, serving
 
 pytestmark = pytest.mark.slow
 
 
-class _Forbidding(http.server.BaseHTTPRequestHandler):
-    """What a web application firewall that took against the crawler answers."""
-
-    def do_GET(self) -> None:
-        body = b"<html><body><h1>403 Forbidden</h1></body></html>"
-        self.send_response(403)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextmanager
-def forbidding_origin() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Forbidding)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+# what a web application firewall that took against the crawler answers, to every path
+FORBIDDEN = (403, {"Content-Type": "text/html"},
+             b"<html><body><h1>403 Forbidden</h1></body></html>")
 
 
 def origins(url: str) -> SimpleNamespace:
@@ -74,7 +49,7 @@ def test_a_closed_port_fails_the_run(mongo_uri, mongo_db_name, mongo_db, tmp_pat
 
 def test_a_site_answering_403_to_everything_fails_the_run(mongo_uri, mongo_db_name,
                                                            mongo_db, tmp_path):
-    with forbidding_origin() as url:
+    with serving({}, default=FORBIDDEN) as (url, _):
         proc = run_crawl(origins(url), mongo_uri, mongo_db_name, tmp_path, timeout=120)
     assert_failed_unreachable(proc, mongo_db, "HTTP 403")
     stats = crawl_stats(proc.stderr)
