@@ -67,6 +67,7 @@ class ScaleOut:
         self.idle_since: float | None = None
         self.last_beat = 0.0
         self.over = False  # set once this worker saw the whole run end
+        self.looked_over = False  # the last poll saw the run over (one more must agree)
 
     @classmethod
     def join(cls, crawler) -> ScaleOut:
@@ -104,8 +105,11 @@ class ScaleOut:
     def connect(self) -> None:
         sig = self.crawler.signals
         sig.connect(self.spider_idle, signals.spider_idle)
-        for name in (signals.request_scheduled, signals.response_received,
-                     signals.item_scraped):
+        # request_reached_downloader: a worker that was idle takes a request from the
+        # shared queue; without a beat then, another worker could see an empty queue and
+        # nobody busy while that request (a monthly sitemap: hundreds more) is in flight
+        for name in (signals.request_scheduled, signals.request_reached_downloader,
+                     signals.response_received, signals.item_scraped):
             sig.connect(self.beat, name)
         sig.connect(self.spider_opened, signals.spider_opened)
 
@@ -125,6 +129,7 @@ class ScaleOut:
         """This worker is busy (and the run live), at most once a second."""
         now = time.monotonic()
         self.idle_since = None
+        self.looked_over = False
         if now - self.last_beat < 1:
             return
         self.last_beat = now
@@ -143,8 +148,14 @@ class ScaleOut:
         self.last_beat = 0.0
         self.server.expire(self.pointer, self.ttl)
         if self.run_over():
-            self.finish()
-            return
+            # twice, POLL_SECONDS apart: a worker between popping the queue's last request
+            # and its beat is not seen as busy for a moment
+            if self.looked_over:
+                self.finish()
+                return
+            self.looked_over = True
+        else:
+            self.looked_over = False
         if now - self.idle_since > self.max_idle:
             logger.warning("nothing to do for %.0f s and run %s not over: leaving it",
                            self.max_idle, self.run_id)

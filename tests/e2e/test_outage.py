@@ -123,9 +123,19 @@ def interrupted_crawl(own_server, replica_server, crawls, tmp_path, retry_second
     return site, data_dir, crawl
 
 
+def wait_for_log(crawl: Crawl, text: str, timeout: float = 40) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in crawl.log.read_text(errors="replace"):
+        assert crawl.running(), f"crawl ended before logging {text!r}:\n{crawl.tail()}"
+        assert time.monotonic() < deadline, f"no {text!r} after {timeout}s:\n{crawl.tail()}"
+        time.sleep(0.2)
+
+
 def test_database_restarted_mid_crawl(own_server, replica_server, crawls, tmp_path):
     site, data_dir, crawl = interrupted_crawl(own_server, replica_server, crawls, tmp_path, 60)
-    time.sleep(3)
+    # back once the store has met the outage (on a loaded host a fixed pause could end
+    # before the next batch is written)
+    wait_for_log(crawl, "MongoDB unavailable during")
     own_server.start(log=lambda _m: None)
     assert crawl.wait(60) == 0, crawl.tail()
     stats = crawl_stats(crawl.log.read_text())

@@ -134,6 +134,9 @@ def test_a_worker_killed_mid_run_loses_nothing(site, redis_url, mongo_server, mo
     while mongo_db.articles.estimated_document_count() < ARTICLES // 4:
         assert time.monotonic() < deadline, tail(tmp_path)
         time.sleep(0.2)
+    # every worker stays while the run has work (a worker that left early, taking the run
+    # for over, was the race of a worker fetching the queue's last request unseen)
+    assert all(w.process.poll() is None for w in workers), tail(tmp_path)
     workers[1].process.send_signal(signal.SIGKILL)
     workers[1].process.wait()
     finish([workers[0], workers[2]], tmp_path)
