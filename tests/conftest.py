@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
-from newsscraper.storage.local import LocalDatabase, find_ferretdb, free_port
+from newsscraper.storage.ferretdb import LocalDatabase, find_ferretdb, free_port
 from newsscraper.storage.uri import client_options
 
 pytest_plugins = ["tests.fixtures_replica"]

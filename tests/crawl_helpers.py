@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from newsscraper.profiles import REPLICA, as_args
-from newsscraper.storage.local import free_port
+from newsscraper.storage.ferretdb import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from newsscraper.storage.local import DatabaseError, LocalDatabase, install_ferretdb, ping
+from newsscraper.storage.ferretdb import DatabaseError, LocalDatabase, install_ferretdb, ping
 from newsscraper.storage.uri import redact
 
 

@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from newsscraper.consumers.layout import as_text
+from newsscraper.commands.article_text import as_text
 
 SHOWCASE_ID = 85152
 RULE = "=" * 78
@@ -43,7 +43,7 @@ def run(args) -> int:
     from pymongo import MongoClient
 
     from newsscraper.replica import ReplicaServer, generate_site
-    from newsscraper.storage.local import DatabaseError, LocalDatabase
+    from newsscraper.storage.ferretdb import DatabaseError, LocalDatabase
     from newsscraper.storage.uri import client_options, redact
 
     uri = os.environ.get("MONGO_URI")
@@ -97,7 +97,7 @@ def run(args) -> int:
 
 def write_report(database, data: Path) -> Path:
     """The status report of the demo's database, next to its log (``var/report.html``)."""
-    from newsscraper.consumers.report import build_report
+    from newsscraper.report import build_report
 
     path = data / "report.html"
     path.write_text(build_report(database, data / "spill"), encoding="utf-8")

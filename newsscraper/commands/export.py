@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from newsscraper.consumers.database import (
+from newsscraper.commands.article_text import as_text
+from newsscraper.commands.reader import (
     ReadFailed,
     add_database_argument,
     fail,
@@ -26,7 +27,6 @@ from newsscraper.consumers.database import (
     parse_date,
     stamp,
 )
-from newsscraper.consumers.layout import as_text
 from newsscraper.items import SITE, document_id, to_jsonable
 from newsscraper.storage.revisions import moment
 

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from newsscraper.consumers.database import (
+from newsscraper.commands.reader import (
     ReadFailed,
     add_database_argument,
     one_line_errors,
@@ -227,8 +227,8 @@ def lease(document: dict[str, Any] | None, seconds: float, now: datetime) -> Che
 
 
 def spill_check(settings, directory: str | None) -> Check:
+    from newsscraper.storage.paths import data_dir
     from newsscraper.storage.spill import SpillFile
-    from newsscraper.storage.uri import data_dir
 
     spill = SpillFile(Path(directory or data_dir(settings)) / "spill")
     files = spill.pending()

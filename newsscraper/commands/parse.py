@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from newsscraper.consumers.database import one_line_errors
+from newsscraper.commands.reader import one_line_errors
 
 
 def add_parser(sub) -> None:

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from newsscraper.consumers.database import one_line_errors, parse_date
+from newsscraper.commands.reader import one_line_errors, parse_date
 
 ONLY = ("all", "partial", "held", "dropped")
 

@@ -16,7 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
-from newsscraper.consumers.database import one_line_errors
+from newsscraper.commands.reader import one_line_errors
 from newsscraper.replica.faults import PROFILES
 
 # about the real site's whole archive; each article costs ~10 kB and 0.4 ms to generate

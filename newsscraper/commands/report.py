@@ -10,13 +10,13 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from newsscraper.commands.runs import positive
-from newsscraper.consumers.database import (
+from newsscraper.commands.reader import (
     ReadFailed,
     add_database_argument,
     fail,
     open_database,
 )
+from newsscraper.commands.runs import positive
 
 # the shipped schedule (deploy/cron/newsscraper.crontab: */30)
 SCHEDULE_MINUTES = 30
@@ -38,8 +38,8 @@ def run(args) -> int:
     from pymongo.errors import PyMongoError
     from scrapy.utils.project import get_project_settings
 
-    from newsscraper.consumers.report import build_report
-    from newsscraper.storage.uri import data_dir
+    from newsscraper.report import build_report
+    from newsscraper.storage.paths import data_dir
 
     started = time.perf_counter()
     try:

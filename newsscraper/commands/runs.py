@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from newsscraper.consumers.database import (
+from newsscraper.commands.reader import (
     ReadFailed,
     add_database_argument,
     fail,

@@ -9,14 +9,14 @@ import json
 import sys
 from typing import Any
 
-from newsscraper.consumers.database import (
+from newsscraper.commands.article_text import as_text
+from newsscraper.commands.reader import (
     ReadFailed,
     add_database_argument,
     fail,
     open_database,
     stamp,
 )
-from newsscraper.consumers.layout import as_text
 from newsscraper.items import SITE, document_id, to_jsonable
 
 NOT_FOUND = 1

@@ -24,8 +24,8 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from scrapy.utils.project import get_project_settings
 
+    from newsscraper.storage.paths import data_dir, spill_target
     from newsscraper.storage.spill import SpillFile, SpillUnreadable, describe, target_of
-    from newsscraper.storage.uri import data_dir, spill_target
 
     if args.data_dir is not None and not Path(args.data_dir).is_dir():
         print(f"newsscraper spill {args.action}: --data-dir {args.data_dir}: no such "

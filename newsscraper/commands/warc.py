@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from newsscraper.consumers.database import one_line_errors
+from newsscraper.commands.reader import one_line_errors
 
 TORN = 1  # exit status when a record is cut short or fails its digest
 MISSING = 2

@@ -30,8 +30,8 @@ from newsscraper.crawl.months import (
     plan_month,
     trusted,
 )
+from newsscraper.crawl.shared_store import acquire_store, release_store
 from newsscraper.crawl.state import IdSet, LedgerState, LocalState
-from newsscraper.crawl.store import acquire_store, release_store
 from newsscraper.signals import articles_writing
 from newsscraper.spiders.arguments import CrawlArguments
 

@@ -12,7 +12,7 @@ from pymongo import DeleteOne, UpdateOne
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from newsscraper.crawl.store import acquire_store, release_store
+from newsscraper.crawl.shared_store import acquire_store, release_store
 from newsscraper.extensions.outcome import SKIP_REASON
 from newsscraper.extensions.removed import database_down
 from newsscraper.items import SITE, document_id

@@ -8,8 +8,8 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsscraper.crawl.shared_store import held_store
 from newsscraper.crawl.state import IdSet
-from newsscraper.crawl.store import held_store
 from newsscraper.items import SITE, document_id
 from newsscraper.signals import article_gone, month_listed
 from newsscraper.storage.mongo import ArticleStore, utcnow

@@ -15,14 +15,14 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
 
-from newsscraper.crawl.store import acquire_store, release_store
+from newsscraper.crawl.shared_store import acquire_store, release_store
 from newsscraper.extensions.lease import LeaseOutcome, RunLease, gone_here
 from newsscraper.extensions.monitors import notifiers, run_close_monitors
 from newsscraper.extensions.outcome import SKIP_REASON, STATUS_OF_EXIT, BadSetting, exit_status
 from newsscraper.items import to_jsonable
 from newsscraper.storage.mongo import ArticleStore
+from newsscraper.storage.paths import data_dir, spill_target
 from newsscraper.storage.spill import SpillFile
-from newsscraper.storage.uri import data_dir, spill_target
 
 logger = logging.getLogger(__name__)
 

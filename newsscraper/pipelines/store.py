@@ -9,11 +9,11 @@ from pathlib import Path
 
 from scrapy.exceptions import NotConfigured
 
-from newsscraper.crawl.store import acquire_store, release_store
+from newsscraper.crawl.shared_store import acquire_store, release_store
 from newsscraper.extensions.outcome import BadSetting
 from newsscraper.items import to_document, to_jsonable
 from newsscraper.signals import articles_writing
-from newsscraper.storage.local import DatabaseError, LocalDatabase
+from newsscraper.storage.ferretdb import DatabaseError, LocalDatabase
 from newsscraper.storage.mongo import (
     ArticleStore,
     FlushResult,
@@ -21,13 +21,12 @@ from newsscraper.storage.mongo import (
     retrying,
     utcnow,
 )
+from newsscraper.storage.paths import data_dir, spill_target
 from newsscraper.storage.spill import SpillFile, SpillUnreadable, describe, quarantine
 from newsscraper.storage.uri import (
-    data_dir,
     mongo_database,
     mongo_uri,
     redact,
-    spill_target,
     uses_local_database,
 )
 

@@ -16,7 +16,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 
 from newsscraper.crawl.parsers import ParserPool
-from newsscraper.crawl.store import acquire_store, release_store
+from newsscraper.crawl.shared_store import acquire_store, release_store
 from newsscraper.items import Article
 from newsscraper.sites.moscowtimes import article_id_from_url
 from newsscraper.sites.moscowtimes.site import parse_iso

@@ -1,11 +1,12 @@
-"""Which MongoDB server to talk to, and how to print its URI without the password."""
+"""Which MongoDB server to talk to, how long to wait on it, and how to print its URI
+without the password. (Where files go: :mod:`newsscraper.storage.paths`.)"""
 
 from __future__ import annotations
 
 import os
 from typing import Any
 
-from newsscraper.storage.local import LocalDatabase
+from newsscraper.storage.ferretdb import LocalDatabase
 
 
 def mongo_uri(settings: Any = None) -> str:
@@ -27,13 +28,6 @@ def mongo_database(settings: Any = None) -> str:
     return _layered(settings, "MONGO_DATABASE", "newsscraper")
 
 
-def data_dir(settings: Any = None) -> str:
-    """Where spill files go (``<dir>/spill``): ``NEWSSCRAPER_DATA_DIR`` with the same
-    precedence as :func:`mongo_database` (``-s`` over the environment over
-    ``settings.py``, default ``var``)."""
-    return _layered(settings, "NEWSSCRAPER_DATA_DIR", "var")
-
-
 def layered_setting(settings: Any, name: str, default: str) -> str:
     """A setting read as :func:`mongo_database` reads its own: ``-s`` over the environment
     over ``settings.py``."""
@@ -48,11 +42,6 @@ def _layered(settings: Any, name: str, default: str) -> str:
         return str(settings.get(name))
     configured = settings.get(name) if settings is not None else None
     return os.environ.get(name) or configured or default
-
-
-def spill_target(settings: Any = None) -> dict[str, str]:
-    """What a spill file belongs to: the database and the server's hosts (no secret)."""
-    return {"database": mongo_database(settings), "server": server_hosts(mongo_uri(settings))}
 
 
 DEFAULT_TIMEOUT_MS = 5000

@@ -17,7 +17,7 @@ from scrapy.http import Request, Response
 
 from newsscraper import __version__
 from newsscraper.items import Article
-from newsscraper.storage.uri import data_dir
+from newsscraper.storage.paths import data_dir
 from newsscraper.warc.writer import SOFTWARE, Exchange, WarcArchive, WarcSeries
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pytest
 
 from newsscraper.items import LivePost, RelatedLink
-from newsscraper.storage.local import free_port
+from newsscraper.storage.ferretdb import free_port
 from tests.consumers.conftest import WWW, article
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newsscraper.commands.health import age, duration
-from newsscraper.storage.local import free_port
+from newsscraper.storage.ferretdb import free_port
 from tests.e2e.test_stall import StallingServer
 
 

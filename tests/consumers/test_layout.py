@@ -1,6 +1,6 @@
 """The seed's text layout, one home for demo, export and show."""
 
-from newsscraper.consumers.layout import as_text
+from newsscraper.commands.article_text import as_text
 
 
 def test_as_text_places_related_blocks_by_position():

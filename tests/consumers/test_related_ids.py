@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from newsscraper.crawl.store import release_store
+from newsscraper.crawl.shared_store import release_store
 from newsscraper.extensions.related import RelatedIds
 from newsscraper.items import LivePost, RelatedLink
 from newsscraper.pipelines.clean import CleanPipeline

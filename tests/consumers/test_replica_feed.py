@@ -17,7 +17,7 @@ import pytest
 from pymongo import MongoClient
 
 from newsscraper.replica import ReplicaServer, generate_site
-from newsscraper.storage.local import free_port
+from newsscraper.storage.ferretdb import free_port
 from tests.consumers.test_changes_feed import poll
 from tests.consumers.test_schema import validator
 from tests.crawl_helpers import ROOT, run_crawl

@@ -19,8 +19,8 @@ from lxml import html as lxml_html
 from pymongo import MongoClient
 
 from benchmarks.bench_report import fill
-from newsscraper.consumers.report import build_report
-from newsscraper.storage.local import free_port
+from newsscraper.report import build_report
+from newsscraper.storage.ferretdb import free_port
 from newsscraper.storage.spill import SpillFile
 from newsscraper.storage.uri import client_options
 

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from benchmarks.bench_report import fill
-from newsscraper.consumers.report import build_report
+from newsscraper.report import build_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(

@@ -7,7 +7,7 @@ from datetime import date
 from scrapy.utils.test import get_crawler
 
 from newsscraper.crawl.ledger import CrawlLedger
-from newsscraper.crawl.store import acquire_store, release_store
+from newsscraper.crawl.shared_store import acquire_store, release_store
 from newsscraper.spiders.arguments import CrawlArguments
 from newsscraper.spiders.moscowtimes import MoscowTimesSpider
 

@@ -16,7 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from scrapy.settings import Settings
 
 from newsscraper.crawl.metrics import write_run_metrics
-from newsscraper.storage.local import free_port
+from newsscraper.storage.ferretdb import free_port
 
 STATS = {"mongo/new": 7, "mongo/updated": 2, "mongo/unchanged": 30, "removed/marked": 1,
          "store/revision_held": 1, "downloader/request_count": 55, "monitors/failed": 0,

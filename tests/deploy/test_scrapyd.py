@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pytest
 
 from newsscraper.profiles import REPLICA
-from newsscraper.storage.local import free_port
+from newsscraper.storage.ferretdb import free_port
 from tests.crawl_helpers import ROOT
 from tests.e2e.test_crawl import assert_store_equals_truth
 

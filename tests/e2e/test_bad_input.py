@@ -14,7 +14,7 @@ import time
 import pytest
 from pymongo.uri_parser import parse_uri
 
-from newsscraper.storage.local import free_port
+from newsscraper.storage.ferretdb import free_port
 from newsscraper.storage.uri import server_hosts
 from tests.crawl_helpers import ROOT
 from tests.e2e.test_exit_status import auth_server  # noqa: F401 - a fixture used below

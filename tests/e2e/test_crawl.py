@@ -14,7 +14,7 @@ from newsscraper.profiles import REPLICA, as_args
 from newsscraper.replica import ReplicaServer, generate_site, truth_records
 from newsscraper.sites.moscowtimes import article_id_from_url
 from newsscraper.sites.moscowtimes.urls import canonical_article_url
-from newsscraper.storage.local import free_port
+from newsscraper.storage.ferretdb import free_port
 from tests.crawl_helpers import ROOT, crawl_stats, last_run, run_crawl, serving
 
 pytestmark = pytest.mark.slow

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pymongo import MongoClient
 
-from newsscraper.storage.local import find_ferretdb, free_port, ping
+from newsscraper.storage.ferretdb import find_ferretdb, free_port, ping
 from tests.conftest import require_local_ferretdb
 from tests.crawl_helpers import ROOT
 

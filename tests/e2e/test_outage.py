@@ -16,7 +16,7 @@ from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
 from newsscraper.replica import ReplicaServer
-from newsscraper.storage.local import LocalDatabase
+from newsscraper.storage.ferretdb import LocalDatabase
 from newsscraper.storage.uri import client_options
 from tests.crawl_helpers import ROOT, crawl_command, crawl_stats, run_crawl
 from tests.e2e.test_crawl import assert_store_equals_truth

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from newsscraper.storage.local import free_port
+from newsscraper.storage.ferretdb import free_port
 from tests.crawl.test_metrics import RecordingGateway
 from tests.crawl_helpers import ROOT, last_run, run_crawl
 

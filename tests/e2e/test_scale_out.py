@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsscraper.replica import ReplicaServer, generate_site
-from newsscraper.storage.local import free_port
+from newsscraper.storage.ferretdb import free_port
 from tests.crawl_helpers import ROOT, crawl_command, crawl_stats, run_crawl
 from tests.e2e.test_crawl import assert_store_equals_truth
 

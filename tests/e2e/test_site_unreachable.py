@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from newsscraper.replica.render import Page
-from newsscraper.storage.local import free_port
+from newsscraper.storage.ferretdb import free_port
 from tests.crawl_helpers import crawl_stats, last_run, run_crawl, serving
 
 pytestmark = pytest.mark.slow

@@ -18,7 +18,7 @@ import bson
 import pytest
 
 from newsscraper.replica import truth_records
-from newsscraper.storage.local import free_port
+from newsscraper.storage.ferretdb import free_port
 from newsscraper.storage.spill import SpillFile
 from tests.crawl_helpers import crawl_stats, run_crawl
 

@@ -10,8 +10,9 @@ from newsscraper.cli import main
 from newsscraper.items import to_jsonable
 from newsscraper.pipelines.dedupe import DedupePipeline
 from newsscraper.pipelines.store import MongoStorePipeline
+from newsscraper.storage.paths import data_dir
 from newsscraper.storage.spill import SpillFile, target_of
-from newsscraper.storage.uri import data_dir, server_hosts
+from newsscraper.storage.uri import server_hosts
 from tests.settings_helpers import project_settings
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsscraper.storage.local import FERRETDB_BUILD, PATCHES_SHA256, patches, patches_sha256
+from newsscraper.storage.ferretdb import FERRETDB_BUILD, PATCHES_SHA256, patches, patches_sha256
 
 
 def test_each_patch_says_what_and_why_before_its_diff():

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from newsscraper.cli import main
-from newsscraper.storage.local import FERRETDB_BUILD, build_marker, find_ferretdb
+from newsscraper.storage.ferretdb import FERRETDB_BUILD, build_marker, find_ferretdb
 from newsscraper.storage.mongo import ArticleStore, plan_scans
 
 FERRETDB_SCAN = {"queryPlanner": {"Plan": ["id=2 parent=0 notused=0 detail=SCAN articles_1"]},

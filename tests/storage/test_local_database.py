@@ -6,7 +6,7 @@ import pytest
 from pymongo import MongoClient
 
 from newsscraper.cli import main
-from newsscraper.storage.local import DatabaseError, LocalDatabase, free_port
+from newsscraper.storage.ferretdb import DatabaseError, LocalDatabase, free_port
 from newsscraper.storage.uri import client_options
 from tests.conftest import require_local_ferretdb
 

@@ -23,7 +23,7 @@ import pytest
 from bson import Int64, ObjectId, json_util
 from pymongo import MongoClient
 
-from newsscraper.storage.local import (
+from newsscraper.storage.ferretdb import (
     DatabaseError,
     LocalDatabase,
     free_port,

@@ -17,7 +17,7 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 
-from newsscraper.consumers.report.data import (
+from newsscraper.report.data import (
     ContentFigures,
     FailureFigure,
     FreshDay,

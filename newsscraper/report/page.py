@@ -11,15 +11,15 @@ from datetime import date, datetime, timedelta
 from html import escape
 from typing import Any
 
-from newsscraper.consumers.report import charts
-from newsscraper.consumers.report.data import (
+from newsscraper.report import charts
+from newsscraper.report.data import (
     ContentFigures,
     FailureFigure,
     FreshDay,
     MonthFigures,
     RunPoint,
 )
-from newsscraper.consumers.report.health import Health
+from newsscraper.report.health import Health
 
 MISSING_SHOWN = 60  # ids listed per month; the count says how many more
 

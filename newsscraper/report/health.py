@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from newsscraper.consumers.report.data import utc
+from newsscraper.report.data import utc
 from newsscraper.storage.spill import SpillFile
 
 # runs still going or ended badly: the first thing an operator looks at

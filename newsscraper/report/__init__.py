@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from newsscraper.consumers.report import page
-from newsscraper.consumers.report.data import (
+from newsscraper.report import page
+from newsscraper.report.data import (
     Snapshot,
     archive_figures,
     content_figures,
@@ -20,7 +20,7 @@ from newsscraper.consumers.report.data import (
     read_snapshot,
     run_figures,
 )
-from newsscraper.consumers.report.health import Health, health_facts
+from newsscraper.report.health import Health, health_facts
 
 __all__ = ["Health", "Snapshot", "build_report", "health_facts", "read_snapshot",
            "render"]
