@@ -178,7 +178,7 @@ def measure(uri: str, database: str, stored: int, repeat: int, tmp: Path, label:
 
 def one_build(binary: Path | None, stored: int, repeat: int, tmp: Path, label: str,
               which: set[str]) -> dict:
-    from newsscraper.storage.local import LocalDatabase, free_port
+    from newsscraper.storage.ferretdb import LocalDatabase, free_port
 
     server = LocalDatabase(data_dir=tmp / label, port=free_port(), binary=binary)
     server.start(log=lambda _m: None)
@@ -196,7 +196,7 @@ def one_build(binary: Path | None, stored: int, repeat: int, tmp: Path, label: s
 
 
 def main() -> None:
-    from newsscraper.storage.local import install_stock_ferretdb
+    from newsscraper.storage.ferretdb import install_stock_ferretdb
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--stored", type=int, default=100_000)

@@ -224,7 +224,7 @@ def database():
     if os.environ.get("MONGO_URI"):
         yield os.environ["MONGO_URI"]
         return
-    from newsscraper.storage.local import LocalDatabase, free_port
+    from newsscraper.storage.ferretdb import LocalDatabase, free_port
 
     with tempfile.TemporaryDirectory(prefix="bench-crawl-db-") as tmp:
         db = LocalDatabase(data_dir=Path(tmp), port=free_port())
@@ -496,7 +496,7 @@ def run_incremental(args, work: Path) -> dict:
     from pymongo import MongoClient
 
     from newsscraper.replica import generate_site
-    from newsscraper.storage.local import free_port
+    from newsscraper.storage.ferretdb import free_port
 
     changes = generate_site(args.articles, SEED, 2).changes
     ports = free_port(), free_port()
@@ -536,7 +536,7 @@ def run_incremental(args, work: Path) -> dict:
 @contextmanager
 def redis_server():
     """A ``redis-server`` of our own on a free port; yields its URL."""
-    from newsscraper.storage.local import free_port
+    from newsscraper.storage.ferretdb import free_port
 
     binary = shutil.which("redis-server")
     if binary is None:

@@ -120,7 +120,7 @@ def main() -> None:
     import os
     import tempfile
 
-    from newsscraper.storage.local import LocalDatabase
+    from newsscraper.storage.ferretdb import LocalDatabase
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--interval", type=float, default=10)

@@ -200,7 +200,7 @@ def phases(uri: str, database: str, days: int) -> tuple[float, float]:
     """Seconds reading the database and seconds building the page, in this process."""
     from pymongo import MongoClient
 
-    from newsscraper.consumers.report import read_snapshot, render
+    from newsscraper.report import read_snapshot, render
 
     client: MongoClient = MongoClient(uri, tz_aware=True)
     try:

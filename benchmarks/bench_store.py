@@ -192,7 +192,7 @@ def main() -> None:
 
 @contextlib.contextmanager
 def local_or_given_server():
-    from newsscraper.storage.local import LocalDatabase, free_port
+    from newsscraper.storage.ferretdb import LocalDatabase, free_port
 
     uri = os.environ.get("MONGO_URI")
     with tempfile.TemporaryDirectory() as tmp:
@@ -213,7 +213,7 @@ def ratio(items: int) -> None:
 
     from newsscraper.replica import generate_site, render_site
     from newsscraper.sites.moscowtimes import parse_article
-    from newsscraper.storage.local import LocalDatabase, free_port
+    from newsscraper.storage.ferretdb import LocalDatabase, free_port
 
     model = generate_site(items, seed=1)
     site = render_site(model)
