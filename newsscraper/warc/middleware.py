@@ -72,11 +72,14 @@ class WarcRecorder:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         kind = page_kind(request)
         if self.everything or kind != "other":
-            request.meta[META_KEY] = self._archive().submit(exchange(request, response, kind))
+            archive = self._archive()
             stats = self.crawler.stats
+            if waited := await archive.room():  # the disk is behind: wait, do not hoard
+                stats.inc_value("warc/waits", waited)
+            request.meta[META_KEY] = archive.submit(exchange(request, response, kind))
             stats.inc_value("warc/records")
             stats.inc_value("warc/bytes", len(response.body))
         return response

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import zlib
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -159,16 +160,35 @@ def _request_target(url: str) -> str:
 class WarcArchive:
     """A :class:`WarcSeries` behind one writer thread: :meth:`submit` copies nothing and
     returns at once; the future it gives resolves to the response record's
-    :class:`~newsscraper.items.Source`. Records are written in submission order."""
+    :class:`~newsscraper.items.Source`. Records are written in submission order.
 
-    def __init__(self, series: WarcSeries) -> None:
+    At most ``max_pending`` pages wait for the thread: :meth:`room` lets the crawl wait
+    for the oldest when a slow disk falls behind, instead of holding every page fetched
+    since in memory."""
+
+    def __init__(self, series: WarcSeries, max_pending: int = 64) -> None:
         self.series = series
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
         self.failed = False
+        self.max_pending = max_pending
+        self.pending: deque[asyncio.Future[Source | None]] = deque()
 
     def submit(self, exchange: Exchange) -> asyncio.Future[Source | None]:
         loop = asyncio.get_running_loop()
-        return loop.run_in_executor(self.executor, self._write, exchange)
+        future = loop.run_in_executor(self.executor, self._write, exchange)
+        self.pending.append(future)
+        return future
+
+    async def room(self) -> int:
+        """Wait until fewer than ``max_pending`` pages are queued; how many were waited
+        for."""
+        waited = 0
+        while self.pending and self.pending[0].done():
+            self.pending.popleft()
+        while len(self.pending) >= self.max_pending:
+            await asyncio.shield(self.pending.popleft())
+            waited += 1
+        return waited
 
     def _write(self, exchange: Exchange) -> Source | None:
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -78,6 +79,29 @@ def test_the_writer_thread_answers_with_where_each_record_starts(tmp_path: Path)
     entries = list(responses(path))
     assert [e.source.offset for e in entries] == [s.offset for s in sources]
     assert [e.url for e in entries] == [page(n).url for n in range(20)]
+
+
+def test_a_slow_disk_makes_the_crawl_wait_instead_of_queueing_every_page(tmp_path: Path):
+    class SlowSeries(WarcSeries):
+        def write(self, exchange):
+            time.sleep(0.02)
+            return super().write(exchange)
+
+    async def crawl() -> tuple[int, int]:
+        archive = WarcArchive(SlowSeries(tmp_path, "run", 1 << 30, {"software": "x"}),
+                              max_pending=4)
+        waited, most = 0, 0
+        for n in range(30):
+            waited += await archive.room()
+            archive.submit(page(n, 2000))
+            most = max(most, sum(not f.done() for f in archive.pending))
+        archive.close()
+        return waited, most
+
+    waited, most = asyncio.run(crawl())
+    assert waited > 0 and most <= 4, (waited, most)
+    (path,) = warc_files(tmp_path)
+    assert [e.url for e in responses(path)] == [page(n).url for n in range(30)]
 
 
 def test_a_record_cut_short_is_skipped_with_a_warning(tmp_path: Path, caplog):
