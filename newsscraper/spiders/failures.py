@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from scrapy import exceptions
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
@@ -17,6 +18,18 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 logger = logging.getLogger(__name__)
 
 GONE = (404, 410)
+
+
+def _scrapy_errors(*names: str) -> tuple[type[BaseException], ...]:
+    """Scrapy 2.19's own download errors (it no longer raises Twisted's), where the
+    installed Scrapy has them."""
+    return tuple(getattr(exceptions, n) for n in names if hasattr(exceptions, n))
+
+
+TIMEOUTS = (TxTimeoutError, TCPTimedOutError, *_scrapy_errors("DownloadTimeoutError"))
+DNS_ERRORS = (DNSLookupError, *_scrapy_errors("CannotResolveHostError"))
+CONNECTION_ERRORS = (ConnectError, ConnectionLost, *_scrapy_errors(
+    "DownloadConnectionRefusedError", "DownloadFailedError", "ResponseDataLossError"))
 
 
 def http_status(failure) -> int | None:
@@ -38,10 +51,9 @@ def count_failure(failure, stats) -> None:
             logger.warning("HTTP %s for %s", status, request.url)
         return
     for kinds, name, level, text in (
-            ((TxTimeoutError, TCPTimedOutError), "timeout", logging.WARNING, "timed out"),
-            ((DNSLookupError,), "dns_error", logging.WARNING, "DNS lookup failed"),
-            ((ConnectError, ConnectionLost), "connection_error", logging.WARNING,
-             "connection failed"),
+            (TIMEOUTS, "timeout", logging.WARNING, "timed out"),
+            (DNS_ERRORS, "dns_error", logging.WARNING, "DNS lookup failed"),
+            (CONNECTION_ERRORS, "connection_error", logging.WARNING, "connection failed"),
             ((IgnoreRequest,), "ignored", logging.INFO, "not fetched")):
         if failure.check(*kinds):
             stats.inc_value(f"spider/{name}")
