@@ -44,9 +44,12 @@ report: setup
 test: setup
 	$(BIN)/pytest
 
+## ruff, mypy and the import contracts (layers, no cycles: [tool.importlinter] in
+## pyproject.toml; the test suite checks the contracts too, tests/test_layers.py)
 lint: setup
 	$(BIN)/ruff check newsscraper tests benchmarks
 	$(BIN)/mypy newsscraper
+	$(BIN)/lint-imports --no-cache
 
 db-start: setup
 	$(BIN)/newsscraper db start

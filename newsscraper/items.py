@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-SITE = "moscowtimes"
+SITE = "moscowtimes"  # the publisher key of items and stored ids (the site module reads it here)
 
 ARTICLE_TYPES = ("default", "opinion", "live", "gallery", "video", "podcast")
 DISCOVERY_CHANNELS = ("listing", "rss", "sitemap", "related", "seed")

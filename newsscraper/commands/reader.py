@@ -11,10 +11,8 @@ from typing import Any, NoReturn
 from pymongo import MongoClient
 from pymongo.database import Database
 
+from newsscraper.outcome import EXIT_FAILED, EXIT_USAGE, BadSetting
 from newsscraper.sites.moscowtimes.site import parse_iso
-
-BAD_ARGUMENTS = 2
-UNREACHABLE = 3
 
 
 class ReadFailed(Exception):
@@ -33,7 +31,7 @@ def add_database_argument(parser: argparse.ArgumentParser) -> None:
     one_line_errors(parser)
 
 
-def one_line_errors(parser: argparse.ArgumentParser, status: int = BAD_ARGUMENTS) -> None:
+def one_line_errors(parser: argparse.ArgumentParser, status: int = EXIT_USAGE) -> None:
     """Bad arguments: one line on stderr and exit ``status``, 2 unless the verb's
     convention differs (argparse prints the usage too)."""
     def error(message: str) -> NoReturn:
@@ -49,7 +47,6 @@ def open_database(name: str | None) -> tuple[MongoClient, Database, str]:
     from pymongo.errors import PyMongoError
     from scrapy.utils.project import get_project_settings
 
-    from newsscraper.extensions.outcome import BadSetting
     from newsscraper.scrapy_commands.preflight import (
         FROM_ENVIRONMENT,
         check_settings,
@@ -84,7 +81,7 @@ def open_database(name: str | None) -> tuple[MongoClient, Database, str]:
 
 def fail(prog: str, exc: Exception) -> int:
     print(f"{prog}: {exc}", file=sys.stderr)
-    return BAD_ARGUMENTS if isinstance(exc, BadDatabaseSetting) else UNREACHABLE
+    return EXIT_USAGE if isinstance(exc, BadDatabaseSetting) else EXIT_FAILED
 
 
 def parse_date(text: str) -> datetime:

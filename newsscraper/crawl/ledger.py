@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from newsscraper.crawl.arguments import CrawlArguments
 from newsscraper.crawl.months import (
     MonthState,
     lastmod_stamp,
@@ -33,7 +34,6 @@ from newsscraper.crawl.months import (
 from newsscraper.crawl.shared_store import acquire_store, release_store
 from newsscraper.crawl.state import IdSet, LedgerState, LocalState
 from newsscraper.signals import articles_writing
-from newsscraper.spiders.arguments import CrawlArguments
 
 logger = logging.getLogger(__name__)
 
@@ -119,9 +119,6 @@ class CrawlLedger:
             await self.state.close()
 
     # -- scope ---------------------------------------------------------------------------
-    def section_allowed(self, section: str | None) -> bool:
-        return self.args.sections is None or section in self.args.sections
-
     def in_window(self, day: date | None) -> bool:
         a = self.args
         return day is None or not ((a.since and day < a.since) or (a.until and day > a.until))

@@ -24,7 +24,7 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from newsscraper.extensions.outcome import BadSetting
+from newsscraper.outcome import BadSetting
 
 logger = logging.getLogger(__name__)
 

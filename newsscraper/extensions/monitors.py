@@ -327,7 +327,7 @@ def notifiers(crawler) -> list:
     """The spidermon actions ``MONITOR_NOTIFY`` names, built from the crawler's settings.
     A name we do not know, or an action its settings do not complete, is a settings
     error: found at start, not when a monitor fails in the night."""
-    from newsscraper.extensions.outcome import BadSetting
+    from newsscraper.outcome import BadSetting
 
     names = crawler.settings.getlist("MONITOR_NOTIFY")
     unknown = sorted(set(names) - set(NOTIFIERS))

@@ -13,9 +13,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.shared_store import acquire_store, release_store
-from newsscraper.extensions.outcome import SKIP_REASON
 from newsscraper.extensions.removed import database_down
 from newsscraper.items import SITE, document_id
+from newsscraper.outcome import SKIP_REASON
 from newsscraper.signals import articles_writing, slug_resolved
 from newsscraper.sites.moscowtimes import article_id_from_url, url_slug
 from newsscraper.sites.moscowtimes.urls import canonical_article_url

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,12 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
 
+from newsscraper.crawl.run_id import new_run_id
 from newsscraper.crawl.shared_store import acquire_store, release_store
 from newsscraper.extensions.lease import LeaseOutcome, RunLease, gone_here
 from newsscraper.extensions.monitors import notifiers, run_close_monitors
-from newsscraper.extensions.outcome import SKIP_REASON, STATUS_OF_EXIT, BadSetting, exit_status
 from newsscraper.items import to_jsonable
+from newsscraper.outcome import SKIP_REASON, STATUS_OF_EXIT, BadSetting, exit_status
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.paths import data_dir, spill_target
 from newsscraper.storage.spill import SpillFile
@@ -31,14 +31,10 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def new_run_id() -> str:
-    return f"{_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-
-
 class RunRecorder:
     """Takes the run's lease and writes its record: at spider open (status ``running``,
     or ``skipped`` when a live run holds the lease) and at close (``status`` and
-    ``exit_status`` from :mod:`newsscraper.extensions.outcome`, finish reason,
+    ``exit_status`` from :mod:`newsscraper.outcome`, finish reason,
     arguments, counts, duration, monitors).
 
     The lease (:class:`~newsscraper.extensions.lease.RunLease`) is taken before the run

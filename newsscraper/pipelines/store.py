@@ -10,8 +10,8 @@ from pathlib import Path
 from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.shared_store import acquire_store, release_store
-from newsscraper.extensions.outcome import BadSetting
 from newsscraper.items import to_document, to_jsonable
+from newsscraper.outcome import BadSetting
 from newsscraper.signals import articles_writing
 from newsscraper.storage.ferretdb import DatabaseError, LocalDatabase
 from newsscraper.storage.mongo import (

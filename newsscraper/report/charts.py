@@ -25,7 +25,7 @@ from newsscraper.report.data import (
     RunPoint,
 )
 
-# a run's colour says how it ended (exit statuses: extensions/outcome.py)
+# a run's colour says how it ended (exit statuses: newsscraper/outcome.py)
 STATUS_COLOURS = {"finished": "#2ca02c", "monitors_failed": "#ff7f0e", "failed": "#d62728",
                   "rejected": "#8c564b", "skipped": "#7f7f7f", "abandoned": "#9467bd",
                   "running": "#1f77b4"}

@@ -1,5 +1,5 @@
 """``scrapy crawl`` whose exit status says how the run ended (see
-:mod:`newsscraper.extensions.outcome`): 0 ok, 2 bad arguments or settings, 3 failed,
+:mod:`newsscraper.outcome`): 0 ok, 2 bad arguments or settings, 3 failed,
 4 monitors failed, 75 skipped; and, with that status, the run's metrics for Prometheus
 (:mod:`newsscraper.crawl.metrics`).
 
@@ -22,12 +22,12 @@ from pymongo.errors import PyMongoError
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
+from newsscraper.crawl.arguments import ArgumentError
 from newsscraper.crawl.metrics import write_run_metrics
-from newsscraper.extensions.outcome import EXIT_CRASHED, EXIT_USAGE, BadSetting, exit_status
-from newsscraper.extensions.runs import new_run_id
+from newsscraper.crawl.run_id import new_run_id
+from newsscraper.outcome import EXIT_CRASHED, EXIT_USAGE, BadSetting, exit_status
 from newsscraper.scrapy_commands.preflight import check_credentials, check_settings, check_uri
 from newsscraper.seeds import SeedError
-from newsscraper.spiders.arguments import ArgumentError
 from newsscraper.storage.runsummary import summary_updates
 from newsscraper.storage.uri import mongo_database, mongo_uri, uses_local_database
 

@@ -17,7 +17,7 @@ from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, InvalidURI, OperationFailure, PyMongoError
 from pymongo.uri_parser import parse_uri
 
-from newsscraper.extensions.outcome import BadSetting
+from newsscraper.outcome import BadSetting
 from newsscraper.storage.uri import redact
 
 AUTHENTICATION_FAILED = 18

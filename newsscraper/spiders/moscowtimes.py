@@ -27,6 +27,7 @@ from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from newsscraper.crawl.arguments import ArgumentError, CrawlArguments, user_agent
 from newsscraper.crawl.ledger import DEFAULTS, CrawlLedger
 from newsscraper.crawl.months import month_of_sitemap
 from newsscraper.crawl.parsers import ParserPool
@@ -36,15 +37,20 @@ from newsscraper.crawl.state import RedisState
 from newsscraper.profiles import PROFILES
 from newsscraper.seeds import load_seeds
 from newsscraper.signals import article_gone, month_listed
-from newsscraper.sites.moscowtimes import article_id_from_url, parse_listing_page, parse_rss
-from newsscraper.spiders.arguments import REAL_WWW, ArgumentError, CrawlArguments, user_agent
+from newsscraper.sites.moscowtimes import (
+    REAL_WWW,
+    SECTION_ALIASES,
+    article_id_from_url,
+    parse_listing_page,
+    parse_rss,
+)
 from newsscraper.spiders.articles import REDIRECTS, ArticleCallbacks
 from newsscraper.spiders.backlog import SitemapBacklog
 from newsscraper.spiders.discovery import next_listing_page, read_sitemap, url_day
 from newsscraper.spiders.failures import GONE, count_failure, http_status
 from newsscraper.spiders.links import LinkTriage
 from newsscraper.spiders.offsite import origins
-from newsscraper.spiders.starts import SECTION_ALIASES, Origins, Start, news_section
+from newsscraper.spiders.starts import Origins, Start, news_section
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +121,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
                 kwargs[name] = crawler.settings.get(f"NEWSSCRAPER_{name.upper()}") or None
         spider = super().from_crawler(crawler, *args, **kwargs)
         listings = {s.section for s in spider.starts if s.kind == "listing" and s.section
-                    and spider.section_allowed(s.section)}
+                    and spider.args.section_allowed(s.section)}
         state = None
         if scaled_out(crawler.settings):  # one worker of a run shared through Redis
             spider.scaleout = ScaleOut.join(crawler)
@@ -141,9 +147,6 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
     @property
     def static_url(self) -> str:
         return self.args.static_url
-
-    def section_allowed(self, section: str | None) -> bool:
-        return self.args.sections is None or section in self.args.sections
 
     # -- start and end -------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -205,7 +208,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
         if start.kind in ("sitemap", "newsmap"):
             return self.req(start.url, self.parse_sitemap,
                             cb_kwargs={"news": start.kind == "newsmap"})
-        if not self.section_allowed(start.section):
+        if not self.args.section_allowed(start.section):
             return None
         if start.kind == "feed":
             return self.req(start.url, self.parse_feed)
@@ -268,7 +271,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
                 return
             for loc, _ in listed:
                 section = news_section(loc)
-                if self.section_allowed(section) and \
+                if self.args.section_allowed(section) and \
                         await self.ledger.news_sitemap(section, loc):
                     yield self.req(loc, self.parse_sitemap, cb_kwargs={"news": True})
             return

@@ -15,12 +15,12 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 
+from newsscraper.crawl.arguments import ArgumentError
 from newsscraper.crawl.parsers import ParserPool
 from newsscraper.crawl.shared_store import acquire_store, release_store
 from newsscraper.items import Article
 from newsscraper.sites.moscowtimes import article_id_from_url
 from newsscraper.sites.moscowtimes.site import parse_iso
-from newsscraper.spiders.arguments import ArgumentError
 from newsscraper.spiders.articles import ArticleCallbacks, read_article
 from newsscraper.warc.index import ArchiveIndex
 from newsscraper.warc.middleware import warc_dir

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsscraper.seeds import Seed
-from newsscraper.sites.moscowtimes import SECTION_ALIASES, article_id_from_url, is_slug_only_url
+from newsscraper.sites.moscowtimes import article_id_from_url, is_slug_only_url
 from newsscraper.sites.moscowtimes import section_path as section_name
-from newsscraper.spiders.arguments import REAL_STATIC, REAL_WWW
-
-__all__ = ["SECTION_ALIASES", "Origins", "Start", "news_section", "section_name"]
+from newsscraper.sites.moscowtimes.site import REAL_STATIC, REAL_WWW
 
 
 def news_section(url: str) -> str:

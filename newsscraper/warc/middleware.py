@@ -16,6 +16,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
 from newsscraper import __version__
+from newsscraper.crawl.run_id import new_run_id
 from newsscraper.items import Article
 from newsscraper.storage.paths import data_dir
 from newsscraper.warc.writer import SOFTWARE, Exchange, WarcArchive, WarcSeries
@@ -87,8 +88,6 @@ class WarcRecorder:
     def _archive(self) -> WarcArchive:
         if self.archive is None:
             s, stats = self.crawler.settings, self.crawler.stats
-            from newsscraper.extensions.runs import new_run_id
-
             run_id = stats.get_value("run/id") or s.get("NEWSSCRAPER_RUN_ID") or new_run_id()
             spider = self.crawler.spider
             info = {"software": f"{SOFTWARE}/{__version__}", "spider": spider.name,

@@ -6,9 +6,9 @@ from datetime import date
 
 from scrapy.utils.test import get_crawler
 
+from newsscraper.crawl.arguments import CrawlArguments
 from newsscraper.crawl.ledger import CrawlLedger
 from newsscraper.crawl.shared_store import acquire_store, release_store
-from newsscraper.spiders.arguments import CrawlArguments
 from newsscraper.spiders.moscowtimes import MoscowTimesSpider
 
 URL = "http://127.0.0.1:18000/2025/08/0{day}/story-a{aid}"

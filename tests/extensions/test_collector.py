@@ -10,7 +10,7 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from newsscraper.extensions.collector import CollectorTuning, thresholds
-from newsscraper.extensions.outcome import BadSetting
+from newsscraper.outcome import BadSetting
 
 
 @pytest.fixture

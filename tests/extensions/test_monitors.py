@@ -13,9 +13,9 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from newsscraper.extensions.monitors import ArticleCoverage, run_close_monitors
-from newsscraper.extensions.outcome import BadSetting
 from newsscraper.extensions.runs import RunRecorder
 from newsscraper.items import Article
+from newsscraper.outcome import BadSetting
 from newsscraper.settings import __dict__ as project_settings
 
 MONITOR_SETTINGS = {k: v for k, v in project_settings.items() if k.startswith("MONITOR")}

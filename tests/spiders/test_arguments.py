@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from scrapy.utils.test import get_crawler
 
+from newsscraper.crawl.arguments import ArgumentError, CrawlArguments
 from newsscraper.seeds import SeedError
-from newsscraper.spiders.arguments import ArgumentError, CrawlArguments
 from newsscraper.spiders.moscowtimes import MoscowTimesSpider
 from tests.settings_helpers import project_settings
 

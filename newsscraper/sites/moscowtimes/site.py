@@ -12,7 +12,10 @@ import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-SITE = "moscowtimes"  # the publisher key of items and stored ids
+# the publisher key of items and stored ids is the item's (items sit below the site)
+from newsscraper.items import SITE
+from newsscraper.items import document_id as stored_id
+
 REAL_WWW = "https://www.themoscowtimes.com"
 REAL_STATIC = "https://static.themoscowtimes.com"  # sitemaps and images
 ORGANISATION = "The Moscow Times"  # meta and JSON-LD name it when no person wrote the piece
@@ -55,8 +58,6 @@ def section_label(breadcrumb: str) -> str:
 
 def document_id(article_id: int) -> str:
     """The stored ``_id`` of an article: ``moscowtimes:<article_id>``."""
-    from newsscraper.items import document_id as stored_id
-
     return stored_id(SITE, article_id)
 
 

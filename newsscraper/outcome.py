@@ -13,6 +13,10 @@ so a scheduler and a consumer reading ``runs`` see the same thing:
  4      ``monitors_failed``  the crawl ran but a data-quality monitor failed
  75     ``skipped``          another run holds the lease (or run-crawl.sh's flock)
 ====== ==================== ==========================================================
+
+The ``newsscraper`` verbs that read the database exit with the same numbers (2 for bad
+arguments or settings, 3 for a database they cannot reach). The module imports nothing of
+the project, so that any layer can raise :class:`BadSetting` or name an exit status.
 """
 
 from __future__ import annotations

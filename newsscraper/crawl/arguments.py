@@ -1,5 +1,9 @@
 """The arguments a scheduler passes to a crawl (``-a name=value``), checked up front.
 
+They are the crawl's, not one spider's: the spider parses them and the ledger
+(:mod:`newsscraper.crawl.ledger`) decides by them what is in scope, so they live here,
+below both.
+
 Every value arrives as a string from the command line (or as a Python value from a
 ``CrawlerRunner``); a bad one raises :class:`ArgumentError` naming the argument, before
 any request is made.
@@ -126,6 +130,11 @@ class CrawlArguments:
         if unknown:
             raise ArgumentError(f"unknown argument {', '.join(unknown)}; the spider takes "
                                 f"{', '.join(known)}")
+
+    def section_allowed(self, section: str | None) -> bool:
+        """Whether a page of ``section`` is in this crawl (every section without
+        ``sections``)."""
+        return self.sections is None or section in self.sections
 
     def as_record(self) -> dict[str, str]:
         """The arguments as the run record shows them (only those that were given)."""
