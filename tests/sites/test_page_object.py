@@ -5,30 +5,20 @@ from them (``fields.py``, ``page.py``), layouts selected by the markers they dec
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from newsscraper.items import Article, to_jsonable
 from newsscraper.replica import generate_site, render_site
-from newsscraper.sites.moscowtimes import layouts
+from newsscraper.sites.moscowtimes import GalleryPage, LivePage, PodcastPage, VideoPage, layouts
 from newsscraper.sites.moscowtimes.article import read_article_page
 from newsscraper.sites.moscowtimes.fields import field
-from newsscraper.sites.moscowtimes.layouts import (
-    GalleryPage,
-    LivePage,
-    PodcastPage,
-    VideoPage,
-    layout_of,
-    register_layout,
-)
+from newsscraper.sites.moscowtimes.layouts import LAYOUTS, layout_of, register_layout
 from newsscraper.sites.moscowtimes.markers import Markers
 from newsscraper.sites.moscowtimes.page import WANTED, ArticlePage
 from newsscraper.sites.moscowtimes.query import ClassIndex, parse_html
+from tests.sites.test_article import A85152, DATA
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-A85152 = ("https://www.themoscowtimes.com/2024/05/17/"
-          "putin-says-no-plans-to-take-kharkiv-blames-ukraine-for-new-offensive-a85152")
 # what the site's templates give an article; the page reads them all, nothing else
 PAGE_FIELDS = {
     "article_id", "url", "title", "subtitle", "lead", "authors", "published_at",
@@ -136,7 +126,7 @@ def test_each_layout_is_selected_by_the_markers_it_declares(page, expected):
 
 
 def test_element_markers_are_ones_the_walk_finds():
-    for known in layouts.LAYOUTS:
+    for known in LAYOUTS:
         marker = known.MARKERS.element if known.MARKERS else None
         assert marker is None or marker in ArticlePage.WALKED, known
 

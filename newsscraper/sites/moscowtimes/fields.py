@@ -41,6 +41,9 @@ class field(Generic[T]):
     def __init__(self, func: Callable[[Any], T]) -> None:
         self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
 
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name  # a lambda's is "<lambda>"
+
     @overload
     def __get__(self, obj: None, owner: type | None = None) -> field[T]: ...
 

@@ -172,25 +172,11 @@ class ArticlePage(FieldPage):
         return el.get("datetime"), "Updated:" in text_of(el.getparent())
 
     # --- dates ----------------------------------------------------------------------
-    @field
-    def published_at(self) -> datetime | None:
-        """The publication time (:attr:`published`)."""
-        return self.published[1]
-
-    @field
-    def published_at_raw(self) -> str | None:
-        """The publication time as the page states it (:attr:`published`)."""
-        return self.published[0]
-
-    @field
-    def modified_at(self) -> datetime | None:
-        """The modification time (:attr:`modified`)."""
-        return self.modified[1]
-
-    @field
-    def modified_at_raw(self) -> str | None:
-        """The modification time as the page states it (:attr:`modified`)."""
-        return self.modified[0]
+    # the halves of (raw, parsed) times, each a field of the item
+    published_at_raw = field(lambda page: page.published[0])
+    published_at = field(lambda page: page.published[1])
+    modified_at_raw = field(lambda page: page.modified[0])
+    modified_at = field(lambda page: page.modified[1])
 
     @cached_property
     def stated_published(self) -> tuple[str | None, datetime | None]:
