@@ -7,6 +7,7 @@ breadcrumb, the only place the page stated it."""
 from __future__ import annotations
 
 from newsscraper.sites.moscowtimes.layouts import layout_of, register_layout
+from newsscraper.sites.moscowtimes.markers import PageMarkers
 from newsscraper.sites.moscowtimes.page import WANTED, ArticlePage
 from newsscraper.sites.moscowtimes.query import ClassIndex
 
@@ -23,20 +24,23 @@ def old_name(token: str) -> str:
     return token
 
 
-def story_layout(root, art, index) -> type[ArticlePage] | None:
-    """The built-in layout of a redesigned page, once its classes have their old names."""
-    if not any("story__" in (el.get("class") or "") for el in art.iter("header", "div")):
-        return None
-    for el in root.iter():
-        classes = el.get("class") if isinstance(el.tag, str) else None
-        if classes:
-            el.set("class", " ".join(old_name(t) for t in classes.split()))
-    base = layout_of(root, art, ClassIndex(art, WANTED))
+@register_layout
+class StoryPage(ArticlePage):
+    """Selected by the redesign's class names, which it renames back: the page then
+    gets the built-in layout it had before the redesign."""
 
-    def __init__(self, root, art, url, index, head) -> None:
-        base.__init__(self, root, art, url, ClassIndex(art, WANTED), head)
+    @classmethod
+    def layout_for(cls, page: PageMarkers) -> type[ArticlePage] | None:
+        root, art = page.root, page.art
+        if not any("story__" in (el.get("class") or "") for el in art.iter("header", "div")):
+            return None
+        for el in root.iter():
+            classes = el.get("class") if isinstance(el.tag, str) else None
+            if classes:
+                el.set("class", " ".join(old_name(t) for t in classes.split()))
+        base = layout_of(root, art, ClassIndex(art, WANTED))
 
-    return type(f"Story{base.__name__}", (base,), {"__init__": __init__})
+        def __init__(self, root, art, url, index, head) -> None:
+            base.__init__(self, root, art, url, ClassIndex(art, WANTED), head)
 
-
-register_layout(story_layout)
+        return type(f"Story{base.__name__}", (base,), {"__init__": __init__})

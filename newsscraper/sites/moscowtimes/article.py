@@ -2,7 +2,8 @@
 
 Structured data first (``<meta>``, JSON-LD), then the selectors of the page's layout
 class (:mod:`.page`, :mod:`.layouts`), scoped to ``article.article``. When the site
-redesigns, add a page class beside the old one with its date range and golden test.
+redesigns, add a page class beside the old one with the markers that select it and its
+golden test.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from newsscraper.sites.moscowtimes.query import (
     parse_html,
 )
 from newsscraper.sites.moscowtimes.text import ends_html, html_source
-from newsscraper.sites.moscowtimes.urls import is_skipped_path
+from newsscraper.sites.moscowtimes.urls import article_id_from_url, is_skipped_path
 
 __all__ = ["MAX_PAGE_CHARS", "ArticlePage", "NotAnArticle", "ParseError", "ParsedArticle",
            "live_posts_url", "parse_article", "parse_article_page", "parse_live_posts",
@@ -86,7 +87,7 @@ def read_article_page(html: str | bytes, url: str) -> tuple[ArticlePage, str | b
         raise NotAnArticle("no <head>: an infinite-scroll fragment (/all/{id}), not a page")
     index = ClassIndex(art, WANTED)
     page = layout_of(root, art, index)(root, art, url, index, read_head(root))
-    if page.article_id is None:
+    if article_id_from_url(page.url) is None:
         raise NotAnArticle(f"no article id in {page.url}")
     return page, source, encoding_ok
 

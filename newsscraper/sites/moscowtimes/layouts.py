@@ -1,15 +1,23 @@
-"""The page layouts that differ from the default article template, and the switch that
-picks one by the page's markers (as fundus and web-poet do)."""
+"""The page layouts that differ from the default article template, each declaring the
+markers that select it, and the registry that asks them in turn.
+
+Layouts have no date range: the site renders every article, its archive's too, in the
+templates of the day, so a page's markup says when it was fetched, not when the article
+appeared, and only the markers tell layouts apart. A redesign is a new layout class with
+its markers and golden test, beside the old one, which keeps reading the pages fetched
+before it (archived records: ``newsscraper reparse``).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from lxml import etree
 
+from newsscraper.sites.moscowtimes.fields import field
+from newsscraper.sites.moscowtimes.markers import Markers, PageMarkers
 from newsscraper.sites.moscowtimes.page import ArticlePage
-from newsscraper.sites.moscowtimes.query import HTML_PARSER, ClassIndex, attr, select, text_of
+from newsscraper.sites.moscowtimes.query import HTML_PARSER, ClassIndex, select, text_of
 from newsscraper.sites.moscowtimes.site import AUTHOR_SEPARATORS
 from newsscraper.sites.moscowtimes.urls import absolute_url
 
@@ -22,14 +30,17 @@ class LivePage(ArticlePage):
     ``div.live-posts[data-url]``."""
 
     layout = "live"
+    MARKERS = Markers(element=ArticlePage.LIVE_POSTS)
     has_byline = False  # commented out by the template: authors come from the comment
     AUTHOR_NAME = ".byline__author__name"  # inside the commented-out byline
     COMMENT_BYLINE = re.compile(r'class="byline__author"[^>]*>\s*(?:By\s+)?(.*?)</div>', re.S)
 
+    @field
     def type(self) -> str:
         """Always ``live``."""
         return "live"
 
+    @field
     def lead(self) -> str | None:
         """``div.live-intro``, the blog's summary."""
         return text_of(self.index.first(self.LIVE_INTRO)) or None
@@ -60,11 +71,15 @@ class GalleryPage(ArticlePage):
     featured image, authors as ``a.article__author__name``, two content containers."""
 
     layout = "gallery"
+    MARKERS = Markers(data_type="gallery", article_class="article--gallery",
+                      header="div.galleryheader")
 
+    @field
     def type(self) -> str:
         """Always ``gallery``."""
         return "gallery"
 
+    @field
     def image(self) -> None:
         """None: the gallery header is not a featured image."""
         return None
@@ -75,11 +90,14 @@ class VideoPage(ArticlePage):
     even when the article has one."""
 
     layout = "video"
+    MARKERS = Markers(data_type="video", header="figure.videoheader")
 
+    @field
     def type(self) -> str:
         """Always ``video``."""
         return "video"
 
+    @field
     def image(self) -> None:
         """None: the video header replaces the featured figure."""
         return None
@@ -89,43 +107,33 @@ class PodcastPage(ArticlePage):
     """A podcast episode: an audio embed above the body, a byline without "By "."""
 
     layout = "podcast"
+    MARKERS = Markers(data_type="podcast")
 
+    @field
     def type(self) -> str:
         """Always ``podcast``."""
         return "podcast"
 
 
-LAYOUTS: dict[str, type[ArticlePage]] = {
-    "gallery": GalleryPage, "video": VideoPage, "podcast": PodcastPage}
+# asked in turn, the first whose markers the page shows is its layout; the default one
+# (ArticlePage) has none
+LAYOUTS: list[type[ArticlePage]] = [LivePage, GalleryPage, VideoPage, PodcastPage]
 
 
-# layouts added at run time, asked first (a fix tried on archived pages before it is
-# released: ``newsscraper reparse``; tests)
-PICKERS: list[Callable[..., type[ArticlePage] | None]] = []
-
-
-def register_layout(pick: Callable[..., type[ArticlePage] | None]) -> None:
-    """Ask ``pick(root, art, index)`` first for the page class of every article page;
-    ``None`` leaves the page to the built-in layouts."""
-    PICKERS.append(pick)
+def register_layout(layout: type[ArticlePage]) -> type[ArticlePage]:
+    """Ask ``layout`` before the others (a fix tried on archived pages before it is
+    released: ``newsscraper reparse``; tests). Returns it: a class decorator."""
+    LAYOUTS.insert(0, layout)
+    return layout
 
 
 def layout_of(root, art, index: ClassIndex) -> type[ArticlePage]:
-    """The page class of an article page, by its markers, cheapest first: live blogs
-    carry ``div.live-posts``, the other templates a ``div.gtm-type[data-type]``; the
-    header classes are fallbacks for older pages without it."""
-    for pick in PICKERS:
-        if (page := pick(root, art, index)) is not None:
-            return page
-    if index.first(ArticlePage.LIVE_POSTS) is not None:
-        return LivePage
-    data_type = (attr(art, ArticlePage.DATA_TYPE, "data-type") or "").strip()
-    if data_type:
-        return LAYOUTS.get(data_type, ArticlePage)
-    if "article--gallery" in (art.get("class") or "") or select(root, ArticlePage.GALLERY_HEADER):
-        return GalleryPage
-    if select(root, ArticlePage.VIDEO_HEADER):
-        return VideoPage
+    """The page class of an article page: the first layout of :data:`LAYOUTS` whose
+    markers it shows, else :class:`ArticlePage`."""
+    page = PageMarkers(root, art, index)
+    for layout in LAYOUTS:
+        if (found := layout.layout_for(page)) is not None:
+            return found
     return ArticlePage
 
 

@@ -1,19 +1,22 @@
 """The article page object: what an article page of the site's templates says.
 
-:class:`ArticlePage` reads the tree, the head and the JSON-LD once, and has one method
-per :class:`~newsscraper.items.Article` field, with its selectors as class attributes.
-Page layouts that differ (live blog, gallery, video, podcast) are subclasses in
-:mod:`.layouts`; a redesign gets a new class beside the old one, with its golden test.
+:class:`ArticlePage` reads the tree, the head and the JSON-LD once, and has one
+:func:`~.fields.field` per :class:`~newsscraper.items.Article` field, with its selectors
+as class attributes; :meth:`ArticlePage.article` builds the item from them. Page layouts
+that differ (live blog, gallery, video, podcast) are subclasses in :mod:`.layouts`,
+selected by the markers they declare; a redesign gets a new class beside the old one,
+with its markers and golden test.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, time
-from typing import Any, Generic, TypeVar
+from typing import ClassVar
 
 from newsscraper.items import Article, Image, RelatedLink
+from newsscraper.sites.moscowtimes.fields import FieldPage, cached_field, cached_property, field
 from newsscraper.sites.moscowtimes.head import Head, as_list, read_head
+from newsscraper.sites.moscowtimes.markers import Markers, PageMarkers
 from newsscraper.sites.moscowtimes.query import (
     ClassIndex,
     first,
@@ -32,23 +35,6 @@ from newsscraper.sites.moscowtimes.urls import (
     url_date,
 )
 
-T = TypeVar("T")
-
-
-class cached_property(Generic[T]):
-    """A value computed on first access and stored on the instance (Python 3.11's
-    :func:`functools.cached_property` takes a lock on every first access)."""
-
-    def __init__(self, func: Callable[[Any], T]) -> None:
-        self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
-
-    def __get__(self, obj: Any, owner: type | None = None) -> T:
-        if obj is None:
-            return self  # type: ignore[return-value]
-        value = obj.__dict__[self.name] = self.func(obj)
-        return value
-
-
 # reasons that make a parse partial; the others (no_json_ld...) are notes
 PARTIAL = frozenset({
     "no_title", "no_published_meta", "empty_body", "no_section", "bad_encoding", "truncated",
@@ -60,9 +46,9 @@ _CONTAINERS = frozenset(("p", "li", "blockquote"))
 _NOISE = frozenset(("section", "aside", "figure", "script", "style"))
 
 
-class ArticlePage:
-    """An article page of the templates published in June 2024 (in use 2019 to date):
-    the default layout, opinion pieces included. Pure: no I/O.
+class ArticlePage(FieldPage):
+    """An article page of the templates published in June 2024 (the site renders its
+    whole archive in them): the default layout, opinion pieces included. Pure: no I/O.
 
     Selectors are scoped to ``article.article``; the ``tag.class`` ones listed in
     :attr:`WALKED` are found in one walk over it (:class:`ClassIndex`), the others are
@@ -70,6 +56,7 @@ class ArticlePage:
     """
 
     layout = "default"
+    MARKERS: ClassVar[Markers | None] = None  # what selects the layout; the default: none
     has_byline = True  # whether the layout shows its byline in the DOM
     HEADER = "header.article__header"  # holds h1 (title), h2 (dek) and the labels
     HEADER_LABEL = "span.label--opinion"  # in the header: "opinion" or "News Analysis"
@@ -105,30 +92,31 @@ class ArticlePage:
     FEATURED_CREDITS = "article__featured-image__credits"
     CLUSTERS = "following::section"
     READ_MORE_LINK = "article-excerpt-default__link"  # in the class of the cards' links
-    VIDEO_HEADER = "figure.videoheader"
-    GALLERY_HEADER = "div.galleryheader"
-    # div.gtm-type[data-type] is a child of the outer <article> wrapper
-    DATA_TYPE = "ancestor::article/div[@data-type][contains(@class, 'gtm-type')]"
 
     def __init__(self, root, art, url: str, index: ClassIndex | None = None,
                  head: Head | None = None) -> None:
         self.root, self.art, self.response_url = root, art, url
         self.index = index if index is not None else ClassIndex(art, WANTED)
         self.head = head if head is not None else read_head(root)
-        self.notes: list[str] = []  # parse_errors found while reading fields
+
+    @classmethod
+    def layout_for(cls, page: PageMarkers) -> type[ArticlePage] | None:
+        """This class when ``page`` shows its :attr:`MARKERS`, else ``None``; a layout
+        whose markers a :class:`Markers` cannot state overrides this."""
+        return cls if cls.MARKERS is not None and cls.MARKERS.found_on(page) else None
 
     # --- identity -------------------------------------------------------------------
-    @cached_property
+    @cached_field
     def url(self) -> str:
         """The canonical URL (``link[rel=canonical]``, ``og:url``), else the response's."""
         declared = (absolute_url(self.response_url, c)
                     for c in (self.head.canonical, self.head.meta.get("og:url")) if c)
         return next((u for u in declared if u and is_article_url(u)), self.response_url)
 
-    @cached_property
-    def article_id(self) -> int | None:
-        """The ``-a{ID}`` of the canonical URL."""
-        return article_id_from_url(self.url)
+    @cached_field
+    def article_id(self) -> int:
+        """The ``-a{ID}`` of the canonical URL (0 without one: not an article page)."""
+        return article_id_from_url(self.url) or 0
 
     # --- header ---------------------------------------------------------------------
     @cached_property
@@ -139,20 +127,24 @@ class ArticlePage:
     def _heading(self, tag: str):
         return self.header.find(f".//{tag}") if self.header is not None else None
 
+    @field
     def title(self) -> str:
         """The ``h1`` (its text sits in an ``<a>``), else ``og:title``, else JSON-LD."""
         return text_of(self._heading("h1")) or collapse(self.head.meta.get("og:title") or "") \
             or collapse(str(self.head.news.get("headline") or ""))
 
+    @field
     def subtitle(self) -> str | None:
         """The dek: the header's ``h2``, ``None`` when empty."""
         return text_of(self._heading("h2")) or None
 
+    @field
     def lead(self) -> str | None:
         """``div.article__intro``."""
         return text_of(self.index.first(self.INTRO)) or None
 
     # --- byline ---------------------------------------------------------------------
+    @field
     def authors(self) -> list[str]:
         """Every name of the byline; JSON-LD's first author only when there is no byline
         at all (the organisation is not a person)."""
@@ -180,20 +172,31 @@ class ArticlePage:
         return el.get("datetime"), "Updated:" in text_of(el.getparent())
 
     # --- dates ----------------------------------------------------------------------
+    # the halves of (raw, parsed) times, each a field of the item
+    published_at_raw = field(lambda page: page.published[0])
+    published_at = field(lambda page: page.published[1])
+    modified_at_raw = field(lambda page: page.modified[0])
+    modified_at = field(lambda page: page.modified[1])
+
+    @cached_property
+    def stated_published(self) -> tuple[str | None, datetime | None]:
+        """``article:published_time``, else JSON-LD ``datePublished``."""
+        return first_time(self.head.meta.get("article:published_time"),
+                          self.head.news.get("datePublished"))
+
+    @cached_property
     def published(self) -> tuple[str | None, datetime | None]:
-        """``article:published_time``, JSON-LD ``datePublished``; else (noted) the byline
-        time unless it is the "Updated:" one, else the start of the URL's day."""
-        found = first_time(self.head.meta.get("article:published_time"),
-                           self.head.news.get("datePublished"))
-        if found[1] is not None:
-            return found
-        self.notes.append("no_published_meta")
+        """The stated time; else the byline time unless it is the "Updated:" one, else
+        the start of the URL's day."""
+        if self.stated_published[1] is not None:
+            return self.stated_published
         raw, updated = self.byline_time
         found = first_time(None if updated else raw)
         if found[1] is None and (day := url_date(self.url)):
             return day.isoformat(), datetime.combine(day, time(), MOSCOW)
         return found
 
+    @cached_property
     def modified(self) -> tuple[str | None, datetime | None]:
         """``article:modified_time``, JSON-LD ``dateModified``, the "Updated:" time."""
         found = first_time(self.head.meta.get("article:modified_time"),
@@ -203,7 +206,7 @@ class ArticlePage:
         return found
 
     # --- classification -------------------------------------------------------------
-    @cached_property
+    @cached_field
     def section(self) -> str | None:
         """The breadcrumb's second item, else "Opinion" by the opinion markers."""
         for item in self.head.breadcrumb:
@@ -220,12 +223,14 @@ class ArticlePage:
             text_of(label).lower() == "opinion" for label in self.index.all(self.HEADER_LABEL)
             if any(parent is header for parent in label.iterancestors("header")))
 
+    @field
     def type(self) -> str:
         """``opinion`` or ``default``: the breadcrumb decides, the markers stand in."""
         section = self.section
         opinion = section == "Opinion" if section is not None else self.opinion_marked()
         return "opinion" if opinion else "default"
 
+    @field
     def tags(self) -> list[str]:
         """The "Read more about:" tag links, in order, without repeats."""
         links = [a for box in self.index.all(self.TAGS_BOX) for a in box.iter("a")
@@ -233,17 +238,28 @@ class ArticlePage:
         return list(dict.fromkeys(t for t in map(text_of, links) if t))
 
     # --- body -----------------------------------------------------------------------
-    def body_and_related(self) -> tuple[list[str], list[RelatedLink]]:
-        """Body paragraphs, and the inline related blocks with their place among them."""
+    @field
+    def body(self) -> str:
+        """The body's paragraphs, joined by a blank line."""
+        return "\n\n".join(self.body_and_related[0])
+
+    @field
+    def related(self) -> list[RelatedLink]:
+        """The inline related blocks' links, with their place among the paragraphs."""
+        return [related_link(href, title, position)
+                for position, href, title in self.body_and_related[1]]
+
+    @cached_property
+    def body_and_related(self) -> tuple[list[str], list[tuple[int, str, str]]]:
+        """Body paragraphs, and the inline related links (position, URL, title): one walk
+        over the blocks for both."""
         out: list[str] = []
-        related: list[RelatedLink] = []
+        related: list[tuple[int, str, str]] = []
         for _content, blocks in self.content_blocks:
             for block in blocks:
                 classes = block.get("class", "")
                 if "article__block--article" in classes:
-                    for link in self.related_links(block):
-                        link.position = len(out)
-                        related.append(link)
+                    related += ((len(out), *link) for link in self.related_links(block))
                 elif "article__block--html" in classes:
                     for el in block_paragraphs(block):
                         add_paragraph(out, el)
@@ -268,16 +284,17 @@ class ArticlePage:
             out.append((content, blocks))
         return out
 
-    def related_links(self, block) -> list[RelatedLink]:
-        """The related-article links of an ``article`` block."""
+    def related_links(self, block) -> list[tuple[str, str]]:
+        """The related-article links (URL, title) of an ``article`` block."""
         out = []
         for a in select(block, self.RELATED_LINK):
             href = absolute_url(self.url, a.get("href") or "")
             if href:
                 title = text_of(first(a, self.RELATED_TITLE)) or collapse(a.get("title", ""))
-                out.append(related_link(href, title))
+                out.append((href, title))
         return out
 
+    @field
     def read_more(self) -> list[str]:
         """The "Read more" cluster's article URLs (the cluster follows the article)."""
         clusters = [c for c in select(self.art, self.CLUSTERS) if has_class(c, "cluster")]
@@ -286,6 +303,7 @@ class ArticlePage:
         urls = (absolute_url(self.url, h) for h in hrefs if h)
         return list(dict.fromkeys(u for u in urls if u))
 
+    @field
     def image(self) -> Image | None:
         """The featured figure's image, caption and credits."""
         fig = self.index.first(self.FEATURED)
@@ -303,6 +321,7 @@ class ArticlePage:
         credits = text_of(parts.get(self.FEATURED_CREDITS)) or None
         return Image(url=src, caption=caption, credits=credits if caption or credits else None)
 
+    @field
     def language(self) -> str:
         """``<html lang>`` as ISO 639-1 ("en"; the Russian edition says "ru"), else "en"."""
         code = (self.root.get("lang") or "").strip()[:2].lower()
@@ -315,26 +334,19 @@ class ArticlePage:
     # --- the whole article ----------------------------------------------------------
     def article(self) -> Article:
         """Every field read, and ``partial`` / ``parse_errors`` saying what was missing."""
-        title = self.title()
-        published_raw, published = self.published()
-        modified_raw, modified = self.modified()
-        kind = self.type()
-        body, related = self.body_and_related()
-        article = Article(
-            article_id=self.article_id or 0, url=self.url, title=title,
-            subtitle=self.subtitle(), lead=self.lead(), authors=self.authors(),
-            published_at=published, published_at_raw=published_raw,
-            modified_at=modified, modified_at_raw=modified_raw, section=self.section,
-            tags=self.tags(), type=kind, body="\n\n".join(body), related=related,
-            read_more=self.read_more(), image=self.image(), language=self.language(),
-        )
+        article = Article(**self.fields())
+        article.parse_errors = self.parse_errors(article)
+        article.partial = bool(PARTIAL.intersection(article.parse_errors))
+        return article
+
+    def parse_errors(self, article: Article) -> list[str]:
+        """What the page lacked, told by the fields' values (``article``) and the head."""
         errors = [] if self.head.news else \
             ["no_json_ld" if not self.head.invalid_json_ld else "invalid_json_ld"]
-        errors += ["no_title"] * (not title) + self.notes + ["no_section"] * (self.section is None)
-        errors += ["empty_body"] * (not body) + self.missing_blocks(article)
-        article.parse_errors = errors
-        article.partial = bool(PARTIAL.intersection(errors))
-        return article
+        errors += ["no_title"] * (not article.title)
+        errors += ["no_published_meta"] * (self.stated_published[1] is None)
+        errors += ["no_section"] * (article.section is None) + ["empty_body"] * (not article.body)
+        return errors + self.missing_blocks(article)
 
     def missing_blocks(self, article: Article) -> list[str]:
         """Blocks every layout of the site has, found missing (renamed by a redesign, or
@@ -369,11 +381,11 @@ def first_time(*candidates: object) -> tuple[str | None, datetime | None]:
     return None, None
 
 
-def related_link(url: str, title: str) -> RelatedLink:
+def related_link(url: str, title: str, position: int | None = None) -> RelatedLink:
     """A related-article link as rendered, with the target's id and canonical URL when
     the URL carries them (slug-only URLs, the site's usual related links, do not)."""
     return RelatedLink(url=url, title=title, article_id=article_id_from_url(url),
-                       canonical_url=canonical_article_url(url))
+                       canonical_url=canonical_article_url(url), position=position)
 
 
 def block_paragraphs(block) -> list:
