@@ -52,9 +52,9 @@ class Server:
 
 @contextlib.contextmanager
 def database(label: str, binary: Path | None = None, own: bool = False) -> Iterator[Server]:
-    """``MONGO_URI``, else (or with ``own``) a FerretDB of our own in a temporary
-    directory, ``binary`` another build of it. The database ``bench_<label>_<hex>`` is
-    dropped on the way out; so are the names ``fresh()`` gave, by whoever took them."""
+    """``MONGO_URI``, else (or with ``own`` or ``binary``: another build) a FerretDB of
+    our own in a temporary directory. The database ``bench_<label>_<hex>`` is dropped on
+    the way out; names from ``fresh()`` are the caller's to drop."""
     from newsscraper.storage.ferretdb import LocalDatabase, free_port
 
     name = f"bench_{label}_{uuid.uuid4().hex[:6]}"
