@@ -213,8 +213,9 @@ def bench(args) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     ap = common.parser(__doc__)
-    common.articles(ap, 100_000, 300, "stored articles", "--stored")
-    common.rounds(ap, 5, 1, "runs per figure, patched build (the median counts)", "--repeat")
+    common.articles(ap, 100_000, 300, "stored articles", aliases=("--stored",))
+    common.rounds(ap, 5, 1, "runs per figure, patched build (the median counts)",
+                  aliases=("--repeat",))
     ap.add_argument("--no-stock", action="store_true",
                     help="measure the patched build alone (the released one is slow)")
     ap.add_argument("--released", default=",".join(FIGURES), metavar="FIGURE,...",

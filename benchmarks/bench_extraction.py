@@ -66,7 +66,8 @@ def side_by_side(ours: Callable, theirs: Callable, pages: list, rounds: int) -> 
 
 def main(argv: list[str] | None = None) -> None:
     ap = common.parser(__doc__)
-    common.articles(ap, 1000, 20, "replica article pages parsed", "--pages")
+    common.articles(ap, 1000, 20, "replica article pages parsed",
+                    aliases=("--pages",))
     common.rounds(ap, 3, 1)
     common.seed(ap)
     ap.add_argument("--baseline", metavar="REF", help="also compare with this commit's parser")

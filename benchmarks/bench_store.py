@@ -178,9 +178,9 @@ def main(argv: list[str] | None = None) -> None:
     ap = common.parser(__doc__, modes=True)
     sub = ap.add_subparsers(dest="what", required=True)
     r = common.command(sub, "ratio", "the store pipeline's batched writes vs insert_one")
-    common.articles(r, 10_000, 100, "replica articles stored", "--items")
+    common.articles(r, 10_000, 100, "replica articles stored", aliases=("--items",))
     s = common.command(sub, "scheduled", "one scheduled run's storage work at archive scale")
-    common.articles(s, 100_000, 300, "stored articles", "--stored")
+    common.articles(s, 100_000, 300, "stored articles", aliases=("--stored",))
     s.add_argument("--seen-resolution-hours", type=float, default=12.0,
                    help="STORE_SEEN_RESOLUTION_HOURS (12 as shipped; 0 rewrites every "
                         "sighting's last_seen_at)")

@@ -147,7 +147,7 @@ def common(p: argparse.ArgumentParser) -> None:
 
 
 def option(p: argparse.ArgumentParser, flag: str, default: Any, smoke: Any, help: str,
-           type: Callable[[str], Any] = int, *aliases: str) -> None:
+           type: Callable[[str], Any] = int, aliases: tuple[str, ...] = ()) -> None:
     """``flag``, ``default`` unless ``--smoke`` (then ``smoke``); given, it wins.
     ``aliases``: its former names, still read, not shown."""
     action = p.add_argument(flag, type=type, default=None,
@@ -161,8 +161,8 @@ def option(p: argparse.ArgumentParser, flag: str, default: Any, smoke: Any, help
 
 
 def articles(p: argparse.ArgumentParser, default: int, smoke: int,
-             help: str = "replica articles", *aliases: str) -> None:
-    option(p, "--articles", default, smoke, help, int, *aliases)
+             help: str = "replica articles", aliases: tuple[str, ...] = ()) -> None:
+    option(p, "--articles", default, smoke, help, int, aliases)
 
 
 def sizes(p: argparse.ArgumentParser, default: list[int], smoke: list[int],
@@ -171,8 +171,9 @@ def sizes(p: argparse.ArgumentParser, default: list[int], smoke: list[int],
 
 
 def rounds(p: argparse.ArgumentParser, default: int, smoke: int = 1,
-           help: str = "rounds (the best or the median counts)", *aliases: str) -> None:
-    option(p, "--rounds", default, smoke, help, int, *aliases)
+           help: str = "rounds (the best or the median counts)",
+           aliases: tuple[str, ...] = ()) -> None:
+    option(p, "--rounds", default, smoke, help, int, aliases)
 
 
 def seed(p: argparse.ArgumentParser, default: int = 1) -> None:
