@@ -414,18 +414,20 @@ def run_resume(args, work: Path) -> dict:
     """An uninterrupted backfill, then one killed (SIGKILL) at ``--kill-at`` of the
     articles stored and started again with the same command, each into a database of
     its own; every crawl in the default (incremental) mode, as cron runs it."""
-    lease = ("-s", f"NEWSSCRAPER_LEASE_SECONDS={args.lease_seconds}")
+    shared = ("-s", f"NEWSSCRAPER_LEASE_SECONDS={args.lease_seconds}")
+    if args.store_batch_size:  # writes that come often enough to kill a small crawl midway
+        shared += ("-s", f"STORE_BATCH_SIZE={args.store_batch_size}")
     with database("crawl") as server, replica(args.articles, args.seed) as origins:
         whole, resumed = server.fresh(), server.fresh()
-        once = crawl(origins, server.uri, whole, work, "uninterrupted", *lease)
+        once = crawl(origins, server.uri, whole, work, "uninterrupted", *shared)
         total = int(once.stats.get("item_scraped_count", 0))
         target = int(args.kill_at * total)
-        killed = crawl(origins, server.uri, resumed, work, "killed", *lease, "-s",
+        killed = crawl(origins, server.uri, resumed, work, "killed", *shared, "-s",
                        "LOGSTATS_INTERVAL=1",
                        kill_when=lambda: stored_count(server.uri, resumed) >= target)
         at = stored_count(server.uri, resumed)
         time.sleep(args.lease_seconds + 1)  # the dead run's lease goes stale (cron's next tick)
-        again = crawl(origins, server.uri, resumed, work, "restarted", *lease)
+        again = crawl(origins, server.uri, resumed, work, "restarted", *shared)
         a, b = articles_of(server.uri, whole), articles_of(server.uri, resumed)
         server.drop(whole)
         server.drop(resumed)
@@ -569,6 +571,8 @@ def main(argv: list[str] | None = None) -> None:
     r.add_argument("--kill-at", type=float, default=0.3)
     common.option(r, "--lease-seconds", 20, 3, "NEWSSCRAPER_LEASE_SECONDS of every crawl "
                   "(the restart waits until the killed run's lease is stale)")
+    common.option(r, "--store-batch-size", 0, 10, "STORE_BATCH_SIZE of every crawl (0: as "
+                  "shipped)")
     i = common.command(sub, "incremental", "requests of re-runs vs a first run")
     common.articles(i, 5000, 60)
     o = common.command(sub, "scaleout", "1, 2 and 3 workers sharing a run through Redis")
