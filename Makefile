@@ -44,6 +44,25 @@ report: setup
 test: setup
 	$(BIN)/pytest
 
+## every benchmark at its smoke size, so none rots (seconds each; the figures mean nothing:
+## docs/benchmarks.md has the real runs). MONGO_URI, else each starts a FerretDB of its own
+BENCH := $(BIN)/python -m benchmarks
+bench: setup
+	$(BENCH).bench_extraction --smoke
+	$(BENCH).bench_replica --smoke
+	$(BENCH).bench_store ratio --smoke
+	$(BENCH).bench_store scheduled --smoke
+	$(BENCH).bench_export --smoke
+	$(BENCH).bench_health --smoke
+	$(BENCH).bench_report --smoke
+	$(BENCH).bench_consumers --smoke
+	$(BENCH).bench_freshness --smoke
+	$(BENCH).bench_crawl speed --smoke
+	$(BENCH).bench_crawl memory --smoke
+	$(BENCH).bench_crawl resume --smoke
+	$(BENCH).bench_crawl incremental --smoke
+	$(BENCH).bench_crawl scaleout --smoke
+
 ## ruff, mypy and the import contracts (layers, no cycles: [tool.importlinter] in
 ## pyproject.toml; the test suite checks the contracts too, tests/test_layers.py)
 lint: setup

@@ -2,13 +2,14 @@
 project's patched build (filter and sort pushdown, docs/storage.md) beside FerretDB
 v1.24.2 as released, in one run on one machine (issue 23).
 
-    .venv/bin/python -m benchmarks.bench_consumers [--stored 100000] [--no-stock]
+    .venv/bin/python -m benchmarks.bench_consumers [--articles 100000] [--no-stock]
+        [--smoke] [--json]
 
 Each build gets a server of its own in a temporary directory, filled directly (bulk
-inserts, no crawl) with ``--stored`` copies of parsed replica articles (about 5 kB each)
+inserts, no crawl) with ``--articles`` copies of parsed replica articles (about 5 kB each)
 under distinct ids, with the project's indexes: published over five years, changed over
 the last 30 days, one in five in the "News" section, 2% removed. Measured (median of
-``--repeat`` runs on the patched build, one run on the released one):
+``--rounds`` runs on the patched build, one run on the released one):
 
 - ``feed_empty_ms``: the README's poll when nothing changed;
 - ``feed_1000_ms``: the same poll returning 1,000 changes;
@@ -18,16 +19,15 @@ the last 30 days, one in five in the "News" section, 2% removed. Measured (media
 - ``removed_ms``: the removed-only filter, ``{gone_at: {$ne: None}}``;
 
 each with the SQLite plan of its query (``explain``). Targets at 100,000 stored: 50,
-1,000, 2,000 and 50 ms, every plan on an index. The last line is JSON.
+1,000, 2,000 and 50 ms, every plan on an index. The last line is JSON. ``--smoke``
+measures the patched build alone.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import io
-import json
 import os
 import statistics
 import tempfile
@@ -36,7 +36,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks import common
 from benchmarks.bench_store import copy_as, replica_documents
+from benchmarks.common import database
 
 CHUNK = 1000
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -178,40 +180,27 @@ def measure(uri: str, database: str, stored: int, repeat: int, tmp: Path, label:
 
 def one_build(binary: Path | None, stored: int, repeat: int, tmp: Path, label: str,
               which: set[str]) -> dict:
-    from newsscraper.storage.ferretdb import LocalDatabase, free_port
-
-    server = LocalDatabase(data_dir=tmp / label, port=free_port(), binary=binary)
-    server.start(log=lambda _m: None)
-    try:
+    with database("consumers", binary=binary, own=True) as server:
         t = time.perf_counter()
-        asyncio.run(fill(server.uri, "bench_consumers", stored))
+        asyncio.run(fill(server.uri, server.name, stored))
         print(f"{label}: {stored:,} articles stored in {time.perf_counter() - t:.0f} s",
               flush=True)
-        res = measure(server.uri, "bench_consumers", stored, repeat, tmp, label, which)
+        res = measure(server.uri, server.name, stored, repeat, tmp, label, which)
         for name, steps in res["explain"].items():
             print(f"{label}:   {name}: {steps}", flush=True)
         return res
-    finally:
-        server.stop()
 
 
-def main() -> None:
+def bench(args) -> dict:
     from newsscraper.storage.ferretdb import install_stock_ferretdb
 
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--stored", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=5, help="runs per figure, patched build")
-    ap.add_argument("--no-stock", action="store_true",
-                    help="measure the patched build alone (the released one is slow)")
-    ap.add_argument("--released", default=",".join(FIGURES), metavar="FIGURE,...",
-                    help="the figures measured on the released build (each is a scan)")
-    args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-consumers-") as tmp:
-        patched = one_build(None, args.stored, args.repeat, Path(tmp), "patched", set(FIGURES))
-        stock = None if args.no_stock else one_build(
-            install_stock_ferretdb(), args.stored, 1, Path(tmp), "released",
+        patched = one_build(None, args.articles, args.rounds, Path(tmp), "patched",
+                            set(FIGURES))
+        stock = None if args.no_stock or args.smoke else one_build(
+            install_stock_ferretdb(), args.articles, 1, Path(tmp), "released",
             set(args.released.split(",")))
-    figures: dict[str, Any] = {"stored": args.stored, **patched}
+    figures: dict[str, Any] = {"stored": args.articles, **patched}
     figures["indexed"] = all("USING INDEX" in s and " SCAN " not in f" {s} "
                              for s in patched["explain"].values())
     figures["targets_met"] = figures["indexed"] and all(
@@ -219,7 +208,19 @@ def main() -> None:
     if stock is not None:
         figures["released"] = {k: v for k, v in stock.items() if k != "explain"}
         figures["released_explain"] = stock["explain"]
-    print(json.dumps(figures))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = common.parser(__doc__)
+    common.articles(ap, 100_000, 300, "stored articles", aliases=("--stored",))
+    common.rounds(ap, 5, 1, "runs per figure, patched build (the median counts)",
+                  aliases=("--repeat",))
+    ap.add_argument("--no-stock", action="store_true",
+                    help="measure the patched build alone (the released one is slow)")
+    ap.add_argument("--released", default=",".join(FIGURES), metavar="FIGURE,...",
+                    help="the figures measured on the released build (each is a scan)")
+    common.run(ap, bench, argv)
 
 
 if __name__ == "__main__":

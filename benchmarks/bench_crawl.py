@@ -41,6 +41,7 @@ ports: its requests, and whether it stored exactly the new ones and updated the 
     .venv/bin/python -m benchmarks.bench_crawl resume        # --articles 20000 --kill-at 0.3
     .venv/bin/python -m benchmarks.bench_crawl incremental   # --articles 5000
     .venv/bin/python -m benchmarks.bench_crawl scaleout      # --articles 1000
+    .venv/bin/python -m benchmarks.bench_crawl speed --smoke # each mode: a tiny replica
 
 ``scaleout``: a crawl alone, then 1, 2 and 3 workers started together as one run shared
 through a ``redis-server`` this script starts (``-s REDIS_URL=...``), each into an empty
@@ -49,7 +50,6 @@ database: requests, articles stored and wall time of every worker.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -61,7 +61,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -69,8 +68,9 @@ from pathlib import Path
 
 import scrapy
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = 1
+from benchmarks import common
+from benchmarks.common import ROOT, Server, database, peak_mb
+
 CRAWLED = re.compile(r"Crawled \((\d+)\) <GET (\S+)>(?: \[[^\]]*\])? \(referer: (\S+)\)")
 ENGINE_SETTINGS = ("CONCURRENT_ITEMS", "DOWNLOAD_MAXSIZE", "METAREFRESH_ENABLED", "TWISTED_REACTOR")
 STAT = re.compile(r"'([\w/.-]+)': ([\d.]+)[,}]")
@@ -126,18 +126,6 @@ class Crawl:
         return self.responses / self.seconds
 
 
-def _hwm_mb(pid: int) -> float:
-    """A process's peak resident set so far (``VmHWM``), 0 once it is gone."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def _children(pid: int) -> list[int]:
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:
@@ -159,9 +147,9 @@ class Peaks(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.5):
-            self.own = max(self.own, _hwm_mb(self.pid))
+            self.own = max(self.own, peak_mb(self.pid))
             for child in _children(self.pid):
-                self.children = max(self.children, _hwm_mb(child))
+                self.children = max(self.children, peak_mb(child))
 
 
 CLOSING = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) \[scrapy\.core\.engine\] INFO: "
@@ -201,10 +189,10 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str], log_path: Path,
 
 
 @contextmanager
-def replica(articles: int, epoch: int = 1, port: int = 0, static_port: int = 0):
+def replica(articles: int, seed: int, epoch: int = 1, port: int = 0, static_port: int = 0):
     """``newsscraper replica serve`` in a child process; yields (base_url, static_url)."""
     cmd = [sys.executable, "-m", "newsscraper.cli", "replica", "serve", "--articles",
-           str(articles), "--seed", str(SEED), "--epoch", str(epoch), "--port", str(port),
+           str(articles), "--seed", str(seed), "--epoch", str(epoch), "--port", str(port),
            "--static-port", str(static_port)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True)
@@ -216,33 +204,6 @@ def replica(articles: int, epoch: int = 1, port: int = 0, static_port: int = 0):
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
-
-
-@contextmanager
-def database():
-    """The server to store into: ``MONGO_URI``, else a FerretDB of our own in a temp dir."""
-    if os.environ.get("MONGO_URI"):
-        yield os.environ["MONGO_URI"]
-        return
-    from newsscraper.storage.ferretdb import LocalDatabase, free_port
-
-    with tempfile.TemporaryDirectory(prefix="bench-crawl-db-") as tmp:
-        db = LocalDatabase(data_dir=Path(tmp), port=free_port())
-        db.start(log=lambda m: print(m, file=sys.stderr))
-        try:
-            yield db.uri
-        finally:
-            db.stop()
-
-
-def drop(uri: str, name: str) -> None:
-    from pymongo import MongoClient
-
-    client: MongoClient = MongoClient(uri)
-    try:
-        client.drop_database(name)
-    finally:
-        client.close()
 
 
 def crawl(origins: tuple[str, str], uri: str, db: str, work: Path, label: str,
@@ -269,7 +230,8 @@ def bare(graph: Path, work: Path, label: str) -> Crawl:
            "-a", f"graph={graph}", *as_args(REPLICA), *as_args(engine),
            "-s", "ROBOTSTXT_OBEY=True",
            "-s", "LOG_LEVEL=INFO", "-s", "USER_AGENT=newsscraper-bench (bare)"]
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    # runspider imports this file by its path: `benchmarks` from the checkout
+    env = dict(os.environ, PYTHONWARNINGS="ignore", PYTHONPATH=str(ROOT))
     env.pop("SCRAPY_SETTINGS_MODULE", None)
     result = _run(cmd, work, env, work / f"{label}.log")  # outside the project: bare settings
     if result.returncode != 0:
@@ -291,11 +253,11 @@ def link_graph(log: str, static: str) -> dict:
 
 
 def run_speed(args, work: Path) -> dict:
-    with database() as uri, replica(args.articles) as origins:
-        name = f"bench_{uuid.uuid4().hex[:8]}"
-        recording = crawl(origins, uri, name, work, "recording", "-a", "mode=full",
+    with database("crawl") as server, replica(args.articles, args.seed) as origins:
+        name = server.fresh()
+        recording = crawl(origins, server.uri, name, work, "recording", "-a", "mode=full",
                           level="DEBUG")
-        drop(uri, name)
+        server.drop(name)
         graph = link_graph(recording.log, origins[1])
         path = work / "graph.json"
         path.write_text(json.dumps(graph))
@@ -308,13 +270,13 @@ def run_speed(args, work: Path) -> dict:
         for n in range(args.rounds):
             theirs.append(bare(path, work, f"bare{n}"))
             if args.warc_cost and n % 2:  # alternate which of the two goes first
-                plain.append(without_warc(origins, uri, work, n))
-            name = f"bench_{uuid.uuid4().hex[:8]}"
-            ours.append(crawl(origins, uri, name, work, f"full{n}", "-a", "mode=full",
+                plain.append(without_warc(origins, server, work, n))
+            name = server.fresh()
+            ours.append(crawl(origins, server.uri, name, work, f"full{n}", "-a", "mode=full",
                               "-s", f"WARC_DIR={work / f'warc{n}'}"))
-            drop(uri, name)
+            server.drop(name)
             if args.warc_cost and not n % 2:
-                plain.append(without_warc(origins, uri, work, n))
+                plain.append(without_warc(origins, server, work, n))
             print(f"round {n + 1}: bare {theirs[-1].responses:,} responses in "
                   f"{theirs[-1].seconds:.1f} s ({theirs[-1].pages_per_second:,.0f}/s, "
                   f"{theirs[-1].cpu:.1f} s CPU of {theirs[-1].wall:.1f} s wall); "
@@ -323,10 +285,10 @@ def run_speed(args, work: Path) -> dict:
                   f"{ours[-1].wall:.1f} s wall, "
                   f"{int(ours[-1].stats.get('item_scraped_count', 0)):,} articles)")
             if args.in_process:
-                name = f"bench_{uuid.uuid4().hex[:8]}"
-                local.append(crawl(origins, uri, name, work, f"local{n}", "-a", "mode=full",
-                                   "-s", "PARSER_WORKERS=0"))
-                drop(uri, name)
+                name = server.fresh()
+                local.append(crawl(origins, server.uri, name, work, f"local{n}", "-a",
+                                   "mode=full", "-s", "PARSER_WORKERS=0"))
+                server.drop(name)
                 print(f"round {n + 1}: full, pages parsed in the crawl process: "
                       f"{local[-1].responses:,} in {local[-1].seconds:.1f} s "
                       f"({local[-1].pages_per_second:,.0f}/s, {local[-1].cpu:.1f} s CPU), "
@@ -355,12 +317,12 @@ def run_speed(args, work: Path) -> dict:
                 "full_responses": best_ours.responses, "bare_responses": best_bare.responses}
 
 
-def without_warc(origins: tuple[str, str], uri: str, work: Path, n: int) -> Crawl:
+def without_warc(origins: tuple[str, str], server: Server, work: Path, n: int) -> Crawl:
     """The same full crawl with ``WARC_ENABLED=False``, next to the one with it."""
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    plain = crawl(origins, uri, name, work, f"nowarc{n}", "-a", "mode=full",
+    name = server.fresh()
+    plain = crawl(origins, server.uri, name, work, f"nowarc{n}", "-a", "mode=full",
                   "-s", "WARC_ENABLED=False")
-    drop(uri, name)
+    server.drop(name)
     print(f"round {n + 1}: full without WARC files: {plain.responses:,} in "
           f"{plain.seconds:.1f} s ({plain.pages_per_second:,.0f}/s, {plain.cpu:.1f} s CPU)")
     return plain
@@ -390,15 +352,16 @@ def warc_figures(ours: list[Crawl], plain: list[Crawl], work: Path) -> dict:
 
 
 def run_memory(args, work: Path) -> dict:
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = args.sizes
     out: dict[str, dict[int, float]] = {k: {} for k in (
         "peak_mb", "parser_peak_mb", "wall_seconds", "close_seconds", "ms_per_article")}
-    with database() as uri:
+    with database("crawl") as server:
         for size in sizes:
-            with replica(size) as origins:
-                name = f"bench_{uuid.uuid4().hex[:8]}"
-                result = crawl(origins, uri, name, work, f"memory{size}", "-a", "mode=full")
-                drop(uri, name)
+            with replica(size, args.seed) as origins:
+                name = server.fresh()
+                result = crawl(origins, server.uri, name, work, f"memory{size}", "-a",
+                               "mode=full")
+                server.drop(name)
             stored = int(result.stats.get("item_scraped_count", 0))
             out["peak_mb"][size] = round(result.own_peak_mb, 1)
             out["parser_peak_mb"][size] = round(result.parser_peak_mb, 1)
@@ -447,28 +410,27 @@ def stored_count(uri: str, name: str) -> int:
         client.close()
 
 
-LEASE_SECONDS = 20
-LEASE = ("-s", f"NEWSSCRAPER_LEASE_SECONDS={LEASE_SECONDS}")
-
-
 def run_resume(args, work: Path) -> dict:
     """An uninterrupted backfill, then one killed (SIGKILL) at ``--kill-at`` of the
     articles stored and started again with the same command, each into a database of
     its own; every crawl in the default (incremental) mode, as cron runs it."""
-    with database() as uri, replica(args.articles) as origins:
-        whole, resumed = f"bench_{uuid.uuid4().hex[:8]}", f"bench_{uuid.uuid4().hex[:8]}"
-        once = crawl(origins, uri, whole, work, "uninterrupted", *LEASE)
+    shared = ("-s", f"NEWSSCRAPER_LEASE_SECONDS={args.lease_seconds}")
+    if args.store_batch_size:  # writes that come often enough to kill a small crawl midway
+        shared += ("-s", f"STORE_BATCH_SIZE={args.store_batch_size}")
+    with database("crawl") as server, replica(args.articles, args.seed) as origins:
+        whole, resumed = server.fresh(), server.fresh()
+        once = crawl(origins, server.uri, whole, work, "uninterrupted", *shared)
         total = int(once.stats.get("item_scraped_count", 0))
         target = int(args.kill_at * total)
-        killed = crawl(origins, uri, resumed, work, "killed", *LEASE, "-s",
+        killed = crawl(origins, server.uri, resumed, work, "killed", *shared, "-s",
                        "LOGSTATS_INTERVAL=1",
-                       kill_when=lambda: stored_count(uri, resumed) >= target)
-        at = stored_count(uri, resumed)
-        time.sleep(LEASE_SECONDS + 1)  # the dead run's lease goes stale (cron's next tick)
-        again = crawl(origins, uri, resumed, work, "restarted", *LEASE)
-        a, b = articles_of(uri, whole), articles_of(uri, resumed)
-        drop(uri, whole)
-        drop(uri, resumed)
+                       kill_when=lambda: stored_count(server.uri, resumed) >= target)
+        at = stored_count(server.uri, resumed)
+        time.sleep(args.lease_seconds + 1)  # the dead run's lease goes stale (cron's next tick)
+        again = crawl(origins, server.uri, resumed, work, "restarted", *shared)
+        a, b = articles_of(server.uri, whole), articles_of(server.uri, resumed)
+        server.drop(whole)
+        server.drop(resumed)
     # the killed crawl dumped no stats: its responses are in the last of its logstats
     # lines, a second apart (those of its last second go uncounted)
     counts = re.findall(r"INFO: Crawled (\d+) pages", killed.log)
@@ -498,22 +460,22 @@ def run_incremental(args, work: Path) -> dict:
     from newsscraper.replica import generate_site
     from newsscraper.storage.ferretdb import free_port
 
-    changes = generate_site(args.articles, SEED, 2).changes
+    changes = generate_site(args.articles, args.seed, 2).changes
     ports = free_port(), free_port()
-    name = f"bench_{uuid.uuid4().hex[:8]}"
     out: dict = {}
-    with database() as uri:
-        with replica(args.articles, 1, *ports) as origins:
-            first = crawl(origins, uri, name, work, "first")
-            again = crawl(origins, uri, name, work, "unchanged")
-        with replica(args.articles, 2, *ports) as origins:
-            epoch2 = crawl(origins, uri, name, work, "epoch2")
-        client: MongoClient = MongoClient(uri)
+    with database("crawl") as server:
+        name = server.fresh()
+        with replica(args.articles, args.seed, 1, *ports) as origins:
+            first = crawl(origins, server.uri, name, work, "first")
+            again = crawl(origins, server.uri, name, work, "unchanged")
+        with replica(args.articles, args.seed, 2, *ports) as origins:
+            epoch2 = crawl(origins, server.uri, name, work, "epoch2")
+        client: MongoClient = MongoClient(server.uri)
         try:
             runs = list(client[name].runs.find().sort("started_at", 1))
         finally:
             client.close()
-        drop(uri, name)
+        server.drop(name)
     r1, r2, r3 = (int(c.stats.get("downloader/request_count", 0)) for c in (first, again, epoch2))
     counts = runs[-1]["counts"]
     print(f"first run:  {r1:,} requests, {runs[0]['counts']['new']:,} articles stored")
@@ -567,16 +529,17 @@ def workers(origins: tuple[str, str], uri: str, db: str, work: Path, label: str,
 
 def run_scaleout(args, work: Path) -> dict:
     out: dict = {}
-    with database() as uri, redis_server() as redis_url, replica(args.articles) as origins:
-        name = f"bench_{uuid.uuid4().hex[:8]}"
-        alone = crawl(origins, uri, name, work, "alone")
-        drop(uri, name)
+    with database("crawl") as server, redis_server() as redis_url, \
+            replica(args.articles, args.seed) as origins:
+        name = server.fresh()
+        alone = crawl(origins, server.uri, name, work, "alone")
+        server.drop(name)
         rows = [("1, no Redis", [alone])]
         for count in (1, 2, 3):
-            name = f"bench_{uuid.uuid4().hex[:8]}"
-            rows.append((str(count), workers(origins, uri, name, work, f"w{count}", count,
-                                             redis_url)))
-            drop(uri, name)
+            name = server.fresh()
+            rows.append((str(count), workers(origins, server.uri, name, work, f"w{count}",
+                                             count, redis_url)))
+            server.drop(name)
     print("workers | requests (per worker) | articles (per worker) | wall s (per worker)")
     for label, crawls in rows:
         req = [int(c.stats.get("downloader/request_count", 0)) for c in crawls]
@@ -588,36 +551,44 @@ def run_scaleout(args, work: Path) -> dict:
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None) -> None:
+    ap = common.parser(__doc__, modes=True)
     sub = ap.add_subparsers(dest="what", required=True)
-    s = sub.add_parser("speed", help="full pipeline vs a bare spider on the same links")
-    s.add_argument("--articles", type=int, default=5000)
-    s.add_argument("--rounds", type=int, default=2)
+    s = common.command(sub, "speed", "full pipeline vs a bare spider on the same links")
+    common.articles(s, 5000, 60)
+    common.rounds(s, 2, 1)
     s.add_argument("--in-process", action="store_true",
                    help="also crawl with the pages parsed in the crawl process "
                         "(PARSER_WORKERS=0) in each round")
     s.add_argument("--warc-cost", action="store_true",
                    help="also crawl with WARC_ENABLED=False in each round, right after the "
                         "crawl with WARC files, and report both and the files' bytes")
-    m = sub.add_parser("memory", help="peak RSS of the crawl process at two sizes")
-    m.add_argument("--sizes", default="5000,20000")
-    r = sub.add_parser("resume", help="a backfill killed at 30%% and restarted vs one run")
-    r.add_argument("--articles", type=int, default=20000)
+    m = common.command(sub, "memory", "peak RSS of the crawl process at two sizes")
+    common.sizes(m, [5000, 20000], [40, 80])
+    r = common.command(sub, "resume",
+                       "a backfill killed part-way (--kill-at) and restarted vs one run")
+    common.articles(r, 20000, 60)
     r.add_argument("--kill-at", type=float, default=0.3)
-    i = sub.add_parser("incremental", help="requests of re-runs vs a first run")
-    i.add_argument("--articles", type=int, default=5000)
-    o = sub.add_parser("scaleout", help="1, 2 and 3 workers sharing a run through Redis")
-    o.add_argument("--articles", type=int, default=1000)
+    common.option(r, "--lease-seconds", 20, 3, "NEWSSCRAPER_LEASE_SECONDS of every crawl "
+                  "(the restart waits until the killed run's lease is stale)")
+    common.option(r, "--store-batch-size", 0, 10, "STORE_BATCH_SIZE of every crawl (0: as "
+                  "shipped)")
+    i = common.command(sub, "incremental", "requests of re-runs vs a first run")
+    common.articles(i, 5000, 60)
+    o = common.command(sub, "scaleout", "1, 2 and 3 workers sharing a run through Redis")
+    common.articles(o, 1000, 60)
     for p in (s, m, r, i, o):
+        common.seed(p)
         p.add_argument("--keep", action="store_true", help="keep the crawl logs")
-    args = ap.parse_args()
+    common.run(ap, bench, argv)
+
+
+def bench(args) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
     try:
-        result = {"speed": run_speed, "memory": run_memory,
-                  "incremental": run_incremental, "scaleout": run_scaleout,
-                  "resume": run_resume}[args.what](args, work)
-        print(json.dumps(result, default=str))
+        return {"speed": run_speed, "memory": run_memory,
+                "incremental": run_incremental, "scaleout": run_scaleout,
+                "resume": run_resume}[args.what](args, work)
     finally:
         if args.keep:
             print(f"logs in {work}", file=sys.stderr)

@@ -2,23 +2,25 @@
 stored articles, in one run against the same server (target: flat, <= 1.2x).
 
     .venv/bin/python -m benchmarks.bench_export [--sizes 10000,100000] [--format jsonl]
+        [--smoke] [--json]
 
 The articles are copies of the real a85152 as the store keeps it (about 5 kB each) under
 distinct ids, inserted directly. Each export is a child process (``newsscraper export
 --out /dev/null``); its peak resident set comes from ``wait4`` (``ru_maxrss``). Uses
-MONGO_URI when set, else starts a FerretDB of its own in a temporary directory.
+MONGO_URI when set, else starts a FerretDB of its own in a temporary directory. The last
+line is JSON.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime, timezone
-from pathlib import Path
+
+from benchmarks import common
+from benchmarks.common import database, template_doc
 
 CHUNK = 2000
 
@@ -52,51 +54,37 @@ def export(uri: str, database: str, fmt: str) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def main() -> None:
+def bench(args) -> dict:
     from pymongo import MongoClient
 
-    from newsscraper.items import to_document
-    from newsscraper.replica import generate_site, render_site
-    from newsscraper.sites.moscowtimes import parse_article
-    from newsscraper.storage.ferretdb import LocalDatabase, free_port
-    from newsscraper.storage.mongo import article_doc
-
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="10000,100000")
-    ap.add_argument("--format", default="jsonl", choices=("jsonl", "csv", "text"))
-    args = ap.parse_args()
-    sizes = sorted(int(s) for s in args.sizes.split(","))
-    model = generate_site(10, seed=1)
-    site = render_site(model)
-    path = model.by_id[85152].path
-    template = article_doc(to_document(parse_article(site.get(path).body, site.base_url + path)))
-    uri = os.environ.get("MONGO_URI")
-    server = None
-    with tempfile.TemporaryDirectory() as tmp:
-        if not uri:
-            server = LocalDatabase(data_dir=Path(tmp), port=free_port())
-            server.start(log=lambda _m: None)
-            uri = server.uri
-        client: MongoClient = MongoClient(uri)
-        database = f"bench_export_{os.getpid()}"
+    template = template_doc()
+    with database("export") as server:
+        client: MongoClient = MongoClient(server.uri)
         try:
             rows = []
-            for size in sizes:
+            for size in args.sizes:
                 t = time.perf_counter()
-                fill(client[database], size, template)
+                fill(client[server.name], size, template)
                 filled = time.perf_counter() - t
-                seconds, rss = export(uri, database, args.format)
+                seconds, rss = export(server.uri, server.name, args.format)
                 rows.append((size, seconds, rss))
                 print(f"{size:>7} articles (filled in {filled:.0f} s): export --format "
                       f"{args.format} {seconds:.1f} s, {size / seconds:.0f} articles/s, "
                       f"peak RSS {rss:.0f} MB", flush=True)
-            print(f"peak RSS {rows[-1][0]:,} vs {rows[0][0]:,} articles: "
-                  f"{rows[-1][2] / rows[0][2]:.2f}x (target <= 1.2x, flat)")
         finally:
-            client.drop_database(database)
             client.close()
-            if server is not None:
-                server.stop()
+    growth = rows[-1][2] / rows[0][2]
+    print(f"peak RSS {rows[-1][0]:,} vs {rows[0][0]:,} articles: {growth:.2f}x "
+          "(target <= 1.2x, flat)")
+    return {"format": args.format, "seconds": {r[0]: round(r[1], 2) for r in rows},
+            "peak_mb": {r[0]: round(r[2], 1) for r in rows}, "growth": round(growth, 3)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = common.parser(__doc__)
+    common.sizes(ap, [10_000, 100_000], [50, 100])
+    ap.add_argument("--format", default="jsonl", choices=("jsonl", "csv", "text"))
+    common.run(ap, bench, argv)
 
 
 if __name__ == "__main__":

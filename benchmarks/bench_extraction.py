@@ -1,13 +1,14 @@
 """Our article parser vs trafilatura on the same 1,000 replica article pages, in one run.
 
-    .venv/bin/python -m benchmarks.bench_extraction [--pages 1000] [--rounds 3]
+    .venv/bin/python -m benchmarks.bench_extraction [--articles 1000] [--rounds 3] [--seed 1]
+        [--smoke] [--json]
 
 Both get each page as text with its URL: ``parse_article(html, url)`` and trafilatura's
 ``bare_extraction(html, url=url)`` with default settings. Rounds alternate between the
 two; the best round of each counts. Pages/s are given for CPU time (what the process
 spent, not disturbed by other load on a shared host) and wall time.
 
-Target: ours >= 10x trafilatura's pages/s.
+Target: ours >= 10x trafilatura's pages/s. The last line is JSON.
 
 ``--baseline REF`` also times the parser of another commit (``git archive REF``, imported
 under another package name) against ours, page by page in alternating order (CPU time
@@ -16,7 +17,6 @@ per call), so a refactor can show it is not slower on a shared host.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import re
 import subprocess
@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
+
+from benchmarks import common
 
 
 def measure(fn: Callable[[], None]) -> tuple[float, float]:
@@ -62,24 +64,28 @@ def side_by_side(ours: Callable, theirs: Callable, pages: list, rounds: int) -> 
     return ratios
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    ap = common.parser(__doc__)
+    common.articles(ap, 1000, 20, "replica article pages parsed",
+                    aliases=("--pages",))
+    common.rounds(ap, 3, 1)
+    common.seed(ap)
+    ap.add_argument("--baseline", metavar="REF", help="also compare with this commit's parser")
+    common.run(ap, bench, argv)
+
+
+def bench(args) -> dict:
     from trafilatura import bare_extraction
 
     from newsscraper.replica import generate_site, render_site
     from newsscraper.sites.moscowtimes import parse_article
 
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--pages", type=int, default=1000)
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--baseline", metavar="REF", help="also compare with this commit's parser")
-    args = ap.parse_args()
-    model = generate_site(args.pages, seed=args.seed)
+    model = generate_site(args.articles, seed=args.seed)
     site = render_site(model)
     pages = [(site.get(a.path).body.decode(), site.base_url + a.path)
-             for a in model.live_articles][: args.pages]
+             for a in model.live_articles][: args.articles]
     kinds: dict[str, int] = {}
-    for a in model.live_articles[: args.pages]:
+    for a in model.live_articles[: args.articles]:
         kinds[a.type] = kinds.get(a.type, 0) + 1
 
     def ours() -> None:
@@ -106,12 +112,18 @@ def main() -> None:
     ours_cpu, theirs_cpu = best["newsscraper"][0], best["trafilatura"][0]
     ours_wall, theirs_wall = best["newsscraper"][1], best["trafilatura"][1]
     print(f"{'ratio':<12} {theirs_cpu / ours_cpu:11.1f}x {theirs_wall / ours_wall:12.1f}x")
+    figures: dict = {"pages": n, "ours_cpu_pages_s": round(n / ours_cpu),
+                     "trafilatura_cpu_pages_s": round(n / theirs_cpu),
+                     "cpu_ratio": round(theirs_cpu / ours_cpu, 2),
+                     "wall_ratio": round(theirs_wall / ours_wall, 2)}
     if args.baseline:
         with tempfile.TemporaryDirectory() as tmp:
             ratios = side_by_side(parse_article, baseline_parser(args.baseline, Path(tmp)),
                                   pages, args.rounds * 2)
         print(f"{args.baseline} / ours, CPU time per round (above 1: ours faster): "
               + ", ".join(f"{r:.3f}" for r in ratios))
+        figures["baseline_ratio_per_round"] = [round(r, 3) for r in ratios]
+    return figures
 
 
 if __name__ == "__main__":

@@ -9,14 +9,14 @@ minus its publication time. Every article published before the last run started 
 be stored within one interval plus one run's duration.
 
     .venv/bin/python -m benchmarks.bench_freshness [--interval 10] [--publish-every 3]
-        [--runs 6]
+        [--runs 6] [--articles 60] [--seed 3] [--smoke] [--json]
 
-Needs ``MONGO_URI`` or the local FerretDB (``newsscraper db start``).
+Uses MONGO_URI when set, else starts a FerretDB of its own in a temporary directory.
+The last line is JSON.
 """
 
 from __future__ import annotations
 
-import argparse
 import inspect
 import statistics
 import subprocess
@@ -28,11 +28,11 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
+from benchmarks import common
+from benchmarks.common import database
 from newsscraper.profiles import REPLICA, as_args
 from newsscraper.replica import ReplicaServer, generate_site
 from tests.deploy.layout import install
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def can_publish() -> bool:
@@ -116,24 +116,33 @@ def measure(mongo_uri: str, workdir: Path, *, interval: float = 10, publish_ever
     return out
 
 
-def main() -> None:
-    import os
+def bench(args) -> dict:
     import tempfile
 
-    from newsscraper.storage.ferretdb import LocalDatabase
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--interval", type=float, default=10)
-    parser.add_argument("--publish-every", type=float, default=3)
-    parser.add_argument("--runs", type=int, default=6)
-    args = parser.parse_args()
     if not can_publish():
         raise SystemExit("this replica cannot publish on a timer (--publish-every)")
-    uri = os.environ.get("MONGO_URI") or LocalDatabase.from_env().uri
-    with tempfile.TemporaryDirectory() as tmp:
-        result = measure(uri, Path(tmp), interval=args.interval,
-                         publish_every=args.publish_every, runs=args.runs)
+    with database("freshness") as server, tempfile.TemporaryDirectory() as tmp:
+        result = measure(server.uri, Path(tmp), interval=args.interval,
+                         publish_every=args.publish_every, runs=args.runs,
+                         articles=args.articles, seed=args.seed)
     print(result.report())
+    delays = result.stored_delays
+    return {"interval": args.interval, "publish_every": args.publish_every,
+            "runs": len(result.runs), "statuses": sorted({r.status for r in result.runs}),
+            "published": len(result.delays), "stored": len(delays),
+            "median_delay_seconds": round(statistics.median(delays), 1) if delays else None,
+            "max_delay_seconds": round(max(delays), 1) if delays else None,
+            "bound_seconds": round(args.interval + result.longest_run, 1)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = common.parser(__doc__)
+    common.option(ap, "--interval", 10.0, 5.0, "seconds between runs", float)
+    common.option(ap, "--publish-every", 3.0, 2.0, "seconds between publications", float)
+    common.option(ap, "--runs", 6, 2, "scheduled runs")
+    common.articles(ap, 60, 60, "replica articles before the first publication")
+    common.seed(ap, 3)
+    common.run(ap, bench, argv)
 
 
 if __name__ == "__main__":

@@ -2,32 +2,29 @@
 FerretDB's resident memory, beside the query it avoids (a sort of every article by
 ``published_at`` for the newest one), in one run against the same server.
 
-    .venv/bin/python -m benchmarks.bench_health [--sizes 10000,50000]
+    .venv/bin/python -m benchmarks.bench_health [--sizes 10000,50000] [--smoke] [--json]
 
 The articles are bench_export's copies of a85152 (about 5 kB each) with ``published_at``
 spread over the last 400 days, the newest an hour ago; ``runs`` holds a year of records
-(17,520: one every 30 minutes), ``article_versions`` a fifth as many revisions, none
+(``--runs`` 17,520: one every 30 minutes), ``article_versions`` a fifth as many revisions, none
 held. health is timed twice: without the runs' summaries in crawl_state (a database no
 run of this version has closed: it reads runs and articles) and with them. Uses
 MONGO_URI when set, else a FerretDB of its own in a temporary directory (its memory is
-then read from /proc).
+then read from /proc). The last line is JSON.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
+from benchmarks import common
 from benchmarks.bench_export import fill
-
-RUNS = 17_520
+from benchmarks.common import Server, database, rss_mb, template_doc
 
 
 class PeakRss:
@@ -52,15 +49,6 @@ class PeakRss:
             self.thread.join()
 
 
-def rss_mb(pid: int | None) -> float:
-    if pid is None:
-        return 0.0
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def spread_dates(db, size: int, now: datetime) -> None:
     """``published_at`` over the last 400 days, the newest (the last id) an hour ago."""
     from pymongo import UpdateOne
@@ -73,7 +61,7 @@ def spread_dates(db, size: int, now: datetime) -> None:
         db.articles.bulk_write(ops[start:start + 20], ordered=False)
 
 
-def fill_runs(db, now: datetime) -> None:
+def fill_runs(db, now: datetime, runs: int) -> None:
     if db.runs.estimated_document_count():
         return
     docs = [{"_id": f"run{n}", "status": "finished", "exit_status": 0,
@@ -81,7 +69,7 @@ def fill_runs(db, now: datetime) -> None:
              "ended_at": now - timedelta(minutes=30 * n),
              "counts": {"new": 3, "updated": 1, "unchanged": 200, "errors": 0},
              "monitors": {"passed": ["finish reason", "articles stored"], "failed": []}}
-            for n in range(RUNS)]
+            for n in range(runs)]
     db.runs.insert_many(docs, ordered=False)
 
 
@@ -113,61 +101,55 @@ def probe(uri: str, database: str) -> tuple[int, float]:
     return proc.returncode, time.perf_counter() - t
 
 
-def main() -> None:
+def one_size(server: Server, db, size: int, runs: int, template: dict,
+             now: datetime) -> dict:
+    """Health at ``size`` articles, before and after the runs' summaries, and the sort."""
+    fill(db, size, template)
+    spread_dates(db, size, now)
+    fill_versions(db, size // 5, template)
+    db.crawl_state.delete_many({"_id": {"$in": ["runs:moscowtimes:last",
+                                                "runs:moscowtimes:last_success"]}})
+    _, older = probe(server.uri, server.name)  # a database no run of this version closed
+    summarise(db, now)
+    base = rss_mb(server.pid)
+    with PeakRss(server.pid) as ours:
+        status, seconds = probe(server.uri, server.name)
+    t = time.perf_counter()
+    with PeakRss(server.pid) as naive:
+        list(db.articles.find({}, {"published_at": 1}).sort("published_at", -1).limit(1))
+    sort_seconds = time.perf_counter() - t
+    print(f"{size:>7} articles, {size // 5:,} versions, {runs:,} runs: health "
+          f"{seconds:.2f} s (exit {status}; {older:.2f} s reading runs and "
+          f"articles instead of the summaries), FerretDB peak {ours.peak:.0f} MB "
+          f"(idle {base:.0f}); sort of all articles for the newest {sort_seconds:.2f} s, "
+          f"FerretDB peak {naive.peak:.0f} MB", flush=True)
+    return {"health_seconds": round(seconds, 2), "exit": status,
+            "without_summaries_seconds": round(older, 2), "ferretdb_peak_mb": round(ours.peak),
+            "ferretdb_idle_mb": round(base), "sort_seconds": round(sort_seconds, 2),
+            "sort_ferretdb_peak_mb": round(naive.peak)}
+
+
+def bench(args) -> dict:
     from pymongo import MongoClient
 
-    from newsscraper.items import to_document
-    from newsscraper.replica import generate_site, render_site
-    from newsscraper.sites.moscowtimes import parse_article
-    from newsscraper.storage.ferretdb import LocalDatabase, free_port
-    from newsscraper.storage.mongo import article_doc
-
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="10000,50000")
-    args = ap.parse_args()
-    model = generate_site(10, seed=1)
-    site = render_site(model)
-    path = model.by_id[85152].path
-    template = article_doc(to_document(parse_article(site.get(path).body, site.base_url + path)))
-    uri, server, pid = os.environ.get("MONGO_URI"), None, None
-    with tempfile.TemporaryDirectory() as tmp:
-        if not uri:
-            server = LocalDatabase(data_dir=Path(tmp), port=free_port())
-            server.start(log=lambda _m: None)
-            uri, pid = server.uri, server.pid()
-        client: MongoClient = MongoClient(uri, tz_aware=True)
-        database = f"bench_health_{os.getpid()}"
-        db = client[database]
-        now = datetime.now(timezone.utc)
+    template = template_doc()
+    now = datetime.now(timezone.utc)
+    with database("health") as server:
+        client: MongoClient = MongoClient(server.uri, tz_aware=True)
         try:
-            fill_runs(db, now)
-            for size in sorted(int(s) for s in args.sizes.split(",")):
-                fill(db, size, template)
-                spread_dates(db, size, now)
-                fill_versions(db, size // 5, template)
-                db.crawl_state.delete_many({"_id": {"$in": ["runs:moscowtimes:last",
-                                                            "runs:moscowtimes:last_success"]}})
-                _, older = probe(uri, database)  # a database no run of this version closed
-                summarise(db, now)
-                base = rss_mb(pid)
-                with PeakRss(pid) as ours:
-                    status, seconds = probe(uri, database)
-                t = time.perf_counter()
-                with PeakRss(pid) as naive:
-                    list(db.articles.find({}, {"published_at": 1})
-                         .sort("published_at", -1).limit(1))
-                sort_seconds = time.perf_counter() - t
-                print(f"{size:>7} articles, {size // 5:,} versions, {RUNS:,} runs: health "
-                      f"{seconds:.2f} s (exit {status}; {older:.2f} s reading runs and "
-                      f"articles instead of the summaries), FerretDB peak {ours.peak:.0f} MB "
-                      f"(idle {base:.0f}); "
-                      f"sort of all articles for the newest {sort_seconds:.2f} s, FerretDB "
-                      f"peak {naive.peak:.0f} MB", flush=True)
+            db = client[server.name]
+            fill_runs(db, now, args.runs)
+            return {str(size): one_size(server, db, size, args.runs, template, now)
+                    for size in args.sizes}
         finally:
-            client.drop_database(database)
             client.close()
-            if server is not None:
-                server.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = common.parser(__doc__)
+    common.sizes(ap, [10_000, 50_000], [50, 100])
+    common.option(ap, "--runs", 17_520, 96, "run records, one every 30 minutes")
+    common.run(ap, bench, argv)
 
 
 if __name__ == "__main__":

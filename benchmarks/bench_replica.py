@@ -11,7 +11,9 @@ pre-rendered pages behind the standard library's ``ThreadingHTTPServer`` (HTTP/1
 keep-alive), the alternative the replica's server was written instead of.
 
     .venv/bin/python -m benchmarks.bench_replica [--articles 5000] [--requests 20000]
-        [--connections 16] [--compare-stdlib]
+        [--connections 16] [--compare-stdlib] [--seed 1] [--smoke] [--json]
+
+The last line is JSON.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks import common
+from benchmarks.common import ROOT, cpu_seconds, rss_mb
 
 
 async def _client(host: str, port: int, paths: list[str], connections: int) -> tuple[int, int]:
@@ -61,18 +63,6 @@ async def _client(host: str, port: int, paths: list[str], connections: int) -> t
     return done, size
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def _mixes(model, site_paths: list[str], requests: int) -> dict[str, list[str]]:
     articles = [a.path for a in model.live_articles]
     sections = ["/news", "/opinion", "/business", "/ukraine-war", "/videos"]
@@ -90,13 +80,13 @@ def _mixes(model, site_paths: list[str], requests: int) -> dict[str, list[str]]:
             "mixed traffic": mixed}
 
 
-def _stdlib_server(articles: int) -> None:
+def _stdlib_server(articles: int, seed: int) -> None:
     """Child process: the same pages behind http.server, printing its port."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from newsscraper.replica import generate_site, render_site
 
-    site = render_site(generate_site(articles, seed=1), "http://127.0.0.1:0",
+    site = render_site(generate_site(articles, seed=seed), "http://127.0.0.1:0",
                        "http://127.0.0.1:0")
 
     class Handler(BaseHTTPRequestHandler):
@@ -125,30 +115,35 @@ def _start(cmd: list[str], cpu: int) -> subprocess.Popen:
                             text=True, preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
 
 
-def main() -> None:
-    from newsscraper.replica import generate_site
-
-    ap = argparse.ArgumentParser(description="replica serving speed")
-    ap.add_argument("--articles", type=int, default=5000)
-    ap.add_argument("--requests", type=int, default=20000)
+def main(argv: list[str] | None = None) -> None:
+    ap = common.parser(__doc__)
+    common.articles(ap, 5000, 200)
+    common.option(ap, "--requests", 20_000, 500, "requests per traffic mix")
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--compare-stdlib", action="store_true")
     ap.add_argument("--stdlib-server", type=int, help=argparse.SUPPRESS)
-    args = ap.parse_args()
+    common.seed(ap)
+    common.run(ap, bench, argv)
+
+
+def bench(args) -> dict:
+    from newsscraper.replica import generate_site
+
     if args.stdlib_server:
-        _stdlib_server(args.stdlib_server)
-        return
+        _stdlib_server(args.stdlib_server, args.seed)  # serves until killed
     cpus = sorted(os.sched_getaffinity(0))
     server_cpu, client_cpu = cpus[0], cpus[-1]
     servers = {"replica": [sys.executable, "-m", "newsscraper.cli", "replica", "serve",
-                           "--articles", str(args.articles), "--seed", "1"]}
+                           "--articles", str(args.articles), "--seed", str(args.seed)]}
     if args.compare_stdlib:
         servers["http.server"] = [sys.executable, "-m", "benchmarks.bench_replica",
-                                  "--stdlib-server", str(args.articles)]
-    model = generate_site(args.articles, seed=1)
+                                  "--stdlib-server", str(args.articles), "--seed",
+                                  str(args.seed)]
+    model = generate_site(args.articles, seed=args.seed)
     mixes = _mixes(model, [], args.requests)
     print(f"server pinned to CPU {server_cpu}, client to CPU {client_cpu}, "
           f"{args.connections} keep-alive connections, {args.requests:,} requests per mix")
+    figures: dict[str, dict] = {}
     for label, cmd in servers.items():
         t = time.perf_counter()
         proc = _start(cmd, server_cpu)
@@ -161,19 +156,24 @@ def main() -> None:
             port = int(base.rsplit(":", 1)[1])
             print(f"{label}: {len(model.live_articles):,} articles generated and pre-rendered "
                   f"in {startup:.1f}s (start to first byte); server RSS "
-                  f"{_rss_mb(proc.pid):,.0f} MB")
+                  f"{rss_mb(proc.pid):,.0f} MB")
+            figures[label] = {"startup_seconds": round(startup, 2),
+                              "rss_mb": round(rss_mb(proc.pid))}
             for name, paths in mixes.items():
-                cpu0, wall0 = _cpu_seconds(proc.pid), time.perf_counter()
+                cpu0, wall0 = cpu_seconds(proc.pid), time.perf_counter()
                 n, size = asyncio.run(_client("127.0.0.1", port, paths, args.connections))
                 wall = time.perf_counter() - wall0
-                cpu = _cpu_seconds(proc.pid) - cpu0
+                cpu = cpu_seconds(proc.pid) - cpu0
                 print(f"{label}: {name}: {n:,} responses ({size / n / 1024:.0f} KB avg) in "
                       f"{wall:.2f}s = {n / wall:,.0f} pages/s; server CPU {cpu:.2f}s = "
                       f"{n / max(cpu, 1e-9):,.0f} pages per CPU-second")
+                figures[label][name] = {"responses": n, "pages_s": round(n / wall),
+                                        "pages_per_cpu_s": round(n / max(cpu, 1e-9))}
         finally:
             proc.terminate()
             proc.wait(timeout=30)
             proc.stdout.close()
+    return figures
 
 
 if __name__ == "__main__":

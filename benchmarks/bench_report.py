@@ -1,7 +1,8 @@
 """``newsscraper report`` at archive scale: the time to build the status page over N
 stored articles and a month of run records (target: <= 10 s at 100,000).
 
-    .venv/bin/python -m benchmarks.bench_report [--articles 100000] [--days 30]
+    .venv/bin/python -m benchmarks.bench_report [--articles 100000] [--days 30] [--seed 1]
+        [--smoke] [--json]
 
 The articles are copies of the real a85152 as the store keeps it (about 5 kB each:
 FerretDB reads the whole document whatever the projection) under distinct ids, spread
@@ -17,8 +18,6 @@ own. The last line is JSON.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import random
 import subprocess
@@ -28,7 +27,9 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from benchmarks.bench_store import local_or_given_server
+from benchmarks import common
+from benchmarks.common import cpu_seconds as server_cpu
+from benchmarks.common import database, template_doc
 
 CHUNK = 500
 FIRST_ID = 1_000_000
@@ -37,18 +38,6 @@ SECTIONS = (("News", "default", 50), ("Ukraine War", "default", 14), ("Business"
             ("Meanwhile", "video", 3), ("Diaspora", "default", 2), ("Features", "podcast", 2),
             ("TMT Lecture Series", "live", 1), ("News", "live", 2))
 MONITORS = ("StoredShareMonitor", "FieldCoverageMonitor", "PartialShareMonitor")
-
-
-def template_doc() -> dict:
-    from newsscraper.items import to_document
-    from newsscraper.replica import generate_site, render_site
-    from newsscraper.sites.moscowtimes import parse_article
-    from newsscraper.storage.mongo import article_doc
-
-    model = generate_site(10, seed=1)
-    site = render_site(model)
-    path = model.by_id[85152].path
-    return article_doc(to_document(parse_article(site.get(path).body, site.base_url + path)))
 
 
 def fill(db, articles: int, now: datetime, days: int = 30, seed: int = 1,
@@ -188,14 +177,6 @@ def build_in_child(uri: str, database: str, out: Path, days: int,
     return wall, usage.ru_utime + usage.ru_stime, server_cpu(server_pid) - served
 
 
-def server_cpu(pid: int | None) -> float:
-    """CPU seconds (user + system) a process has used so far, from /proc."""
-    if not pid:
-        return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def phases(uri: str, database: str, days: int) -> tuple[float, float]:
     """Seconds reading the database and seconds building the page, in this process."""
     from pymongo import MongoClient
@@ -214,37 +195,39 @@ def phases(uri: str, database: str, days: int) -> tuple[float, float]:
         client.close()
 
 
-def main() -> None:
+def bench(args) -> dict:
     from pymongo import MongoClient
 
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--articles", type=int, default=100_000)
-    ap.add_argument("--days", type=int, default=30)
-    args = ap.parse_args()
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    with local_or_given_server() as (uri, server), tempfile.TemporaryDirectory() as tmp:
-        client: MongoClient = MongoClient(uri)
-        database = f"bench_report_{os.getpid()}"
+    with database("report") as server, tempfile.TemporaryDirectory() as tmp:
+        client: MongoClient = MongoClient(server.uri)
         try:
             t = time.perf_counter()
-            fill(client[database], args.articles, now, args.days)
+            fill(client[server.name], args.articles, now, args.days, args.seed)
             filled = time.perf_counter() - t
             out = Path(tmp) / "report.html"
-            seconds, cpu, served = build_in_child(uri, database, out, args.days,
-                                                  server.pid() if server else None)
+            seconds, cpu, served = build_in_child(server.uri, server.name, out, args.days,
+                                                  server.pid)
             size = out.stat().st_size
-            read, draw = phases(uri, database, args.days)
+            read, draw = phases(server.uri, server.name, args.days)
         finally:
-            client.drop_database(database)
             client.close()
     print(f"{args.articles:,} articles, {args.days * 48:,} runs (filled in {filled:.0f} s): "
           f"newsscraper report {seconds:.1f} s (target <= 10 s), CPU {cpu:.1f} s + FerretDB "
           f"{served:.1f} s; in process: reading {read:.1f} s, charts and page {draw:.1f} s; "
           f"page {size / 1024:.0f} kB")
-    print(json.dumps({"articles": args.articles, "runs": args.days * 48,
-                      "report_seconds": round(seconds, 2), "report_cpu_seconds": round(cpu, 2),
-                      "ferretdb_cpu_seconds": round(served, 2), "read_seconds": round(read, 2),
-                      "render_seconds": round(draw, 2), "page_kb": round(size / 1024)}))
+    return {"articles": args.articles, "runs": args.days * 48,
+            "report_seconds": round(seconds, 2), "report_cpu_seconds": round(cpu, 2),
+            "ferretdb_cpu_seconds": round(served, 2), "read_seconds": round(read, 2),
+            "render_seconds": round(draw, 2), "page_kb": round(size / 1024)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = common.parser(__doc__)
+    common.articles(ap, 100_000, 300, "stored articles")
+    common.option(ap, "--days", 30, 2, "days of run records, one every 30 minutes")
+    common.seed(ap)
+    common.run(ap, bench, argv)
 
 
 if __name__ == "__main__":

@@ -1,28 +1,27 @@
 """Storage benchmarks. Uses MONGO_URI when set, else starts a FerretDB of its own in a
-temporary directory.
+temporary directory. The last line is JSON.
 
-    .venv/bin/python -m benchmarks.bench_store [ratio] [--items 10000]
+    .venv/bin/python -m benchmarks.bench_store ratio [--articles 10000]
         storing 10,000 articles: the store pipeline's batched writes vs one insert_one
         per item, same server, same documents, one run (target: >= 20x items/s)
 
-    .venv/bin/python -m benchmarks.bench_store scheduled [--stored 100000]
+    .venv/bin/python -m benchmarks.bench_store scheduled [--articles 100000]
         an archive-scale database (replica articles, copied under new ids by the fast
         path: insert_many straight into ``articles``), and one scheduled run's storage
-        work timed at 10,000 and at ``--stored`` articles: known-ids for 200 recent ids,
+        work timed at 10,000 and at ``--articles`` articles: known-ids for 200 recent ids,
         then a write of 200 unchanged (sightings), 20 edited and 30 new articles.
-        Target: <= 2 s at 100,000 and <= 2x the 10,000 figure. The last line is JSON.
+        Target: <= 2 s at 100,000 and <= 2x the 10,000 figure.
+
+    .venv/bin/python -m benchmarks.bench_store ratio --smoke   # each mode, in seconds
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import contextlib
-import json
-import os
-import tempfile
 import time
-from pathlib import Path
+
+from benchmarks import common
+from benchmarks.common import Server, database, rss_mb
 
 
 async def batched(uri: str, database: str, articles: list) -> float:
@@ -65,14 +64,14 @@ async def one_by_one(uri: str, database: str, articles: list) -> float:
     return elapsed
 
 
-def replica_documents(count: int) -> list[dict]:
+def replica_documents(count: int, seed: int = 1) -> list[dict]:
     """``count`` parsed replica articles as stored documents (hashes set)."""
     from newsscraper.items import to_document
     from newsscraper.pipelines.dedupe import body_hash, content_hash
     from newsscraper.replica import generate_site, render_site
     from newsscraper.sites.moscowtimes import parse_article
 
-    model = generate_site(count, seed=1)
+    model = generate_site(count, seed=seed)
     site = render_site(model)
     out = []
     for a in model.live_articles[:count]:
@@ -126,26 +125,21 @@ async def scheduled_run(store, templates: list[dict], stored: int) -> float:
     return elapsed
 
 
-def server_footprint(server) -> tuple[float, float]:
-    """FerretDB's resident memory and its data directory's size, in MB."""
-    rss = 0.0
-    pid = server.pid() if server else None
-    if pid:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1]) / 1024
+def server_footprint(server: Server) -> tuple[float, float]:
+    """FerretDB's resident memory and its data directory's size, in MB (0 for a server
+    not ours)."""
     disk = sum(p.stat().st_size for p in server.data_dir.rglob("*") if p.is_file()) \
-        / 1e6 if server else 0.0
-    return rss, disk
+        / 1e6 if server.data_dir else 0.0
+    return rss_mb(server.pid), disk
 
 
-async def scheduled(uri: str, stored: int, server, seen_hours: float) -> dict:
+async def scheduled(server: Server, stored: int, seen_hours: float, seed: int) -> dict:
     from datetime import timedelta
 
     from newsscraper.storage.mongo import ArticleStore
 
-    templates = replica_documents(1000)
-    store = ArticleStore(uri, "bench_scheduled", seen_resolution=timedelta(hours=seen_hours),
+    templates = replica_documents(min(1000, stored), seed)
+    store = ArticleStore(server.uri, server.name, seen_resolution=timedelta(hours=seen_hours),
                          operation_timeout_ms=600000)
     figures: dict = {"stored": stored, "seen_resolution_hours": seen_hours}
     try:
@@ -165,81 +159,58 @@ async def scheduled(uri: str, stored: int, server, seen_hours: float) -> dict:
         figures["ferretdb_rss_mb"], figures["disk_mb"] = map(lambda v: round(v, 1),
                                                              server_footprint(server))
     finally:
-        await store.client.drop_database("bench_scheduled")
         await store.close()
     return figures
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("mode", nargs="?", choices=("ratio", "scheduled"), default="ratio")
-    ap.add_argument("--items", type=int, default=10000)
-    ap.add_argument("--stored", type=int, default=100000)
-    ap.add_argument("--seen-resolution-hours", type=float, default=12.0,
-                    help="STORE_SEEN_RESOLUTION_HOURS (12 as shipped; 0 rewrites every "
-                         "sighting's last_seen_at)")
-    args = ap.parse_args()
-    if args.mode == "scheduled":
-        with local_or_given_server() as (uri, server):
-            figures = asyncio.run(scheduled(uri, args.stored, server,
-                                            args.seen_resolution_hours))
+def bench(args) -> dict:
+    if args.what == "scheduled":
+        with database("store") as server:
+            figures = asyncio.run(scheduled(server, args.articles,
+                                            args.seen_resolution_hours, args.seed))
         print(f"FerretDB RSS {figures['ferretdb_rss_mb']} MB, data {figures['disk_mb']} MB "
-              f"at {args.stored:,} articles (0 when MONGO_URI names another server)")
-        print(json.dumps(figures))
-        return
-    ratio(args.items)
+              f"at {args.articles:,} articles (0 when MONGO_URI names another server)")
+        return figures
+    return ratio(args.articles, args.seed)
 
 
-@contextlib.contextmanager
-def local_or_given_server():
-    from newsscraper.storage.ferretdb import LocalDatabase, free_port
-
-    uri = os.environ.get("MONGO_URI")
-    with tempfile.TemporaryDirectory() as tmp:
-        server = None
-        if not uri:
-            server = LocalDatabase(data_dir=Path(tmp), port=free_port())
-            server.start(log=lambda _m: None)
-            uri = server.uri
-        try:
-            yield uri, server
-        finally:
-            if server:
-                server.stop()
+def main(argv: list[str] | None = None) -> None:
+    ap = common.parser(__doc__, modes=True)
+    sub = ap.add_subparsers(dest="what", required=True)
+    r = common.command(sub, "ratio", "the store pipeline's batched writes vs insert_one")
+    common.articles(r, 10_000, 100, "replica articles stored", aliases=("--items",))
+    s = common.command(sub, "scheduled", "one scheduled run's storage work at archive scale")
+    common.articles(s, 100_000, 300, "stored articles", aliases=("--stored",))
+    s.add_argument("--seen-resolution-hours", type=float, default=12.0,
+                   help="STORE_SEEN_RESOLUTION_HOURS (12 as shipped; 0 rewrites every "
+                        "sighting's last_seen_at)")
+    for p in (r, s):
+        common.seed(p)
+    common.run(ap, bench, argv)
 
 
-def ratio(items: int) -> None:
-    from pymongo import MongoClient
-
+def ratio(items: int, seed: int) -> dict:
     from newsscraper.replica import generate_site, render_site
     from newsscraper.sites.moscowtimes import parse_article
-    from newsscraper.storage.ferretdb import LocalDatabase, free_port
 
-    model = generate_site(items, seed=1)
+    model = generate_site(items, seed=seed)
     site = render_site(model)
     articles = [parse_article(site.get(a.path).body, site.base_url + a.path)
                 for a in model.live_articles][:items]
-    uri = os.environ.get("MONGO_URI")
-    server = None
-    with tempfile.TemporaryDirectory() as tmp:
-        if not uri:
-            server = LocalDatabase(data_dir=Path(tmp), port=free_port())
-            server.start(log=lambda _m: None)
-            uri = server.uri
+    with database("store") as server:
+        one, many = server.fresh(), server.fresh()
         try:
-            slow = asyncio.run(one_by_one(uri, "bench_one_by_one", articles))
-            fast = asyncio.run(batched(uri, "bench_batched", articles))
+            slow = asyncio.run(one_by_one(server.uri, one, articles))
+            fast = asyncio.run(batched(server.uri, many, articles))
         finally:
-            client: MongoClient = MongoClient(uri)
-            client.drop_database("bench_one_by_one")
-            client.drop_database("bench_batched")
-            client.close()
-            if server:
-                server.stop()
+            server.drop(one)
+            server.drop(many)
     n = len(articles)
     print(f"insert_one per item : {n / slow:8.0f} items/s ({slow:.1f}s for {n})")
     print(f"pipeline, batched   : {n / fast:8.0f} items/s ({fast:.1f}s for {n})")
     print(f"ratio               : {slow / fast:8.1f}x")
+    return {"articles": n, "one_by_one_items_s": round(n / slow), "batched_items_s":
+            round(n / fast), "ratio": round(slow / fast, 2)}
 
 
 if __name__ == "__main__":
