@@ -11,7 +11,10 @@ test's ``get_crawler``, another project's ``settings.py``) reads them through
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 # --- the crawl (newsscraper/spiders/moscowtimes.py, crawl/ledger.py) -----------------
 NEWSSCRAPER_CONTACT = ""  # e-mail or URL for the User-Agent ("... (news archive crawler; +X)")
@@ -105,7 +108,7 @@ def default(name: str) -> Any:
     return globals()[name]
 
 
-def with_defaults(settings: Any = None) -> Any:
+def with_defaults(settings: Any = None) -> BaseSettings:
     """``settings`` (a ``BaseSettings``, a mapping or None) over these defaults, each
     value at its own priority; ``settings`` itself when it holds every default already
     (a crawl's or a command's settings, through ``settings.py``)."""
@@ -122,7 +125,7 @@ def with_defaults(settings: Any = None) -> Any:
 
 
 @cache
-def _defaults_only() -> Any:
+def _defaults_only() -> BaseSettings:
     from scrapy.settings import Settings
 
     settings = Settings()

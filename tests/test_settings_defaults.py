@@ -88,7 +88,7 @@ def second_homes(path: Path, ours: set[str]) -> list[str]:
         if name in ours:
             out.append(f"{path.name}: {name} assigned")
         if isinstance(value, ast.Dict):
-            for key, item in zip(value.keys, value.values):
+            for key, item in zip(value.keys, value.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value in ours and \
                         isinstance(item, (ast.Constant, ast.List, ast.Dict, ast.Tuple)):
                     out.append(f"{path.name}: {name}[{key.value!r}] is a default")

@@ -56,7 +56,6 @@ NOTIFIERS = {
 }
 
 
-
 class ArticleCoverage:
     """Counts, per parsed article, which fields it has (``coverage/articles``,
     ``coverage/<field>``, ``coverage/partial``): the figures the coverage monitor reads.
@@ -101,8 +100,11 @@ class _Monitor(Monitor):
 
     def setting(self, name: str, kind=float):
         settings = with_defaults(self.data.crawler.settings)
-        getter = {list: settings.getlist, dict: settings.getdict}.get(kind)
-        return getter(name) if getter else kind(settings.get(name))
+        if kind is list:
+            return settings.getlist(name)
+        if kind is dict:
+            return settings.getdict(name)
+        return kind(settings.get(name))
 
     def stored(self) -> int:
         return sum(self.stats.get(f"mongo/{k}", 0) for k in ("new", "updated", "moved",
