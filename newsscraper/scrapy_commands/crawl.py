@@ -141,6 +141,8 @@ def record_rejection(settings: Any, error: str, spargs: dict) -> None:
     """Best effort, with a short timeout: a crontab line with a typo shows up in ``runs``
     as well as in the scheduler's mail, but a database that is away must not delay the
     one-line answer."""
+    if settings is None:
+        return
     settings = with_defaults(settings)
     if not settings.getbool("STORE_ENABLED") or \
             not settings.getbool("RUNS_ENABLED"):
