@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from newsscraper.default_settings import with_defaults
 from newsscraper.storage.ferretdb import DatabaseError, LocalDatabase, install_ferretdb, ping
 from newsscraper.storage.uri import redact
 
@@ -59,11 +60,11 @@ def id_index_report(uri: str) -> str:
     from newsscraper.storage.mongo import plan_scans
     from newsscraper.storage.uri import client_options, mongo_database
 
-    settings = get_project_settings()
+    settings = with_defaults(get_project_settings())
     client: MongoClient = MongoClient(uri, **client_options(settings))
     try:
         db = client[mongo_database(settings)]
-        name = settings.get("MONGO_ARTICLES_COLLECTION", "articles")
+        name = settings.get("MONGO_ARTICLES_COLLECTION")
         scratch = name not in db.list_collection_names()
         if scratch:
             name = "_newsscraper_probe"

@@ -44,6 +44,7 @@ def run(args) -> int:
 
     from newsscraper.replica import ReplicaServer, generate_site
     from newsscraper.storage.ferretdb import DatabaseError, LocalDatabase
+    from newsscraper.storage.paths import data_dir
     from newsscraper.storage.uri import client_options, redact
 
     uri = os.environ.get("MONGO_URI")
@@ -60,7 +61,7 @@ def run(args) -> int:
     port = static_port = 0
     if args.port and _free(args.port) and _free(args.port + 1):
         port, static_port = args.port, args.port + 1
-    data = Path(os.environ.get("NEWSSCRAPER_DATA_DIR", "var"))
+    data = Path(data_dir())  # the environment's, as the crawl below reads it
     log = data / "log" / "demo-crawl.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with ReplicaServer(model, port=port, static_port=static_port) as server:

@@ -33,6 +33,7 @@ from newsscraper.commands.reader import (
     open_database,
     stamp,
 )
+from newsscraper.default_settings import with_defaults
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 LABELS = ("OK", "WARNING", "CRITICAL", "UNKNOWN")
@@ -89,7 +90,7 @@ def run(args) -> int:
     from pymongo.errors import PyMongoError
     from scrapy.utils.project import get_project_settings
 
-    settings = get_project_settings()
+    settings = with_defaults(get_project_settings())
     now = datetime.now(timezone.utc)
     checks: list[Check] = []
     try:
@@ -125,19 +126,19 @@ def run_checks(db, settings, args, now: datetime) -> list[Check]:
     last = state.find_one({"_id": last_key(SPIDER)})
     records = [d for d in (last, state.find_one({"_id": success_key(SPIDER)})) if d]
     if last is None:  # a database no run of this version has closed: a week of runs
-        records = list(db[settings.get("MONGO_RUNS_COLLECTION", "runs")].find(
+        records = list(db[settings.get("MONGO_RUNS_COLLECTION")].find(
             {"ended_at": {"$gte": now - max(LOOKBACK, args.max_age)}},
             {"status": 1, "exit_status": 1, "ended_at": 1, "monitors.failed": 1, "error": 1})
             .sort("ended_at", -1))
     return [
         last_success(records, args.max_age, now),
         last_run(records, now),
-        newest_article(db[settings.get("MONGO_ARTICLES_COLLECTION", "articles")],
+        newest_article(db[settings.get("MONGO_ARTICLES_COLLECTION")],
                        args.max_article_age, now, (last or {}).get("newest_published_at")),
-        held_revisions(db[settings.get("MONGO_VERSIONS_COLLECTION", "article_versions")],
+        held_revisions(db[settings.get("MONGO_VERSIONS_COLLECTION")],
                        args.held_within, now, last),
         lease(db["crawl_state"].find_one({"_id": f"lease:{SPIDER}"}),
-              settings.getfloat("NEWSSCRAPER_LEASE_SECONDS", 300), now),
+              settings.getfloat("NEWSSCRAPER_LEASE_SECONDS"), now),
     ]
 
 

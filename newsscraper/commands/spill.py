@@ -24,6 +24,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from scrapy.utils.project import get_project_settings
 
+    from newsscraper.default_settings import with_defaults
     from newsscraper.storage.paths import data_dir, spill_target
     from newsscraper.storage.spill import SpillFile, SpillUnreadable, describe, target_of
 
@@ -31,7 +32,8 @@ def run(args) -> int:
         print(f"newsscraper spill {args.action}: --data-dir {args.data_dir}: no such "
               f"directory", file=sys.stderr)
         return 2
-    settings = get_project_settings()  # the crawl's database, data dir and collections
+    # the crawl's database, data dir and collections
+    settings = with_defaults(get_project_settings())
     if args.database:
         settings.set("MONGO_DATABASE", args.database, priority="cmdline")
     if args.data_dir:
@@ -75,7 +77,7 @@ async def _replay(files: list[Path], settings) -> int:
     try:
         for path in files:
             try:
-                result, runs = await store.replay(path, settings.getint("STORE_BATCH_SIZE", 200))
+                result, runs = await store.replay(path, settings.getint("STORE_BATCH_SIZE"))
             except SpillUnreadable as exc:
                 print(f"newsscraper spill replay: {exc}; kept as {quarantine(path)}",
                       file=sys.stderr)

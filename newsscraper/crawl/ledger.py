@@ -33,19 +33,10 @@ from newsscraper.crawl.months import (
 )
 from newsscraper.crawl.shared_store import acquire_store, release_store
 from newsscraper.crawl.state import IdSet, LedgerState, LocalState
+from newsscraper.default_settings import with_defaults
 from newsscraper.signals import articles_writing
 
 logger = logging.getLogger(__name__)
-
-# the one place these defaults are written; settings.py or -s override them
-DEFAULTS: dict[str, Any] = {
-    "NEWSSCRAPER_REFRESH_DAYS": 2,  # stored articles published this recently: fetched again
-    "NEWSSCRAPER_KNOWN_BATCH": 100,  # article ids per "which are stored?" lookup
-    # a month whose sitemap lastmod moved is re-read whole (edits) once the move spans this
-    "NEWSSCRAPER_MONTH_RECHECK_HOURS": 24,
-    # sitemap entries become requests while fewer than this many wait in the scheduler
-    "NEWSSCRAPER_SITEMAP_QUEUE": 500,
-}
 
 # names in the state
 IDS, SLUGS, PARSED, READ_IDS, DONE = "ids", "slugs", "parsed", "read", "done"
@@ -61,22 +52,19 @@ class CrawlLedger:
     """Decisions and bookkeeping of one crawl (see the module docstring).
 
     Settings: ``NEWSSCRAPER_REFRESH_DAYS``, ``NEWSSCRAPER_KNOWN_BATCH``,
-    ``NEWSSCRAPER_MONTH_RECHECK_HOURS`` (defaults in :data:`DEFAULTS`), ``STORE_ENABLED``.
+    ``NEWSSCRAPER_MONTH_RECHECK_HOURS``, ``STORE_ENABLED``.
     """
 
     def __init__(self, crawler, args: CrawlArguments, state: LedgerState | None = None,
                  listing_sections: Iterable[str] = ()) -> None:
-        s = crawler.settings
+        s = with_defaults(crawler.settings)
         self.crawler = crawler
         self.args = args
         self.incremental = args.mode == "incremental"
-        self.refresh = timedelta(days=s.getfloat("NEWSSCRAPER_REFRESH_DAYS",
-                                                 DEFAULTS["NEWSSCRAPER_REFRESH_DAYS"]))
-        self.known_batch = max(1, s.getint("NEWSSCRAPER_KNOWN_BATCH",
-                                           DEFAULTS["NEWSSCRAPER_KNOWN_BATCH"]))
-        self.recheck = timedelta(hours=s.getfloat("NEWSSCRAPER_MONTH_RECHECK_HOURS",
-                                                  DEFAULTS["NEWSSCRAPER_MONTH_RECHECK_HOURS"]))
-        self.uses_store = s.getbool("STORE_ENABLED", True)
+        self.refresh = timedelta(days=s.getfloat("NEWSSCRAPER_REFRESH_DAYS"))
+        self.known_batch = max(1, s.getint("NEWSSCRAPER_KNOWN_BATCH"))
+        self.recheck = timedelta(hours=s.getfloat("NEWSSCRAPER_MONTH_RECHECK_HOURS"))
+        self.uses_store = s.getbool("STORE_ENABLED")
         self.state: LedgerState = state or LocalState()
         self.store: Any = None
         # sections whose first listing page decides on their news sitemap

@@ -63,8 +63,8 @@ def write_run_metrics(settings: Any, stats: Mapping[str, Any] | None, exit_statu
     """Write and push the run's metrics as configured; nothing when neither is set."""
     from newsscraper.storage.uri import layered_setting
 
-    path = layered_setting(settings, "NEWSSCRAPER_METRICS_FILE", "")
-    gateway = layered_setting(settings, "NEWSSCRAPER_PUSHGATEWAY_URL", "")
+    path = layered_setting(settings, "NEWSSCRAPER_METRICS_FILE")
+    gateway = layered_setting(settings, "NEWSSCRAPER_PUSHGATEWAY_URL")
     if not path and not gateway:
         return
     previous = (previous_success(path) if path else None)
@@ -74,9 +74,8 @@ def write_run_metrics(settings: Any, stats: Mapping[str, Any] | None, exit_statu
     if path:
         write_file(path, registry)
     if gateway:
-        push(gateway, registry, layered_setting(settings, "NEWSSCRAPER_PUSHGATEWAY_JOB",
-                                                "newsscraper"),
-             float(layered_setting(settings, "NEWSSCRAPER_PUSHGATEWAY_TIMEOUT", "10")))
+        push(gateway, registry, layered_setting(settings, "NEWSSCRAPER_PUSHGATEWAY_JOB"),
+             float(layered_setting(settings, "NEWSSCRAPER_PUSHGATEWAY_TIMEOUT")))
 
 
 def write_file(path: str, registry: CollectorRegistry) -> None:
@@ -120,15 +119,17 @@ def success_from_runs(settings: Any) -> float | None:
     from pymongo import MongoClient
     from pymongo.errors import PyMongoError
 
+    from newsscraper.default_settings import with_defaults
     from newsscraper.storage.uri import mongo_database, mongo_uri
 
-    if not settings.getbool("STORE_ENABLED", True):
+    settings = with_defaults(settings)
+    if not settings.getbool("STORE_ENABLED"):
         return None
     client: MongoClient = MongoClient(mongo_uri(settings), serverSelectionTimeoutMS=1000,
                                       connectTimeoutMS=1000, socketTimeoutMS=5000,
                                       tz_aware=True)
     try:
-        runs = client[mongo_database(settings)][settings.get("MONGO_RUNS_COLLECTION", "runs")]
+        runs = client[mongo_database(settings)][settings.get("MONGO_RUNS_COLLECTION")]
         found = list(runs.find({"status": "finished"}, {"ended_at": 1})
                      .sort("ended_at", -1).limit(1))
     except PyMongoError:

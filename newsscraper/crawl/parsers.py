@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from newsscraper.default_settings import with_defaults
 from newsscraper.sites.moscowtimes.errors import ParseError
 
 logger = logging.getLogger(__name__)
@@ -191,8 +192,8 @@ class ParserPool:
     def from_crawler(cls, crawler) -> ParserPool:
         from scrapy import signals
 
-        s = crawler.settings
-        pool = cls(s.getint("PARSER_WORKERS", 1), s.getfloat("PARSER_TIMEOUT", 60.0), crawler)
+        s = with_defaults(crawler.settings)
+        pool = cls(s.getint("PARSER_WORKERS"), s.getfloat("PARSER_TIMEOUT"), crawler)
         crawler.signals.connect(pool.close, signals.spider_closed)
         return pool
 

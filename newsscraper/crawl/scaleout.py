@@ -27,26 +27,17 @@ from datetime import datetime, timezone
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
+from newsscraper.default_settings import with_defaults
 from newsscraper.storage.uri import mongo_database
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "NEWSSCRAPER_RUN": "",  # a run id to join or resume; empty: the live run, else a new one
-    "NEWSSCRAPER_RUN_TTL": 30,  # seconds a run stays live without a live worker
-    "NEWSSCRAPER_RUN_KEEP_DAYS": 7,  # how long a run's queue and state are kept
-    "NEWSSCRAPER_WORKER_MAX_IDLE": 120,  # seconds a worker waits with nothing to do
-}
 BUSY_SECONDS = 10  # a worker silent this long is taken as gone
 POLL_SECONDS = 0.5  # how often an idle worker looks at the shared queue
 
 
 def enabled(settings) -> bool:
     return bool(settings.get("REDIS_URL"))
-
-
-def setting(settings, name: str):
-    return settings.get(name) if settings.get(name) not in (None, "") else DEFAULTS[name]
 
 
 class ScaleOut:
@@ -60,10 +51,10 @@ class ScaleOut:
         self.pointer = f"{prefix}:run"
         self.seeder = seeder
         self.worker = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        s = crawler.settings
-        self.ttl = int(setting(s, "NEWSSCRAPER_RUN_TTL"))
-        self.keep = int(float(setting(s, "NEWSSCRAPER_RUN_KEEP_DAYS")) * 86400)
-        self.max_idle = float(setting(s, "NEWSSCRAPER_WORKER_MAX_IDLE"))
+        s = with_defaults(crawler.settings)
+        self.ttl = s.getint("NEWSSCRAPER_RUN_TTL")
+        self.keep = int(s.getfloat("NEWSSCRAPER_RUN_KEEP_DAYS") * 86400)
+        self.max_idle = s.getfloat("NEWSSCRAPER_WORKER_MAX_IDLE")
         self.idle_since: float | None = None
         self.last_beat = 0.0
         self.over = False  # set once this worker saw the whole run end
@@ -78,8 +69,8 @@ class ScaleOut:
         s = crawler.settings
         server = get_redis_from_settings(s)
         prefix = f"newsscraper:{mongo_database(s)}"
-        run_id = str(setting(s, "NEWSSCRAPER_RUN"))
-        ttl = int(setting(s, "NEWSSCRAPER_RUN_TTL"))
+        run_id = str(with_defaults(s).get("NEWSSCRAPER_RUN") or "")
+        ttl = with_defaults(s).getint("NEWSSCRAPER_RUN_TTL")
         while not run_id:
             fresh = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
             if server.set(f"{prefix}:run", fresh, nx=True, ex=ttl):

@@ -24,6 +24,7 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsscraper.default_settings import with_defaults
 from newsscraper.outcome import BadSetting
 
 logger = logging.getLogger(__name__)
@@ -46,11 +47,11 @@ class CollectorTuning:
     crawl; puts both back when the engine stops (the process may run another crawl)."""
 
     def __init__(self, crawler) -> None:
-        s = crawler.settings
-        if not s.getbool("GC_TUNING_ENABLED", True):
+        s = with_defaults(crawler.settings)
+        if not s.getbool("GC_TUNING_ENABLED"):
             raise NotConfigured("GC_TUNING_ENABLED is off")
         self.stats = crawler.stats
-        self.thresholds = thresholds(s.get("GC_THRESHOLDS", [20000, 10, 10]))
+        self.thresholds = thresholds(s.get("GC_THRESHOLDS"))
         self.previous: tuple[int, int, int] | None = None
         self.counts_before = 0
         crawler.signals.connect(self.engine_started, signals.engine_started)

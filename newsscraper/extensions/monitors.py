@@ -4,7 +4,7 @@ A crawl that stores nothing because the site changed its markup still ends "fini
 these monitors turn that into ``monitors_failed`` (exit 4), name what failed in the run
 record, and can notify someone through spidermon's actions.
 
-Thresholds are settings (defaults in ``newsscraper/settings.py``):
+Thresholds are settings (defaults in ``newsscraper/default_settings.py``):
 
 - ``MONITOR_FINISH_REASONS`` (``["finished"]``): finish reasons that count as a clean end.
 - ``MONITOR_MIN_STORED_SHARE`` (0.9): articles stored (new, updated, moved or unchanged) against
@@ -43,6 +43,7 @@ from spidermon.contrib.scrapy.runners import SpiderMonitorResult, SpiderMonitorR
 from spidermon.exceptions import NotConfigured as SpidermonNotConfigured
 
 from newsscraper.crawl.scaleout import enabled as scaled_out
+from newsscraper.default_settings import with_defaults
 from newsscraper.extensions.reach import requests_of
 
 logger = logging.getLogger(__name__)
@@ -55,22 +56,13 @@ NOTIFIERS = {
 }
 
 
-DEFAULTS: dict[str, Any] = {
-    "MONITOR_FINISH_REASONS": ["finished"], "MONITOR_MIN_STORED_SHARE": 0.9,
-    "MONITOR_MIN_FIELD_COVERAGE": dict.fromkeys(COVERED_FIELDS, 0.99),
-    "MONITOR_MAX_PARTIAL_SHARE": 0.02, "MONITOR_MAX_PARSER_BUGS": 0,
-    "MONITOR_MAX_SERVER_ERROR_SHARE": 0.05, "MONITOR_MAX_UNREACHABLE_SHARE": 0.5,
-    "MONITOR_RECENT_DAYS": 31,
-}
-
-
 class ArticleCoverage:
     """Counts, per parsed article, which fields it has (``coverage/articles``,
     ``coverage/<field>``, ``coverage/partial``): the figures the coverage monitor reads.
     An article dropped for a missing field counts too. Off with ``MONITORS_ENABLED``."""
 
     def __init__(self, crawler) -> None:
-        if not crawler.settings.getbool("MONITORS_ENABLED", True):
+        if not with_defaults(crawler.settings).getbool("MONITORS_ENABLED"):
             raise NotConfigured("monitors are off")
         self.stats = crawler.stats
         crawler.signals.connect(self.item_scraped, signals.item_scraped)
@@ -107,12 +99,12 @@ class _Monitor(Monitor):
         return self.data.stats
 
     def setting(self, name: str, kind=float):
-        settings = self.data.crawler.settings
-        if settings.get(name) is None:
-            return DEFAULTS[name]
-        getter = {float: settings.getfloat, int: settings.getint, list: settings.getlist,
-                  dict: settings.getdict}[kind]
-        return getter(name)
+        settings = with_defaults(self.data.crawler.settings)
+        if kind is list:
+            return settings.getlist(name)
+        if kind is dict:
+            return settings.getdict(name)
+        return kind(settings.get(name))
 
     def stored(self) -> int:
         return sum(self.stats.get(f"mongo/{k}", 0) for k in ("new", "updated", "moved",
@@ -329,7 +321,7 @@ def notifiers(crawler) -> list:
     error: found at start, not when a monitor fails in the night."""
     from newsscraper.outcome import BadSetting
 
-    names = crawler.settings.getlist("MONITOR_NOTIFY")
+    names = with_defaults(crawler.settings).getlist("MONITOR_NOTIFY")
     unknown = sorted(set(names) - set(NOTIFIERS))
     if unknown:
         raise BadSetting(f"MONITOR_NOTIFY: unknown notifier(s) {', '.join(unknown)}; "

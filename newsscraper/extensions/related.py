@@ -13,6 +13,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.shared_store import acquire_store, release_store
+from newsscraper.default_settings import with_defaults
 from newsscraper.extensions.removed import database_down
 from newsscraper.items import SITE, document_id
 from newsscraper.outcome import SKIP_REASON
@@ -55,13 +56,13 @@ class RelatedIds:
     """
 
     def __init__(self, crawler) -> None:
-        s = crawler.settings
-        if not s.getbool("RELATED_IDS_ENABLED", True) or not s.getbool("STORE_ENABLED", True):
+        s = with_defaults(crawler.settings)
+        if not s.getbool("RELATED_IDS_ENABLED") or not s.getbool("STORE_ENABLED"):
             raise NotConfigured("related-link ids are off")
         self.crawler = crawler
-        self.seconds = s.getfloat("RELATED_IDS_SECONDS", 2.0)
-        self.slugs_name = s.get("MONGO_SLUGS_COLLECTION", "slugs")
-        self.pending_name = s.get("MONGO_RELATED_PENDING_COLLECTION", "related_pending")
+        self.seconds = s.getfloat("RELATED_IDS_SECONDS")
+        self.slugs_name = s.get("MONGO_SLUGS_COLLECTION")
+        self.pending_name = s.get("MONGO_RELATED_PENDING_COLLECTION")
         self.cache: OrderedDict[str, tuple[int, str]] = OrderedDict()
         self.learned: dict[str, tuple[int, str]] = {}  # not written to ``slugs`` yet
         self.waiting: dict[str, set[str]] = {}  # slug -> _ids of articles waiting for it

@@ -10,6 +10,7 @@ from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.shared_store import held_store
 from newsscraper.crawl.state import IdSet
+from newsscraper.default_settings import with_defaults
 from newsscraper.items import SITE, document_id
 from newsscraper.signals import article_gone, month_listed
 from newsscraper.storage.mongo import ArticleStore, utcnow
@@ -34,12 +35,12 @@ class RemovedArticles:
     """
 
     def __init__(self, crawler) -> None:
-        s = crawler.settings
-        if not s.getbool("REMOVALS_ENABLED", True) or not s.getbool("STORE_ENABLED", True):
+        s = with_defaults(crawler.settings)
+        if not s.getbool("REMOVALS_ENABLED") or not s.getbool("STORE_ENABLED"):
             raise NotConfigured("removed-article marking is off")
         self.crawler = crawler
         self.stats = crawler.stats
-        self.month_limit = s.getint("REMOVALS_MONTH_LIMIT", 10)
+        self.month_limit = s.getint("REMOVALS_MONTH_LIMIT")
         self.gone: set[str] = set()
         self.served = IdSet()  # article ids of this run (bits: one an article)
         self.listed: dict[str, list[int]] = {}

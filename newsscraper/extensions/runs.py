@@ -16,6 +16,7 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 
 from newsscraper.crawl.run_id import new_run_id
 from newsscraper.crawl.shared_store import acquire_store, release_store
+from newsscraper.default_settings import with_defaults
 from newsscraper.extensions.lease import LeaseOutcome, RunLease, gone_here
 from newsscraper.extensions.monitors import notifiers, run_close_monitors
 from newsscraper.items import to_jsonable
@@ -59,8 +60,8 @@ class RunRecorder:
     """
 
     def __init__(self, crawler) -> None:
-        s = crawler.settings
-        if not s.getbool("RUNS_ENABLED", True) or not s.getbool("STORE_ENABLED", True):
+        s = with_defaults(crawler.settings)
+        if not s.getbool("RUNS_ENABLED") or not s.getbool("STORE_ENABLED"):
             raise NotConfigured("run records are off")
         self.crawler = crawler
         self.run_id = new_run_id()  # this process's record
@@ -68,12 +69,12 @@ class RunRecorder:
         self.started = _now()
         self.opening: dict = {"_id": self.run_id, "started_at": self.started}
         self.spill_dir = Path(data_dir(crawler.settings)) / "spill"
-        self.lease_enabled = s.getbool("NEWSSCRAPER_LEASE_ENABLED", True)
-        self.lease_seconds = s.getfloat("NEWSSCRAPER_LEASE_SECONDS", 300)
+        self.lease_enabled = s.getbool("NEWSSCRAPER_LEASE_ENABLED")
+        self.lease_seconds = s.getfloat("NEWSSCRAPER_LEASE_SECONDS")
         if self.lease_seconds <= 0:
             raise BadSetting(f"NEWSSCRAPER_LEASE_SECONDS must be positive, got "
                              f"{self.lease_seconds}")
-        self.monitors_enabled = s.getbool("MONITORS_ENABLED", True)
+        self.monitors_enabled = s.getbool("MONITORS_ENABLED")
         if self.monitors_enabled:
             notifiers(crawler)
         self.lease: RunLease | None = None
@@ -132,7 +133,7 @@ class RunRecorder:
         if not self.lease_enabled:
             return LeaseOutcome("off")
         self.lease_store = self._store()
-        timeout = self.crawler.settings.getint("MONGO_TIMEOUT_MS", 5000) / 1000 * 2
+        timeout = with_defaults(self.crawler.settings).getint("MONGO_TIMEOUT_MS") / 1000 * 2
         self.lease = RunLease(self.lease_store.state, spider_name, self.shared_run,
                               self.run_id, self.lease_seconds, timeout)
         try:

@@ -11,6 +11,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from itemadapter import ItemAdapter
 
+from newsscraper.default_settings import with_defaults
 from newsscraper.items import document_id
 from newsscraper.storage.revisions import CONTENT_FIELDS, content_hash
 
@@ -57,9 +58,9 @@ class DedupePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        s = crawler.settings
-        return cls(crawler.stats, s.getfloat("DEDUPE_NEAR_THRESHOLD", 0.9),
-                   s.getint("DEDUPE_NUM_PERM", 64))
+        s = with_defaults(crawler.settings)
+        return cls(crawler.stats, s.getfloat("DEDUPE_NEAR_THRESHOLD"),
+                   s.getint("DEDUPE_NUM_PERM"))
 
     def process_item(self, item):
         a = ItemAdapter(item)

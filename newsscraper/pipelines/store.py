@@ -10,6 +10,7 @@ from pathlib import Path
 from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.shared_store import acquire_store, release_store
+from newsscraper.default_settings import with_defaults
 from newsscraper.items import to_document, to_jsonable
 from newsscraper.outcome import BadSetting
 from newsscraper.signals import articles_writing
@@ -63,19 +64,19 @@ class MongoStorePipeline:
     """
 
     def __init__(self, crawler) -> None:
-        s = crawler.settings
-        if not s.getbool("STORE_ENABLED", True):
+        s = with_defaults(crawler.settings)
+        if not s.getbool("STORE_ENABLED"):
             raise NotConfigured("STORE_ENABLED is off")
         self.crawler = crawler
         self.stats = crawler.stats
         self.settings = s
         self.uri = mongo_uri(s)
-        self.autostart = s.getbool("MONGO_AUTOSTART", True) and uses_local_database(s)
-        self.batch_size = s.getint("STORE_BATCH_SIZE", 200)
-        self.batch_seconds = s.getfloat("STORE_BATCH_SECONDS", 5.0)
-        self.retry_seconds = s.getfloat("STORE_RETRY_SECONDS", 60.0)
+        self.autostart = s.getbool("MONGO_AUTOSTART") and uses_local_database(s)
+        self.batch_size = s.getint("STORE_BATCH_SIZE")
+        self.batch_seconds = s.getfloat("STORE_BATCH_SECONDS")
+        self.retry_seconds = s.getfloat("STORE_RETRY_SECONDS")
         try:
-            bound_driver_logs(s.get("MONGO_LOG_LEVEL", "INFO"))
+            bound_driver_logs(s.get("MONGO_LOG_LEVEL"))
         except ValueError as exc:
             raise BadSetting(f"setting MONGO_LOG_LEVEL: {exc}") from None
         self.spill = SpillFile(Path(data_dir(s)) / "spill", spill_target(s))

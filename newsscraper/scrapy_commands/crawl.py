@@ -25,6 +25,7 @@ from scrapy.exceptions import UsageError
 from newsscraper.crawl.arguments import ArgumentError
 from newsscraper.crawl.metrics import write_run_metrics
 from newsscraper.crawl.run_id import new_run_id
+from newsscraper.default_settings import with_defaults
 from newsscraper.outcome import EXIT_CRASHED, EXIT_USAGE, BadSetting, exit_status
 from newsscraper.scrapy_commands.preflight import check_credentials, check_settings, check_uri
 from newsscraper.seeds import SeedError
@@ -77,15 +78,15 @@ class Command(ScrapyCrawl):
             exit_status(stats.get_value("finish_reason"), stats.get_stats())
 
     def _preflight(self) -> None:
-        settings = self.settings
-        assert settings is not None
+        assert self.settings is not None
+        settings = with_defaults(self.settings)
         check_settings(settings)
-        if not settings.getbool("STORE_ENABLED", True):
+        if not settings.getbool("STORE_ENABLED"):
             return
         uri = mongo_uri(settings)
         check_uri(uri)
         if not uses_local_database(settings):
-            check_credentials(uri, min(settings.getint("MONGO_TIMEOUT_MS", 5000), 3000))
+            check_credentials(uri, min(settings.getint("MONGO_TIMEOUT_MS"), 3000))
 
     def _bootstrap_failed(self, exc: BaseException, spargs: dict) -> None:
         if isinstance(exc, BAD_INPUT):
@@ -140,8 +141,11 @@ def record_rejection(settings: Any, error: str, spargs: dict) -> None:
     """Best effort, with a short timeout: a crontab line with a typo shows up in ``runs``
     as well as in the scheduler's mail, but a database that is away must not delay the
     one-line answer."""
-    if settings is None or not settings.getbool("STORE_ENABLED", True) or \
-            not settings.getbool("RUNS_ENABLED", True):
+    if settings is None:
+        return
+    settings = with_defaults(settings)
+    if not settings.getbool("STORE_ENABLED") or \
+            not settings.getbool("RUNS_ENABLED"):
         return
     now = datetime.now(timezone.utc).replace(microsecond=0)
     record = {"_id": new_run_id(), "spider": "moscowtimes", "status": "rejected",
@@ -152,7 +156,7 @@ def record_rejection(settings: Any, error: str, spargs: dict) -> None:
                                       connectTimeoutMS=1000, socketTimeoutMS=2000)
     db = client[mongo_database(settings)]
     try:
-        db[settings.get("MONGO_RUNS_COLLECTION", "runs")].insert_one(record)
+        db[settings.get("MONGO_RUNS_COLLECTION")].insert_one(record)
         for key, update in summary_updates("moscowtimes", str(record["_id"]), record):
             db["crawl_state"].update_one({"_id": key}, update, upsert=True)
     except PyMongoError:

@@ -28,12 +28,13 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newsscraper.crawl.arguments import ArgumentError, CrawlArguments, user_agent
-from newsscraper.crawl.ledger import DEFAULTS, CrawlLedger
+from newsscraper.crawl.ledger import CrawlLedger
 from newsscraper.crawl.months import month_of_sitemap
 from newsscraper.crawl.parsers import ParserPool
 from newsscraper.crawl.scaleout import ScaleOut
 from newsscraper.crawl.scaleout import enabled as scaled_out
 from newsscraper.crawl.state import RedisState
+from newsscraper.default_settings import with_defaults
 from newsscraper.profiles import PROFILES
 from newsscraper.seeds import load_seeds
 from newsscraper.signals import article_gone, month_listed
@@ -76,14 +77,12 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
     ledger: CrawlLedger
     scaleout: ScaleOut | None = None
     backlog: SitemapBacklog
-    queue_low = 500
+    queue_low: int  # NEWSSCRAPER_SITEMAP_QUEUE
     draining = False  # start() hands sitemap entries out as the scheduler drains
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
-        for key, value in DEFAULTS.items():
-            settings.set(key, value, priority="default")
         profile = settings.get("NEWSSCRAPER_PROFILE")
         if profile:
             if profile not in PROFILES:
@@ -116,22 +115,25 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
-        for name in ("base_url", "static_url"):
+        settings = with_defaults(crawler.settings)
+        configured = {"base_url": settings.get("NEWSSCRAPER_BASE_URL"),
+                      "static_url": settings.get("NEWSSCRAPER_STATIC_URL")}
+        for name, origin in configured.items():
             if kwargs.get(name) in (None, ""):
-                kwargs[name] = crawler.settings.get(f"NEWSSCRAPER_{name.upper()}") or None
+                kwargs[name] = origin or None
         spider = super().from_crawler(crawler, *args, **kwargs)
         listings = {s.section for s in spider.starts if s.kind == "listing" and s.section
                     and spider.args.section_allowed(s.section)}
         state = None
         if scaled_out(crawler.settings):  # one worker of a run shared through Redis
             spider.scaleout = ScaleOut.join(crawler)
-            state = RedisState(crawler.settings.get("REDIS_URL"),
+            state = RedisState(settings.get("REDIS_URL"),
                                spider.scaleout.state_prefix(), spider.scaleout.keep)
         spider.ledger = CrawlLedger.from_crawler(crawler, spider.args, state,
                                                  listing_sections=listings)
         spider.parsers = ParserPool.from_crawler(crawler)
-        spider.backlog = SitemapBacklog(max(1, crawler.settings.getint("NEWSSCRAPER_KNOWN_BATCH")))
-        spider.queue_low = crawler.settings.getint("NEWSSCRAPER_SITEMAP_QUEUE")
+        spider.backlog = SitemapBacklog(max(1, settings.getint("NEWSSCRAPER_KNOWN_BATCH")))
+        spider.queue_low = settings.getint("NEWSSCRAPER_SITEMAP_QUEUE")
         crawler.signals.connect(spider.on_closed, scrapy.signals.spider_closed)
         return spider
 

@@ -17,6 +17,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
+from newsscraper.default_settings import with_defaults
 from newsscraper.items import document_id
 from newsscraper.sites.moscowtimes.site import parse_iso
 from newsscraper.storage.revisions import (
@@ -141,14 +142,15 @@ class ArticleStore:
 
     @classmethod
     def from_settings(cls, settings, uri: str) -> ArticleStore:
+        settings = with_defaults(settings)
         return cls(uri, mongo_database(settings),
-                   settings.get("MONGO_ARTICLES_COLLECTION", "articles"),
-                   settings.get("MONGO_VERSIONS_COLLECTION", "article_versions"),
-                   settings.get("MONGO_RUNS_COLLECTION", "runs"),
-                   settings.get("MONGO_BODY_HASHES_COLLECTION", "body_hashes"),
-                   settings.getint("MONGO_TIMEOUT_MS", 5000),
-                   timedelta(hours=settings.getfloat("STORE_SEEN_RESOLUTION_HOURS", 0)),
-                   settings.getint("MONGO_OPERATION_TIMEOUT_MS", 60000))
+                   settings.get("MONGO_ARTICLES_COLLECTION"),
+                   settings.get("MONGO_VERSIONS_COLLECTION"),
+                   settings.get("MONGO_RUNS_COLLECTION"),
+                   settings.get("MONGO_BODY_HASHES_COLLECTION"),
+                   settings.getint("MONGO_TIMEOUT_MS"),
+                   timedelta(hours=settings.getfloat("STORE_SEEN_RESOLUTION_HOURS")),
+                   settings.getint("MONGO_OPERATION_TIMEOUT_MS"))
 
     async def close(self) -> None:
         """Close the client and its connection pool."""

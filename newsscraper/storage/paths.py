@@ -12,7 +12,7 @@ def data_dir(settings: Any = None) -> str:
     """Where spill files go (``<dir>/spill``): ``NEWSSCRAPER_DATA_DIR`` with the same
     precedence as :func:`mongo_database` (``-s`` over the environment over
     ``settings.py``, default ``var``)."""
-    return layered_setting(settings, "NEWSSCRAPER_DATA_DIR", "var")
+    return layered_setting(settings, "NEWSSCRAPER_DATA_DIR")
 
 
 def spill_target(settings: Any = None) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from newsscraper.default_settings import default
 from newsscraper.storage.ferretdb import LocalDatabase
 
 
@@ -25,27 +26,23 @@ def mongo_database(settings: Any = None) -> str:
     ``MONGO_DATABASE`` environment variable, else the project setting (``newsscraper``).
     The environment sits between the two so that a scheduler's environment file can
     name the database without editing ``settings.py``."""
-    return _layered(settings, "MONGO_DATABASE", "newsscraper")
+    return _layered(settings, "MONGO_DATABASE")
 
 
-def layered_setting(settings: Any, name: str, default: str) -> str:
+def layered_setting(settings: Any, name: str) -> str:
     """A setting read as :func:`mongo_database` reads its own: ``-s`` over the environment
-    over ``settings.py``."""
-    return _layered(settings, name, default)
+    over ``settings.py`` over the default (``newsscraper.default_settings``)."""
+    return _layered(settings, name)
 
 
-def _layered(settings: Any, name: str, default: str) -> str:
+def _layered(settings: Any, name: str) -> str:
     from scrapy.settings import SETTINGS_PRIORITIES
 
     if settings is not None and settings.get(name) and \
             (settings.getpriority(name) or 0) > SETTINGS_PRIORITIES["project"]:
         return str(settings.get(name))
     configured = settings.get(name) if settings is not None else None
-    return os.environ.get(name) or configured or default
-
-
-DEFAULT_TIMEOUT_MS = 5000
-DEFAULT_OPERATION_TIMEOUT_MS = 60000
+    return str(os.environ.get(name) or configured or default(name))
 
 
 def client_options(settings: Any = None, timeout_ms: int | None = None,
@@ -54,17 +51,17 @@ def client_options(settings: Any = None, timeout_ms: int | None = None,
     (``MONGO_TIMEOUT_MS``: connect and server selection) and waiting for one reply
     (``MONGO_OPERATION_TIMEOUT_MS``: the socket). pymongo waits forever for a reply by
     default, and a hung FerretDB still answers the driver's monitor, so without the
-    socket timeout a crawl waits forever on it (issue 10)."""
-    def value(name: str, given: int | None, default: int) -> int:
+    socket timeout a crawl waits forever on it (issue 10). Each: the argument, else the
+    setting, else the environment variable, else the default."""
+    def value(name: str, given: int | None) -> int:
         if given is not None:
             return given
         if settings is not None and settings.get(name) not in (None, ""):
             return int(settings.get(name))
-        return int(os.environ.get(name) or default)
+        return int(os.environ.get(name) or default(name))
 
-    connect = value("MONGO_TIMEOUT_MS", timeout_ms, DEFAULT_TIMEOUT_MS)
-    operation = value("MONGO_OPERATION_TIMEOUT_MS", operation_timeout_ms,
-                      DEFAULT_OPERATION_TIMEOUT_MS)
+    connect = value("MONGO_TIMEOUT_MS", timeout_ms)
+    operation = value("MONGO_OPERATION_TIMEOUT_MS", operation_timeout_ms)
     return {"connectTimeoutMS": connect, "serverSelectionTimeoutMS": connect,
             "socketTimeoutMS": operation}
 

@@ -17,6 +17,7 @@ from scrapy.http import Request, Response
 
 from newsscraper import __version__
 from newsscraper.crawl.run_id import new_run_id
+from newsscraper.default_settings import with_defaults
 from newsscraper.items import Article
 from newsscraper.storage.paths import data_dir
 from newsscraper.warc.writer import SOFTWARE, Exchange, WarcArchive, WarcSeries
@@ -36,7 +37,7 @@ SHAPING = ("USER_AGENT", "ROBOTSTXT_OBEY", "CONCURRENT_REQUESTS",
 
 def warc_dir(settings: Any = None) -> Path:
     """``WARC_DIR``, else ``<NEWSSCRAPER_DATA_DIR>/warc`` (``var/warc``)."""
-    configured = settings.get("WARC_DIR") if settings is not None else None
+    configured = with_defaults(settings).get("WARC_DIR")
     return Path(configured) if configured else Path(data_dir(settings)) / "warc"
 
 
@@ -59,13 +60,13 @@ class WarcRecorder:
     """
 
     def __init__(self, crawler) -> None:
-        s = crawler.settings
-        if not s.getbool("WARC_ENABLED", True):
+        s = with_defaults(crawler.settings)
+        if not s.getbool("WARC_ENABLED"):
             raise NotConfigured("WARC_ENABLED is off")
         self.crawler = crawler
         self.directory = warc_dir(s)
-        self.max_bytes = s.getint("WARC_MAX_BYTES", 1 << 30)
-        self.everything = s.getbool("WARC_ALL_RESPONSES", False)
+        self.max_bytes = s.getint("WARC_MAX_BYTES")
+        self.everything = s.getbool("WARC_ALL_RESPONSES")
         self.archive: WarcArchive | None = None
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
 
@@ -87,7 +88,7 @@ class WarcRecorder:
 
     def _archive(self) -> WarcArchive:
         if self.archive is None:
-            s, stats = self.crawler.settings, self.crawler.stats
+            s, stats = with_defaults(self.crawler.settings), self.crawler.stats
             run_id = stats.get_value("run/id") or s.get("NEWSSCRAPER_RUN_ID") or new_run_id()
             spider = self.crawler.spider
             info = {"software": f"{SOFTWARE}/{__version__}", "spider": spider.name,

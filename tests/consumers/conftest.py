@@ -42,7 +42,9 @@ def store_items(mongo_uri, mongo_db_name, tmp_path):
         crawler = get_crawler(settings_dict={
             "MONGO_URI": mongo_uri, "MONGO_DATABASE": mongo_db_name,
             "NEWSSCRAPER_DATA_DIR": str(tmp_path), "MONGO_AUTOSTART": False,
-            "STORE_RETRY_SECONDS": 5})
+            "STORE_RETRY_SECONDS": 5,
+            # every sighting written: the tests compare last_seen_at seconds apart
+            "STORE_SEEN_RESOLUTION_HOURS": 0})
 
         return asyncio.run(run_items(crawler, build_from_crawler, items))
     return store

@@ -38,7 +38,9 @@ def crawler_for(mongo_uri, mongo_db_name, tmp_path):
     def make(**settings):
         values = {"MONGO_URI": mongo_uri, "MONGO_DATABASE": mongo_db_name,
                   "NEWSSCRAPER_DATA_DIR": str(tmp_path), "MONGO_AUTOSTART": False,
-                  "STORE_BATCH_SIZE": 50, "STORE_RETRY_SECONDS": 5, **settings}
+                  "STORE_BATCH_SIZE": 50, "STORE_RETRY_SECONDS": 5,
+                  # every sighting written: the tests compare last_seen_at seconds apart
+                  "STORE_SEEN_RESOLUTION_HOURS": 0, **settings}
         crawler = get_crawler(settings_dict=values)
         return crawler
     return make

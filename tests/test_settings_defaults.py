@@ -1,0 +1,209 @@
+"""Every setting the package reads has one default, in newsscraper/default_settings.py,
+is read without an inline fallback, and has a row in the README's settings tables."""
+
+from __future__ import annotations
+
+import ast
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+from scrapy.settings import default_settings as scrapy_defaults
+
+from newsscraper import default_settings
+from newsscraper.default_settings import default, with_defaults
+from newsscraper.profiles import PROFILES
+from newsscraper.scrapy_commands.preflight import NUMBERS, check_number
+from newsscraper.storage.mongo import ArticleStore
+from newsscraper.storage.uri import mongo_database
+from newsscraper.warc.middleware import SHAPING
+from tests.settings_helpers import project_settings
+from tests.settings_scan import Scan, scan_package, scan_sources
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "newsscraper"
+DEFAULTS_MODULE = "newsscraper/default_settings.py"
+# reads whose name is a variable: where, and every name each can read
+DYNAMIC = {
+    ("newsscraper/scrapy_commands/preflight.py", "check_settings"): tuple(NUMBERS),
+    ("newsscraper/spiders/moscowtimes.py", "update_settings"):
+        tuple(name for profile in PROFILES.values() for name in profile),
+    ("newsscraper/warc/middleware.py", "_archive"): SHAPING,
+}
+
+
+def problems(scan: Scan) -> list[str]:
+    """Inline fallbacks, and reads whose name the check cannot know."""
+    out = [f"{r.where}: {r.name} read with an inline default" for r in scan.reads
+           if r.fallback]
+    for r in scan.reads:
+        if r.name is None and (r.where.split(":")[0], r.function) not in DYNAMIC:
+            out.append(f"{r.where}: a setting read by a name that is not a literal")
+    return out
+
+
+def names_read(scan: Scan) -> set[str]:
+    names = {r.name for r in scan.reads if r.name and not r.name.startswith("<")}
+    return names.union(*DYNAMIC.values())
+
+
+def project_names(names: set[str]) -> set[str]:
+    """The names that are not Scrapy's (Scrapy's have their default in Scrapy)."""
+    return {n for n in names if not hasattr(scrapy_defaults, n)}
+
+
+def readme_rows(text: str) -> set[str]:
+    """Names in the first column of the README's ``variable / setting`` tables."""
+    names: set[str] = set()
+    in_table = False
+    for line in text.splitlines():
+        if line.startswith("| variable / setting |"):
+            in_table = True
+        elif in_table and line.startswith("|"):
+            names.update(re.findall(r"`([A-Z][A-Z0-9_]+)`", line.split("|")[1]))
+        else:
+            in_table = False
+    return names
+
+
+def assignments(path: Path) -> list[tuple[str, ast.expr]]:
+    """Module-level ``NAME = value`` of a file, in order."""
+    out = []
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign):
+            out += [(t.id, node.value) for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and \
+                node.value is not None:
+            out.append((node.target.id, node.value))
+    return out
+
+
+def second_homes(path: Path, ours: set[str]) -> list[str]:
+    """Defaults written outside the defaults module: a module-level constant named as a
+    setting, or a module-level dict that maps a setting's name to a literal."""
+    out = []
+    for name, value in assignments(path):
+        if name in ours:
+            out.append(f"{path.name}: {name} assigned")
+        if isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value in ours and \
+                        isinstance(item, (ast.Constant, ast.List, ast.Dict, ast.Tuple)):
+                    out.append(f"{path.name}: {name}[{key.value!r}] is a default")
+    return out
+
+
+@pytest.fixture(scope="module")
+def scan() -> Scan:
+    return scan_package(PACKAGE)
+
+
+def test_no_setting_is_read_with_an_inline_default(scan):
+    assert problems(scan) == []
+
+
+def test_every_setting_read_has_its_default_in_the_defaults_module(scan):
+    read = project_names(names_read(scan))
+    assert len(read) > 50  # the scan sees the package's reads
+    assert sorted(read - set(default_settings.__all__)) == []  # read, no default
+    assert sorted(set(default_settings.__all__) - read) == []  # a default nobody reads
+    assert sorted(n for n in default_settings.__all__ if hasattr(scrapy_defaults, n)) == []
+
+
+def test_each_default_is_written_once():
+    written = [name for name, _ in assignments(PACKAGE / "default_settings.py")
+               if name.isupper()]
+    assert sorted(n for n in set(written) if written.count(n) > 1) == []
+    ours = set(default_settings.__all__)
+    homes = [home for path in sorted(PACKAGE.rglob("*.py"))
+             if path.name not in ("default_settings.py", "settings.py")
+             for home in second_homes(path, ours)]
+    assert homes == []
+
+
+def test_settings_py_overrides_scrapy_and_repeats_no_default():
+    """settings.py holds Scrapy's settings; one of ours there must differ from its
+    default (an override), or it is a second home."""
+    repeated = [name for name, value in assignments(PACKAGE / "settings.py")
+                if name in default_settings.__all__
+                and ast.literal_eval(value) == default(name)]
+    assert repeated == []
+
+
+def test_every_setting_has_a_row_in_the_readme(scan):
+    rows = readme_rows((ROOT / "README.md").read_text())
+    assert sorted(project_names(names_read(scan)) - rows) == []
+
+
+@pytest.mark.parametrize("name", sorted(NUMBERS))
+def test_each_numeric_default_is_within_the_bounds_preflight_checks(name):
+    check_number(name, default(name), NUMBERS[name])  # raises BadSetting when not
+
+
+def test_the_check_finds_inline_defaults_and_names_it_cannot_know(tmp_path):
+    sources = {"newsscraper/x.py": '''
+def from_crawler(crawler):
+    s = crawler.settings
+    a = s.getint("STORE_BATCH_SIZE", 200)
+    b = crawler.settings.get("MONGO_RUNS_COLLECTION", default="runs")
+    c = crawler.settings.get(f"NEWSSCRAPER_{'x'.upper()}")
+    d = s.getfloat("UNDOCUMENTED_SETTING")
+    e = layered(s, "NEWSSCRAPER_DATA_DIR")
+
+def layered(settings, name, fallback="var"):
+    return settings.get(name, fallback)
+'''}
+    found = scan_sources(sources)
+    assert problems(found) == [
+        "newsscraper/x.py:4: STORE_BATCH_SIZE read with an inline default",
+        "newsscraper/x.py:5: MONGO_RUNS_COLLECTION read with an inline default",
+        "newsscraper/x.py:11: <name> read with an inline default",
+        "newsscraper/x.py:6: a setting read by a name that is not a literal",
+    ]
+    read = project_names({r.name for r in found.reads if r.name})
+    assert "UNDOCUMENTED_SETTING" in read - set(default_settings.__all__)
+    assert "NEWSSCRAPER_DATA_DIR" in read  # through the reader function
+    repeated = ast.parse("STORE_BATCH_SIZE = 200\nX = {'MONGO_URI': 'mongodb://h'}\n")
+    path = tmp_path / "never-read.py"
+    path.write_text(ast.unparse(repeated))
+    assert second_homes(path, {"STORE_BATCH_SIZE", "MONGO_URI"}) == [
+        "never-read.py: STORE_BATCH_SIZE assigned", "never-read.py: X['MONGO_URI'] is a default"]
+
+
+def test_the_readme_check_reads_only_the_first_column():
+    text = ("| variable / setting | default | meaning |\n|---|---|---|\n"
+            "| `STORE_BATCH_SIZE` | 200 | see `MONGO_URI` |\n\n| `WARC_DIR` | x |\n")
+    assert readme_rows(text) == {"STORE_BATCH_SIZE"}
+
+
+async def test_a_tool_with_settings_of_its_own_stores_as_the_crawl_does():
+    """Issue 24: ArticleStore.from_settings fell back to 0 hours where settings.py said
+    12, so a tool building its own Settings rewrote every sighting."""
+    own = ArticleStore.from_settings(Settings(), "mongodb://127.0.0.1:1/")
+    crawl = ArticleStore.from_settings(project_settings(), "mongodb://127.0.0.1:1/")
+    try:
+        assert own.seen_resolution == crawl.seen_resolution == timedelta(hours=12)
+        assert own.versions.name == crawl.versions.name == "article_versions"
+    finally:
+        await own.close()
+        await crawl.close()
+
+
+def test_with_defaults_keeps_each_value_at_its_priority(monkeypatch):
+    monkeypatch.delenv("MONGO_DATABASE", raising=False)
+    given = Settings({"STORE_BATCH_SIZE": 7})
+    layered = with_defaults(given)
+    assert layered.getint("STORE_BATCH_SIZE") == 7
+    assert layered.getpriority("STORE_BATCH_SIZE") == given.getpriority("STORE_BATCH_SIZE")
+    assert layered.getfloat("STORE_SEEN_RESOLUTION_HOURS") == 12
+    assert layered.getpriority("STORE_SEEN_RESOLUTION_HOURS") == 0  # 'default'
+    assert with_defaults(project_settings()).getint("STORE_BATCH_SIZE") == 200
+    # -s over the environment over settings.py over the default, as before
+    assert mongo_database(Settings()) == "newsscraper"
+    monkeypatch.setenv("MONGO_DATABASE", "from_env")
+    assert mongo_database(Settings()) == mongo_database(project_settings()) == "from_env"
+    assert mongo_database(project_settings(MONGO_DATABASE="cli")) == "cli"
+    with pytest.raises(KeyError):
+        default("NO_SUCH_SETTING")
