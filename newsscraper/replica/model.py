@@ -119,6 +119,12 @@ class SiteModel:
         self.by_id = {a.id: a for a in self.articles}
         self.by_slug = {a.slug: a for a in self.articles}
 
+    def add(self, a: ArticleSpec) -> None:
+        """Add an article published after the model was made (:mod:`.publish`)."""
+        self.articles.append(a)
+        self.by_id[a.id] = a
+        self.by_slug[a.slug] = a
+
     @property
     def live_articles(self) -> list[ArticleSpec]:
         """The articles served with status 200 in this epoch."""
