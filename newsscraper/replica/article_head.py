@@ -7,8 +7,9 @@ from __future__ import annotations
 from newsscraper.replica.links import Links
 from newsscraper.replica.markup import description as meta_description
 from newsscraper.replica.markup import esc, iso, jenc
-from newsscraper.replica.model import ORGANISATION, SECTIONS, ArticleSpec
+from newsscraper.replica.model import SECTIONS, ArticleSpec
 from newsscraper.replica.templating import fill
+from newsscraper.sites.moscowtimes.site import ORGANISATION
 
 
 def section_meta(a: ArticleSpec) -> str:

@@ -10,9 +10,10 @@ from email.utils import format_datetime
 
 from newsscraper.replica.links import Links
 from newsscraper.replica.markup import esc, first_sentence, first_text, inline, iso, prefix
-from newsscraper.replica.model import MSK, ORGANISATION, SECTIONS, ArticleSpec
+from newsscraper.replica.model import MSK, SECTIONS, ArticleSpec
 from newsscraper.replica.responses import XML, Page, response
 from newsscraper.replica.templating import fill
+from newsscraper.sites.moscowtimes.site import ORGANISATION
 
 RSS_ITEMS = 50
 NEWS_SITEMAP_DAYS = 30

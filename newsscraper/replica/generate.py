@@ -32,8 +32,6 @@ from importlib import resources
 
 from newsscraper.replica.model import (
     MSK,
-    ORGANISATION,
-    SECTIONS,
     ArticleSpec,
     Author,
     Block,
@@ -379,5 +377,4 @@ def _epoch2(base: SiteModel, r: random.Random, w: Writer) -> SiteModel:
     )
 
 
-__all__ = ["MSK", "ORGANISATION", "SECTIONS", "ArticleSpec", "Author", "Block", "ImageSpec",
-           "LivePostSpec", "SiteModel", "Tag", "generate_site", "make_article", "slugify"]
+__all__ = ["generate_site", "make_article", "slugify"]

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from newsscraper.replica.cards import Cards
 from newsscraper.replica.links import Links
 from newsscraper.replica.markup import esc, teaser
-from newsscraper.replica.model import ORGANISATION, SECTIONS, ArticleSpec
+from newsscraper.replica.model import SECTIONS, ArticleSpec
 from newsscraper.replica.responses import Page, response
 from newsscraper.replica.shell import Shell
 from newsscraper.replica.templating import fill
+from newsscraper.sites.moscowtimes.site import ORGANISATION
 
 LISTING_FIRST = 19  # lead card + 18 on a full listing page
 LISTING_STEP = 18  # cards per section "View more" fragment, and the button's step
