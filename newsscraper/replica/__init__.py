@@ -10,7 +10,8 @@
         server.base_url, server.static_url
 
 Modules: :mod:`~newsscraper.replica.generate` (the model, epochs and ``model.changes``),
-:mod:`~newsscraper.replica.render` (the real markup and the routes),
+:mod:`~newsscraper.replica.website` (the rendered site: its renderers, the real markup,
+and the routes),
 :mod:`~newsscraper.replica.truth` (the field choices a parser must match),
 :mod:`~newsscraper.replica.faults` (fault profiles and which paths they hit; the
 ``redesign`` layout in :mod:`~newsscraper.replica.redesign`),
@@ -22,9 +23,10 @@ From the shell: ``newsscraper replica serve|truth``.
 
 from newsscraper.replica.generate import generate_site
 from newsscraper.replica.model import SiteModel
-from newsscraper.replica.render import Page, RenderedSite, render_site
+from newsscraper.replica.responses import Page
 from newsscraper.replica.server import ReplicaServer
 from newsscraper.replica.truth import truth_records
+from newsscraper.replica.website import RenderedSite, render_site
 
 __all__ = ["Page", "RenderedSite", "ReplicaServer", "SiteModel", "generate_site", "render_site",
            "truth_records"]

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from newsscraper.replica.generate import generate_site
 from newsscraper.replica.model import SiteModel
-from newsscraper.replica.render import REAL_WWW, RenderedSite, render_site
+from newsscraper.replica.website import RenderedSite, render_site
+from newsscraper.sites.moscowtimes.site import REAL_WWW
 
 
 def example_paths(model: SiteModel, site: RenderedSite) -> dict[str, tuple[str, str]]:

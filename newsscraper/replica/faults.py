@@ -46,9 +46,10 @@ from __future__ import annotations
 
 import threading
 import zlib
+from collections.abc import Mapping
 
 from newsscraper.replica.redesign import redesign, redesigned_paths
-from newsscraper.replica.render import HTML, Page, RenderedSite
+from newsscraper.replica.responses import HTML, Page, bare_path
 
 PROFILES = ("flaky", "hostile", "all", "redesign")
 TRAP_PREFIX = "/2025/11/01/"
@@ -86,33 +87,39 @@ def _is_article_path(path: str) -> bool:
 
 
 class FaultInjector:
-    """Decides, per request, whether a fault replaces the normal response."""
+    """Decides, per request, whether a fault replaces or changes the normal response.
 
-    def __init__(self, profile: str, site: RenderedSite) -> None:
+    Built from the rendered www ``pages`` as they are before any publication (the traps
+    copy an article page and ``/news``; ``redesign`` picks its article paths with
+    ``seed``); it holds no reference to the site and changes none of its pages: the
+    trap cards of ``hostile`` are added to ``/news`` as it is served."""
+
+    def __init__(self, profile: str, base_url: str, pages: Mapping[str, Page], seed: int) -> None:
         if profile not in PROFILES:
             raise ValueError(f"unknown fault profile {profile!r}; choose from {PROFILES}")
         self.profile = profile
+        self.base_url = base_url
         self.flaky = profile in ("flaky", "all")
         self.hostile = profile in ("hostile", "all")
         self.attempts: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
-        self.traps = _trap_pages(site) if self.hostile else {}
-        if self.hostile:
-            _link_traps(site, list(self.traps))
+        self.traps = _trap_pages(base_url, pages) if self.hostile else {}
+        self._news: tuple[Page | None, Page | None] = (None, None)  # (as rendered, with traps)
         self.redesigned: set[str] = set()
         if profile == "redesign":
-            seed = site.renderer.m.seed if site.renderer is not None else 0
-            self.redesigned = redesigned_paths(
-                [p for p in site.pages if _is_article_path(p)], seed)
+            self.redesigned = redesigned_paths([p for p in pages if _is_article_path(p)], seed)
         self._new_layout: dict[str, Page] = {}
 
     def apply(self, origin: str, target: str, page: Page) -> Page:
         """The response to send instead of ``page`` (``page`` itself when no fault)."""
         path = target.split("?", 1)[0]
-        if self.hostile and origin == "www" and path.startswith(TRAP_PREFIX):
-            trap = self.traps.get(path[len(TRAP_PREFIX):])
-            if trap is not None:
-                return trap
+        if self.hostile and origin == "www":
+            if path.startswith(TRAP_PREFIX):
+                trap = self.traps.get(path[len(TRAP_PREFIX):])
+                if trap is not None:
+                    return trap
+            if bare_path(target) == "/news":
+                page = self._with_trap_cards(page)
         if path in self.redesigned and origin == "www" and page.status == 200:
             return self._redesigned(path, page)
         if not self.flaky:
@@ -131,11 +138,6 @@ class FaultInjector:
             return Page(page.status, page.headers, page.body, delay=FLAKY_STALL_SECONDS)
         return page
 
-    def refresh(self, site: RenderedSite) -> None:
-        """Re-apply the profile's changes to pages rendered again (a publication)."""
-        if self.hostile:
-            _link_traps(site, list(self.traps))
-
     def _redesigned(self, path: str, page: Page) -> Page:
         # rendered on first request: an lxml round trip per page is too slow to do up front
         done = self._new_layout.get(path)
@@ -143,9 +145,18 @@ class FaultInjector:
             done = self._new_layout[path] = Page(200, page.headers, redesign(page.body))
         return done
 
+    def _with_trap_cards(self, page: Page) -> Page:
+        """``/news`` with a card per trap on top, so a crawl walks into them; made once
+        per rendering of the page (a publication renders it again)."""
+        rendered, linked = self._news
+        if page is not rendered or linked is None:
+            linked = _link_traps(page, self.base_url, list(self.traps))
+            self._news = (page, linked)
+        return linked
 
-def _trap_pages(site: RenderedSite) -> dict[str, Page]:
-    some = next(p for path, p in site.pages.items() if _is_article_path(path))
+
+def _trap_pages(base_url: str, pages: Mapping[str, Page]) -> dict[str, Page]:
+    some = next(p for path, p in pages.items() if _is_article_path(path))
     marker = b'<div class="article__content" y-name="article-content">'
     huge = some.body.replace(marker, marker + b"\n<!-- " + b"x" * HUGE_BYTES + b" -->\n", 1)
     malformed = (b"<html><body><article class='article'><h1>Broken <b>page<div>"
@@ -154,10 +165,10 @@ def _trap_pages(site: RenderedSite) -> dict[str, Page]:
     def moved(location: str) -> Page:
         return Page(301, {"Location": location, "Content-Type": HTML}, b"")
 
-    offsite = site.base_url.replace("127.0.0.1", "localhost")
-    if offsite == site.base_url:
+    offsite = base_url.replace("127.0.0.1", "localhost")
+    if offsite == base_url:
         offsite = "https://elsewhere.example"
-    www = site.base_url + TRAP_PREFIX
+    www = base_url + TRAP_PREFIX
     return {
         "stalled-story-a1": Page(200, {"Content-Type": HTML}, some.body, delay=STALL_SECONDS),
         "truncated-story-a2": Page(200, {"Content-Type": HTML}, some.body, truncate=True),
@@ -166,22 +177,20 @@ def _trap_pages(site: RenderedSite) -> dict[str, Page]:
         "loop-story-a5": moved(www + "loop-story-b-a6"),
         "loop-story-b-a6": moved(www + "loop-story-a5"),
         "offsite-story-a7": moved(offsite + "/elsewhere/story"),
-        "not-an-article-a8": site.pages["/news"],
+        "not-an-article-a8": pages["/news"],
         "slow-story-a9": Page(200, {"Content-Type": HTML}, some.body, delay=3.0),
     }
 
 
-def _link_traps(site: RenderedSite, names: list[str]) -> None:
-    """Add a card per trap to the top of /news so a crawl walks into them."""
+def _link_traps(page: Page, base_url: str, names: list[str]) -> Page:
+    """``page`` (``/news``) with a card per trap at the top of its cluster."""
     cards = "".join(
         f'\t<div class="col-4 col-12-md col-4-sm">\n\t\t<div\n\tclass="article-excerpt-default '
-        f'article-excerpt-default--news"\n\tdata-url="{site.base_url}{TRAP_PREFIX}{n}"\n\t'
-        f'data-title="{n}"\n>\n\t<a href="{site.base_url}{TRAP_PREFIX}{n}" '
+        f'article-excerpt-default--news"\n\tdata-url="{base_url}{TRAP_PREFIX}{n}"\n\t'
+        f'data-title="{n}"\n>\n\t<a href="{base_url}{TRAP_PREFIX}{n}" '
         f'class="article-excerpt-default__link" title="{n}">\n\t\t<div '
         f'class="article-excerpt-default__content">\n\t\t\t<h3 class="article-excerpt-default__'
         f'headline">{n}</h3>\n\t\t</div>\n\t</a>\n</div>\t</div>\n'
         for n in names if not n.startswith("loop-story-b"))
-    page = site.pages["/news"]
     marker = b'<div class="row-flex">\n'
-    site.pages["/news"] = Page(page.status, page.headers,
-                               page.body.replace(marker, marker + cards.encode(), 1))
+    return Page(page.status, page.headers, page.body.replace(marker, marker + cards.encode(), 1))

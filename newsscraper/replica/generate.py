@@ -1,7 +1,7 @@
 """Deterministic generator of a synthetic Moscow Times: the content model of the replica.
 
 The model holds what the site's CMS would hold (articles with their blocks, authors,
-tags, dates); :mod:`newsscraper.replica.render` turns it into pages in the real markup
+tags, dates); :mod:`newsscraper.replica.website` turns it into pages in the real markup
 and :mod:`newsscraper.replica.truth` into the records a perfect extractor would return.
 The same ``(articles, seed, epoch)`` always gives the same model.
 
@@ -30,11 +30,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from importlib import resources
 
-# the model's names stay importable from here (older imports, other helpers' code)
 from newsscraper.replica.model import (
     MSK,
-    ORGANISATION,
-    SECTIONS,
     ArticleSpec,
     Author,
     Block,
@@ -380,5 +377,4 @@ def _epoch2(base: SiteModel, r: random.Random, w: Writer) -> SiteModel:
     )
 
 
-__all__ = ["MSK", "ORGANISATION", "SECTIONS", "ArticleSpec", "Author", "Block", "ImageSpec",
-           "LivePostSpec", "SiteModel", "Tag", "generate_site", "make_article", "slugify"]
+__all__ = ["generate_site", "make_article", "slugify"]

@@ -1,5 +1,5 @@
-"""Formatting helpers the templates' PHP helpers stand for: escaping, dates, JSON, and the
-CMS's paragraph HTML."""
+"""Formatting helpers the templates' PHP helpers stand for: escaping, dates, JSON, the
+CMS's paragraph HTML, and the text descriptions, feeds and teasers take from an article."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import zlib
 from datetime import datetime
 
-from newsscraper.replica.model import MSK
+from newsscraper.replica.model import MSK, ArticleSpec
 
 
 def esc(s: str) -> str:
@@ -79,3 +79,26 @@ def inline(www: str, text: str) -> str:
         if h % 11 == 0:
             words[len(words) // 2] += "\n\t\t\t\t\t\t\t\t"
     return " ".join(words).replace("\n\t\t\t\t\t\t\t\t ", "\n\t\t\t\t\t\t\t\t")
+
+
+def first_text(a: ArticleSpec) -> str:
+    """The first paragraph of the first html block: what descriptions and teasers take."""
+    return next((b.paragraphs[0][1] for b in a.blocks if b.kind == "html" and b.paragraphs), "")
+
+
+def prefix(a: ArticleSpec) -> str:
+    """The type's label the site puts before a description ("Video | ", "Opinion | ")."""
+    return {"video": "Video | ", "gallery": "Gallery | ", "podcast": "Podcast | "}.get(
+        a.type, "Opinion | " if a.is_opinion else ""
+    )
+
+
+def description(a: ArticleSpec) -> str:
+    """meta description: the first sentence of the first html block, with a prefix."""
+    return prefix(a) + first_sentence(first_text(a))
+
+
+def teaser(a: ArticleSpec) -> str:
+    """A card's text: the intro, else the first paragraph, cut at 150 characters."""
+    text = a.intro or first_text(a)
+    return text if len(text) <= 150 else text[:147].rstrip() + "..."

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 
+from newsscraper.sites.moscowtimes.site import LECTURE_TYPO
+
 MSK = timezone(timedelta(hours=3))
-ORGANISATION = "The Moscow Times"
 
 # section key -> (listing path, breadcrumb label, breadcrumb path, rss feed or None)
 SECTIONS: dict[str, tuple[str, str, str, str | None]] = {
@@ -23,7 +24,7 @@ SECTIONS: dict[str, tuple[str, str, str, str | None]] = {
     "indepth": ("features", "Features", "in-depth", "in-depth"),
     "ukraine_war": ("ukraine-war", "Ukraine War", "ukraine-war", None),
     # the template's own typo: the breadcrumb reads "section.ecture_series"
-    "lecture_series": ("lectures", "section.ecture_series", "lecture-series", None),
+    "lecture_series": ("lectures", LECTURE_TYPO, "lecture-series", None),
 }
 
 @dataclass
@@ -118,6 +119,12 @@ class SiteModel:
     def __post_init__(self) -> None:
         self.by_id = {a.id: a for a in self.articles}
         self.by_slug = {a.slug: a for a in self.articles}
+
+    def add(self, a: ArticleSpec) -> None:
+        """Add an article published after the model was made (:mod:`.publish`)."""
+        self.articles.append(a)
+        self.by_id[a.id] = a
+        self.by_slug[a.slug] = a
 
     @property
     def live_articles(self) -> list[ArticleSpec]:

@@ -26,19 +26,10 @@ import random
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from newsscraper.replica.generate import (
-    MSK,
-    ArticleSpec,
-    SiteModel,
-    Writer,
-    make_article,
-    pick_others,
-)
-
-if TYPE_CHECKING:
-    from newsscraper.replica.render import RenderedSite
+from newsscraper.replica.generate import Writer, make_article, pick_others
+from newsscraper.replica.model import MSK, ArticleSpec, SiteModel
+from newsscraper.replica.website import RenderedSite
 
 SECTION_CYCLE = ("news", "city", "news", "opinion", "news", "meanwhile")
 
@@ -60,12 +51,8 @@ def new_article(model: SiteModel, seq: int, published: datetime) -> ArticleSpec:
 
 def publish(site: RenderedSite, seq: int, published: datetime) -> ArticleSpec:
     """Publish article number ``seq`` into a rendered site (and its model)."""
-    renderer = site.renderer
-    assert renderer is not None, "a site from render_site() carries its renderer"
-    spec = new_article(renderer.m, seq, published)
-    renderer.publish(spec)
-    if site.faults is not None:
-        site.faults.refresh(site)
+    spec = new_article(site.model, seq, published)
+    site.publish(spec)
     return spec
 
 
@@ -83,9 +70,7 @@ def replay(model: SiteModel, records: Iterable[dict]) -> SiteModel:
         if spec.id != rec["article_id"]:
             raise ValueError(f"journal entry {rec['seq']} names article {rec['article_id']}, "
                              f"this model publishes {spec.id}: another seed or size?")
-        model.articles.append(spec)
-        model.by_id[spec.id] = spec
-        model.by_slug[spec.slug] = spec
+        model.add(spec)
     return model
 
 

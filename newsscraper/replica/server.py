@@ -25,7 +25,8 @@ from pathlib import Path
 
 from newsscraper.replica.model import SiteModel
 from newsscraper.replica.publish import publish, record
-from newsscraper.replica.render import Page, RenderedSite, render_site
+from newsscraper.replica.responses import Page
+from newsscraper.replica.website import RenderedSite, render_site
 
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 400: "Bad Request",
            404: "Not Found", 410: "Gone", 500: "Internal Server Error",

@@ -65,8 +65,10 @@ from __future__ import annotations
 from datetime import timezone
 
 from newsscraper.items import Article, Image, LinkBlock, LivePost, RelatedLink, to_jsonable
+from newsscraper.replica.links import Links
+from newsscraper.replica.markup import iso
 from newsscraper.replica.model import SECTIONS, ArticleSpec, SiteModel
-from newsscraper.replica.render import REAL_STATIC, REAL_WWW, Renderer, iso
+from newsscraper.sites.moscowtimes.site import REAL_STATIC, REAL_WWW
 from newsscraper.sites.moscowtimes.site import section_label as site_section_label
 
 
@@ -84,36 +86,37 @@ def body_paragraphs(spec: ArticleSpec) -> list[str]:
     return out
 
 
-def article_truth(spec: ArticleSpec, r: Renderer) -> Article:
-    m = r.m
+def article_truth(spec: ArticleSpec, m: SiteModel, links: Links) -> Article:
     related, seen = [], 0
     for b in spec.blocks:
         if b.kind == "article" and b.related_id is not None:
             target = m.by_id[b.related_id]
-            related.append(RelatedLink(url=r.slug_url(target), title=target.title, position=seen))
+            related.append(RelatedLink(url=links.slug_url(target), title=target.title,
+                                       position=seen))
         elif b.kind == "html":
             seen += len(b.paragraphs)
         elif b.kind in ("header", "quote"):
             seen += 1
     image = None
     if spec.image and spec.type not in ("video", "gallery"):
-        image = Image(url=r.img("article_1360", spec.image.file), caption=spec.image.caption,
+        image = Image(url=links.img("article_1360", spec.image.file),
+                      caption=spec.image.caption,
                       credits=spec.image.credits if spec.image.caption else None)
     posts = []
     for p in spec.live_posts:
-        links = []
+        post_related = []
         if p.related_id is not None:
             linked = m.by_id[p.related_id]
-            links.append(RelatedLink(url=r.slug_url(linked), title=linked.title))
-        images = [Image(url=r.img("article_960", p.image.file), caption=p.image.caption,
+            post_related.append(RelatedLink(url=links.slug_url(linked), title=linked.title))
+        images = [Image(url=links.img("article_960", p.image.file), caption=p.image.caption,
                         credits=p.image.credits)] if p.image else []
         promos = [LinkBlock(url="https://example.org/report", title="The full report",
                             description="Read the report")] if p.post_id % 5 == 0 else []
         posts.append(LivePost(post_id=p.post_id, published_at=p.time,
-                              body="\n\n".join(p.paragraphs), related=links,
+                              body="\n\n".join(p.paragraphs), related=post_related,
                               images=images, links=promos))
     return Article(
-        article_id=spec.id, url=r.url(spec), title=spec.title,
+        article_id=spec.id, url=links.url(spec), title=spec.title,
         subtitle=spec.subtitle or None, lead=spec.intro or None,
         authors=[a.name for a in spec.authors],
         published_at=spec.published.astimezone(timezone.utc), published_at_raw=iso(spec.published),
@@ -121,7 +124,7 @@ def article_truth(spec: ArticleSpec, r: Renderer) -> Article:
         section=section_label(spec.section), tags=[t.title for t in spec.tags],
         type="opinion" if spec.is_opinion else spec.type,
         body="\n\n".join(body_paragraphs(spec)), related=related,
-        read_more=[r.url(m.by_id[i]) for i in spec.read_more if not m.by_id[i].removed],
+        read_more=[links.url(m.by_id[i]) for i in spec.read_more if not m.by_id[i].removed],
         image=image, live_posts=posts,
     )
 
@@ -130,6 +133,6 @@ def truth_records(model: SiteModel, base_url: str = REAL_WWW,
                   static_url: str = REAL_STATIC) -> list[dict]:
     """One JSON-ready record per live article of ``model``, in publication order, for a
     replica served at ``base_url`` (and ``static_url`` for image URLs)."""
-    r = Renderer(model, base_url, static_url)
+    links = Links.of(model.now, base_url, static_url)
     specs = sorted(model.live_articles, key=lambda a: (a.published, a.id))
-    return [to_jsonable(article_truth(s, r)) for s in specs]
+    return [to_jsonable(article_truth(s, model, links)) for s in specs]

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from newsscraper.replica.render import Page
+from newsscraper.replica.responses import Page
 from newsscraper.storage.ferretdb import free_port
 from tests.crawl_helpers import crawl_stats, last_run, run_crawl, serving
 

@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from lxml import etree
 
-from newsscraper.replica.render import iso
+from newsscraper.replica.markup import iso
 
 WWW = "https://www.themoscowtimes.com"
 STATIC = "https://static.themoscowtimes.com"

@@ -13,8 +13,8 @@ from parsel import Selector
 
 from newsscraper.replica import generate_site, render_site
 from newsscraper.replica.examples import example_paths, save_examples, static_urls
+from newsscraper.replica.markup import iso
 from newsscraper.replica.model import MSK, SECTIONS
-from newsscraper.replica.render import iso
 from tests.replica.conftest import fetch
 
 DATA = Path(__file__).resolve().parents[1] / "data"

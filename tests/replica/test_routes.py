@@ -9,7 +9,7 @@ import socket
 from parsel import Selector
 
 from newsscraper.replica import generate_site, render_site
-from newsscraper.replica.render import LISTING_STEP, TAG_PER_CALL
+from newsscraper.replica.index_pages import LISTING_STEP, TAG_PER_CALL
 from tests.replica.conftest import fetch
 
 WWW = "https://www.themoscowtimes.com"
