@@ -119,8 +119,8 @@ def main() -> None:
     from newsscraper.items import to_document
     from newsscraper.replica import generate_site, render_site
     from newsscraper.sites.moscowtimes import parse_article
+    from newsscraper.storage.articles import article_doc
     from newsscraper.storage.ferretdb import LocalDatabase, free_port
-    from newsscraper.storage.mongo import article_doc
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,50000")

@@ -51,7 +51,7 @@ async def one_by_one(uri: str, database: str, articles: list) -> float:
     from pymongo import AsyncMongoClient
 
     from newsscraper.items import to_jsonable
-    from newsscraper.storage.mongo import article_doc
+    from newsscraper.storage.articles import article_doc
 
     client: AsyncMongoClient = AsyncMongoClient(uri)
     collection = client[database].articles
@@ -94,7 +94,8 @@ def copy_as(template: dict, article_id: int, **changes) -> dict:
 
 async def fill(store, templates: list[dict], start: int, stop: int) -> None:
     """Articles ``start``..``stop`` straight into ``articles`` (1,000 per insert_many)."""
-    from newsscraper.storage.mongo import article_doc, utcnow
+    from newsscraper.storage.articles import article_doc
+    from newsscraper.storage.database import utcnow
 
     now = utcnow()
     for i in range(start, stop, 1000):
@@ -102,7 +103,7 @@ async def fill(store, templates: list[dict], start: int, stop: int) -> None:
                 for n in range(i, min(stop, i + 1000))]
         for d in docs:
             d.update(first_seen_at=now, last_seen_at=now, version=1)
-        await store.articles.insert_many(docs, ordered=False)
+        await store.db.articles.insert_many(docs, ordered=False)
 
 
 async def scheduled_run(store, templates: list[dict], stored: int) -> float:
@@ -115,11 +116,11 @@ async def scheduled_run(store, templates: list[dict], stored: int) -> float:
     batch = batch[:250]
     unchanged = [copy_as(templates[n % len(templates)], n) for n in recent[:20]]
     t = time.perf_counter()
-    known = await store.known_ids(recent)
+    known = await store.articles.known_ids(recent)
     lookup = time.perf_counter() - t
     for i in range(0, len(batch), 200):
-        await store.write(batch[i:i + 200])
-    await store.write(unchanged)
+        await store.articles.write(batch[i:i + 200])
+    await store.articles.write(unchanged)
     elapsed = time.perf_counter() - t
     assert len(known) == 200, len(known)
     print(f"  known-ids {lookup:.2f}s, writes {elapsed - lookup:.2f}s")
@@ -149,7 +150,7 @@ async def scheduled(uri: str, stored: int, server, seen_hours: float) -> dict:
                          operation_timeout_ms=600000)
     figures: dict = {"stored": stored, "seen_resolution_hours": seen_hours}
     try:
-        await store.ensure_indexes()
+        await store.articles.ensure_indexes()
         done = 0
         for size in sorted({min(10000, stored), stored}):
             t = time.perf_counter()
@@ -165,7 +166,7 @@ async def scheduled(uri: str, stored: int, server, seen_hours: float) -> dict:
         figures["ferretdb_rss_mb"], figures["disk_mb"] = map(lambda v: round(v, 1),
                                                              server_footprint(server))
     finally:
-        await store.client.drop_database("bench_scheduled")
+        await store.db.client.drop_database("bench_scheduled")
         await store.close()
     return figures
 
