@@ -35,6 +35,9 @@ class LeaseHolder:
         self.heartbeat: Heartbeat | None = None
 
     async def take(self, spider_name: str) -> LeaseOutcome:
+        """Take, join or find held the lease of ``spider_name``'s runs (``lease/state``);
+        a live holder whose records say it ended does not hold it
+        (:func:`~newsscraper.extensions.abandoned.holder_ended`)."""
         if not self.enabled:
             return LeaseOutcome("off")
         self.store = store = acquire_store(self.crawler)
