@@ -52,7 +52,7 @@ def documents(templates: list[dict], start: int, stop: int) -> list[dict]:
     """Articles ``start``..``stop``: article n is published ``n`` steps into five years,
     changed at a distinct second of the last 30 days (a shuffled order, so that the feed
     and publication orders differ), "News" when n % 5 == 0, removed when n % 50 == 7."""
-    from newsscraper.storage.mongo import article_doc
+    from newsscraper.storage.articles import article_doc
 
     docs = []
     for n in range(start, stop):
@@ -80,9 +80,9 @@ async def fill(uri: str, database: str, stored: int) -> None:
     templates = replica_documents(50)
     store = ArticleStore(uri, database)
     try:
-        await store.ensure_indexes()
+        await store.articles.ensure_indexes()
         for i in range(0, stored, CHUNK):
-            await store.articles.insert_many(documents(templates, i, min(stored, i + CHUNK)),
+            await store.db.articles.insert_many(documents(templates, i, min(stored, i + CHUNK)),
                                              ordered=False)
     finally:
         await store.close()

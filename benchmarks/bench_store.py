@@ -50,7 +50,7 @@ async def one_by_one(uri: str, database: str, articles: list) -> float:
     from pymongo import AsyncMongoClient
 
     from newsscraper.items import to_jsonable
-    from newsscraper.storage.mongo import article_doc
+    from newsscraper.storage.articles import article_doc
 
     client: AsyncMongoClient = AsyncMongoClient(uri)
     collection = client[database].articles
@@ -93,7 +93,8 @@ def copy_as(template: dict, article_id: int, **changes) -> dict:
 
 async def fill(store, templates: list[dict], start: int, stop: int) -> None:
     """Articles ``start``..``stop`` straight into ``articles`` (1,000 per insert_many)."""
-    from newsscraper.storage.mongo import article_doc, utcnow
+    from newsscraper.storage.articles import article_doc
+    from newsscraper.storage.database import utcnow
 
     now = utcnow()
     for i in range(start, stop, 1000):

@@ -112,7 +112,7 @@ def template_doc() -> dict:
     from newsscraper.items import to_document
     from newsscraper.replica import generate_site, render_site
     from newsscraper.sites.moscowtimes import parse_article
-    from newsscraper.storage.mongo import article_doc
+    from newsscraper.storage.articles import article_doc
 
     model = generate_site(10, seed=1)
     site = render_site(model)

@@ -57,7 +57,7 @@ def id_index_report(uri: str) -> str:
     from pymongo.errors import PyMongoError
     from scrapy.utils.project import get_project_settings
 
-    from newsscraper.storage.mongo import plan_scans
+    from newsscraper.storage.database import plan_scans
     from newsscraper.storage.uri import client_options, mongo_database
 
     settings = with_defaults(get_project_settings())

@@ -66,7 +66,9 @@ def run(args) -> int:
 
 
 async def _replay(files: list[Path], settings) -> int:
-    from newsscraper.storage.mongo import ArticleStore, PyMongoError
+    from pymongo.errors import PyMongoError
+
+    from newsscraper.storage.mongo import ArticleStore
     from newsscraper.storage.spill import SpillUnreadable, quarantine
     from newsscraper.storage.uri import mongo_database, mongo_uri, redact
 

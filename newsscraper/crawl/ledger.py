@@ -96,7 +96,7 @@ class CrawlLedger:
             done = await self.complete_months()
             self.stats.set_value("spider/months_complete", len(done))
             if done and reason == "finished" and self.store is not None:
-                await self.store.set_state(done)
+                await self.store.state.set(done)
         except Exception as exc:
             logger.warning("could not save the sitemap state (%s): the next run re-reads "
                            "those months", type(exc).__name__)
@@ -195,7 +195,7 @@ class CrawlLedger:
             return out
         for i in range(0, len(ids), self.known_batch):
             try:
-                out.update(await self.store.known_ids(ids[i:i + self.known_batch]))
+                out.update(await self.store.articles.known_ids(ids[i:i + self.known_batch]))
             except Exception as exc:
                 logger.warning("known-id lookup failed (%s): fetching those articles",
                                type(exc).__name__)
@@ -247,7 +247,7 @@ class CrawlLedger:
         if self.store is None or not keys:
             return {}
         try:
-            stored = await self.store.get_state(keys)
+            stored = await self.store.state.get(keys)
         except Exception as exc:
             logger.warning("sitemap state unavailable (%s): reading every month",
                            type(exc).__name__)
@@ -301,7 +301,7 @@ class CrawlLedger:
         out = {i for i in ids if i in self.written}
         keys = sorted(int(i) for i in ids if i not in out)
         for i in range(0, len(keys), self.known_batch):
-            out.update(map(str, await self.store.known_ids(keys[i:i + self.known_batch])))
+            out.update(map(str, await self.store.articles.known_ids(keys[i:i + self.known_batch])))
         return out
 
     # -- listings and news sitemaps --------------------------------------------------------

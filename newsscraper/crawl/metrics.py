@@ -24,12 +24,11 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Gauge
 
+from newsscraper.storage.runsummary import ARTICLE_OUTCOMES
+
 logger = logging.getLogger(__name__)
 
 LAST_SUCCESS = "newsscraper_last_success_timestamp_seconds"
-# newsscraper_articles{outcome=...}: the stat each outcome counts
-OUTCOMES = {"new": "mongo/new", "updated": "mongo/updated", "unchanged": "mongo/unchanged",
-            "removed": "removed/marked", "held": "store/revision_held"}
 
 
 def registry_of(stats: Mapping[str, Any], exit_status: int, ended: float,
@@ -50,7 +49,7 @@ def registry_of(stats: Mapping[str, Any], exit_status: int, ended: float,
                                          "statuses)", exit_status)
     articles = Gauge("newsscraper_articles", "Articles of the last run, by outcome",
                      ["outcome"], registry=registry)
-    for outcome, stat in OUTCOMES.items():
+    for outcome, stat in ARTICLE_OUTCOMES.items():
         articles.labels(outcome=outcome).set(float(stats.get(stat) or 0))
     gauge("newsscraper_requests", "Requests the last run sent",
           float(stats.get("downloader/request_count") or 0))

@@ -20,7 +20,7 @@ from newsscraper.outcome import SKIP_REASON
 from newsscraper.signals import articles_writing, slug_resolved
 from newsscraper.sites.moscowtimes import article_id_from_url, url_slug
 from newsscraper.sites.moscowtimes.urls import canonical_article_url
-from newsscraper.storage.mongo import updates, utcnow
+from newsscraper.storage.database import updates, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class RelatedIds:
         out = {s: self.cache[s] for s in slugs if s in self.cache}
         missing = sorted(s for s in slugs if s not in out)
         if missing and self.store is not None:
-            found = await self.store.documents(self.slugs_name, missing)
+            found = await self.store.db.documents(self.slugs_name, missing)
             out.update({k: (int(d["article_id"]), str(d["url"])) for k, d in found.items()})
         return out
 
@@ -137,11 +137,11 @@ class RelatedIds:
 
     async def save(self, pending: dict[str, list[str]]) -> None:
         """Slugs learned and links pending, written before the articles they serve."""
-        db = self.store.articles.database
+        db = self.store.db.articles.database
         ops = [UpdateOne({"_id": s}, {"$set": {"article_id": a, "url": u}}, upsert=True)
                for s, (a, u) in self.learned.items()]
         self.learned = {}
-        async with self.store.writing():
+        async with self.store.db.writing():
             if ops:
                 await updates(db[self.slugs_name], ops)
             if pending:
@@ -156,7 +156,7 @@ class RelatedIds:
     async def complete(self, keys: list[str], now: datetime) -> int:
         """Fill the links of the stored articles ``keys`` that can be filled now; the
         number of articles written. Articles not stored yet wait for the next round."""
-        docs = await self.store.articles_by_id(keys, {"related": 1, "live_posts": 1,
+        docs = await self.store.articles.by_id(keys, {"related": 1, "live_posts": 1,
                                                       "article_id": 1})
         wanted = {url_slug(link.get("url") or "") for d in docs.values() for link in links(d)
                   if link.get("article_id") is None}
@@ -179,10 +179,10 @@ class RelatedIds:
                 self.waiting.setdefault(slug, set()).add(key)
             if not left:
                 done.append(DeleteOne({"_id": key}))
-        await self.store.update_articles(ops)
+        await self.store.articles.update(ops)
         if done:
-            async with self.store.writing():
-                await updates(self.store.articles.database[self.pending_name], done)
+            async with self.store.db.writing():
+                await updates(self.store.db.articles.database[self.pending_name], done)
         if ops:
             self.stats.inc_value("related_ids/links", filled)
             self.stats.inc_value("related_ids/articles", len(ops))
@@ -220,7 +220,7 @@ class RelatedIds:
         """What earlier runs left pending (killed, or targets stored since), read in
         the first round: a run that finds the lease held closes before it."""
         self.loaded = True
-        async for doc in self.store.articles.database[self.pending_name].find({}):
+        async for doc in self.store.db.articles.database[self.pending_name].find({}):
             for slug in doc.get("slugs") or []:
                 self.waiting.setdefault(slug, set()).add(doc["_id"])
             self.ready.add(doc["_id"])

@@ -13,7 +13,8 @@ from newsscraper.crawl.state import IdSet
 from newsscraper.default_settings import with_defaults
 from newsscraper.items import SITE, document_id
 from newsscraper.signals import article_gone, month_listed
-from newsscraper.storage.mongo import ArticleStore, utcnow
+from newsscraper.storage.database import utcnow
+from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.removals import listing_key, mark_gone
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class RemovedArticles:
                 if marked and self.stats.get_value("run/id"):
                     # the run recorder closes beside this job and may have written its
                     # counts already: the one count it may lack, set on its own
-                    await store.finish_run(self.stats.get_value("run/id"),
+                    await store.runs.finish(self.stats.get_value("run/id"),
                                            {"counts.removed": len(marked)})
         except Exception as exc:
             self.stats.inc_value("removed/errors")
@@ -104,7 +105,7 @@ class RemovedArticles:
         this read's listing for the next)."""
         if not self.listed:
             return set()
-        before = await store.get_state(list(self.listed))
+        before = await store.state.get(list(self.listed))
         out: set[str] = set()
         keep: dict[str, list[int]] = {}
         for key, now_listed in sorted(self.listed.items()):
@@ -119,7 +120,7 @@ class RemovedArticles:
                 continue
             out |= missing
             keep[key] = now_listed
-        await store.set_state(keep)
+        await store.state.set(keep)
         return out
 
 

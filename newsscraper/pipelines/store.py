@@ -14,14 +14,10 @@ from newsscraper.default_settings import with_defaults
 from newsscraper.items import to_document, to_jsonable
 from newsscraper.outcome import BadSetting
 from newsscraper.signals import articles_writing
+from newsscraper.storage.articles import FlushResult
+from newsscraper.storage.database import bound_driver_logs, retrying, utcnow
 from newsscraper.storage.ferretdb import DatabaseError, LocalDatabase
-from newsscraper.storage.mongo import (
-    ArticleStore,
-    FlushResult,
-    bound_driver_logs,
-    retrying,
-    utcnow,
-)
+from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.paths import data_dir, spill_target
 from newsscraper.storage.spill import SpillFile, SpillUnreadable, describe, quarantine
 from newsscraper.storage.uri import (
@@ -107,7 +103,7 @@ class MongoStorePipeline:
         self.last_flush = asyncio.get_running_loop().time()
         self._timer = asyncio.ensure_future(self._flush_when_due())
         try:
-            await retrying(self.store.ensure_indexes, attempts_until=self._deadline(),
+            await retrying(self.store.articles.ensure_indexes, attempts_until=self._deadline(),
                            what="index creation", stats=self.stats)
             await self._check_id_index()
             await self._replay()
@@ -142,7 +138,7 @@ class MongoStorePipeline:
             try:
                 # one moment for every attempt: a retry then knows its own earlier inserts
                 now = utcnow()
-                result = await retrying(lambda: self.store.write(batch, now),
+                result = await retrying(lambda: self.store.articles.write(batch, now),
                                         attempts_until=self._deadline(), what="article batch",
                                         stats=self.stats)
             except Exception as exc:
@@ -175,7 +171,7 @@ class MongoStorePipeline:
     async def _check_id_index(self) -> None:
         assert self.store is not None
         try:
-            scans = await self.store.id_lookup_scans()
+            scans = await self.store.articles.id_lookup_scans()
         except Exception as exc:  # explain is advice; its failure must not stop a run
             logger.debug("explain of an _id lookup failed: %s", type(exc).__name__)
             return

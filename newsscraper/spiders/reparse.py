@@ -140,10 +140,10 @@ class ReparseSpider(ArticleCallbacks, scrapy.Spider):
         try:
             if self.only == "held":
                 held = {_id_number(d["article"]) async for d in
-                        store.versions.find({"held": True}, {"article": 1})}
+                        store.db.versions.find({"held": True}, {"article": 1})}
                 return held.__contains__
             query = {"partial": True} if self.only == "partial" else {}
-            ids = {d["article_id"] async for d in store.articles.find(query, {"article_id": 1})}
+            ids = {d["article_id"] async for d in store.db.articles.find(query, {"article_id": 1})}
         finally:
             await release_store(self.crawler)
         logger.info("%s: %d article(s) stored%s", self.only, len(ids),

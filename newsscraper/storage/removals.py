@@ -1,6 +1,6 @@
 """Removed articles: ``gone_at`` on the articles the site stopped serving. Never deleted;
 an article served again is stored as a new revision without ``gone_at``
-(:meth:`ArticleStore.write`)."""
+(:meth:`Articles.write <newsscraper.storage.articles.Articles.write>`)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ async def mark_gone(store: ArticleStore, keys: list[str], now: datetime) -> list
     read and write is by ``_id`` alone, the one filter FerretDB serves from an index."""
     if not keys:
         return []
-    found = await store.articles_by_id(sorted(set(keys)), {"_id": 1, "gone_at": 1})
+    found = await store.articles.by_id(sorted(set(keys)), {"_id": 1, "gone_at": 1})
     marked = [k for k, doc in sorted(found.items()) if doc.get("gone_at") is None]
-    await store.update_articles([
+    await store.articles.update([
         UpdateOne({"_id": k}, {"$set": {"gone_at": now, "changed_at": now}}) for k in marked])
     return marked
 

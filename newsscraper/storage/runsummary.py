@@ -17,6 +17,12 @@ from typing import Any
 # a published_at further ahead than this is a bad date; it must not mask a stale archive
 FUTURE_SLACK = timedelta(days=1)
 
+# what the store did with a run's articles, by outcome: the stat that counts each. The
+# run record's ``counts`` and the ``newsscraper_articles{outcome}`` metric both read it
+ARTICLE_OUTCOMES = {"new": "mongo/new", "updated": "mongo/updated", "moved": "mongo/moved",
+                    "unchanged": "mongo/unchanged", "held": "store/revision_held",
+                    "removed": "removed/marked"}
+
 
 def last_key(spider: str) -> str:
     return f"runs:{spider}:last"

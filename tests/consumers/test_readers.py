@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from newsscraper.storage.mongo import ArticleStore, utcnow
+from newsscraper.storage.database import utcnow
+from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.removals import mark_gone
 from tests.consumers.conftest import article
 from tests.crawl_helpers import ROOT

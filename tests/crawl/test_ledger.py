@@ -59,7 +59,7 @@ async def test_one_store_per_crawler_closed_by_the_last_user(mongo_uri, mongo_db
     pipeline, recorder = acquire_store(crawler), acquire_store(crawler)
     assert pipeline is recorder
     await release_store(crawler)
-    assert await recorder.known_ids([1]) == {}  # still open for the other user
+    assert await recorder.articles.known_ids([1]) == {}  # still open for the other user
     await release_store(crawler)
     assert acquire_store(crawler) is not pipeline  # closed; a new one when asked again
     await release_store(crawler)

@@ -89,6 +89,23 @@ def test_textfile_carries_every_metric(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["newsscraper.prom"]  # no temporary left
 
 
+def test_the_metric_and_the_run_record_count_the_same_outcomes(tmp_path):
+    """One map of stat to outcome (storage/runsummary.py) under both: a hosting move
+    (``mongo/moved``) is a label as it is a count of the record."""
+    from newsscraper.extensions.closing import run_counts
+
+    stats = {**STATS, "mongo/moved": 3}
+    expected = {"new": 7, "updated": 2, "moved": 3, "unchanged": 30, "held": 1, "removed": 1}
+    path = tmp_path / "newsscraper.prom"
+    write_run_metrics(settings(NEWSSCRAPER_METRICS_FILE=str(path)), stats, 0)
+    labelled = {o: v for (name, o), v in samples(path.read_text()).items()
+                if name == "newsscraper_articles"}
+    assert labelled == expected
+    counts = run_counts(stats)
+    assert {o: counts[o] for o in labelled} == expected
+    assert "removed" not in run_counts({"mongo/new": 1})  # only when the job counted
+
+
 def test_a_failed_run_keeps_the_previous_success(tmp_path):
     path = tmp_path / "newsscraper.prom"
     write_run_metrics(settings(NEWSSCRAPER_METRICS_FILE=str(path)), STATS, 0)

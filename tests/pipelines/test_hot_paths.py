@@ -43,16 +43,16 @@ async def test_scheduled_run_filters_by_id_equality_only(mongo_uri, mongo_db_nam
     filters = Filters()
     store = ArticleStore(mongo_uri, mongo_db_name, event_listeners=[filters])
     try:
-        await store.ensure_indexes()
-        await store.write([as_doc(make_article(i)) for i in range(1, 6)])
-        assert set(await store.known_ids([1, 2, 3, 99])) == {1, 2, 3}
+        await store.articles.ensure_indexes()
+        await store.articles.write([as_doc(make_article(i)) for i in range(1, 6)])
+        assert set(await store.articles.known_ids([1, 2, 3, 99])) == {1, 2, 3}
         # a later run: two unchanged, one edited, one new, one body seen before
-        await store.write([as_doc(make_article(1)), as_doc(make_article(2)),
+        await store.articles.write([as_doc(make_article(1)), as_doc(make_article(2)),
                            as_doc(make_article(3, title="Story 3, edited")),
                            as_doc(make_article(6)),
                            as_doc(make_article(7, body=make_article(4).body))])
-        await store.set_state({"sitemap:/sitemap/2025-1.xml": "x"})
-        await store.get_state(["sitemap:/sitemap/2025-1.xml"])
+        await store.state.set({"sitemap:/sitemap/2025-1.xml": "x"})
+        await store.state.get(["sitemap:/sitemap/2025-1.xml"])
     finally:
         await store.close()
     assert filters.seen, "no reads or updates observed"

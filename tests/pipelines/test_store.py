@@ -233,7 +233,9 @@ async def test_revision_claimed_by_another_writer_is_waited_for_then_taken_over_
         mongo_uri, mongo_db_name, make_article, mongo_db):
     from newsscraper.items import to_document
     from newsscraper.pipelines.dedupe import body_hash, content_hash
-    from newsscraper.storage.mongo import CLAIM_SECONDS, ArticleStore, WriteConflict, utcnow
+    from newsscraper.storage.database import WriteConflict, utcnow
+    from newsscraper.storage.mongo import ArticleStore
+    from newsscraper.storage.versions import CLAIM_SECONDS
 
     def doc(article):
         d = to_document(article)
@@ -242,20 +244,20 @@ async def test_revision_claimed_by_another_writer_is_waited_for_then_taken_over_
 
     store = ArticleStore(mongo_uri, mongo_db_name)
     try:
-        await store.write([doc(make_article(41))])
+        await store.articles.write([doc(make_article(41))])
         # another writer claimed version 1 for its own content a moment ago
         mongo_db.article_versions.insert_one({"_id": "moscowtimes:41:v1", "version": 1,
                                               "superseded_by": "other",
                                               "superseded_at": utcnow()})
         mine = doc(make_article(41, title="Story 41, edited"))
         with pytest.raises(WriteConflict):
-            await store.write([mine])
+            await store.articles.write([mine])
         assert mongo_db.articles.find_one({"_id": "moscowtimes:41"})["version"] == 1
         from datetime import timedelta
         mongo_db.article_versions.update_one(
             {"_id": "moscowtimes:41:v1"},
             {"$set": {"superseded_at": utcnow() - timedelta(seconds=CLAIM_SECONDS + 5)}})
-        result = await store.write([mine])
+        result = await store.articles.write([mine])
         assert result.updated == 1
         copy = mongo_db.article_versions.find_one({"_id": "moscowtimes:41:v1"})
         assert copy["title"] == "Story 41" and copy["superseded_by"] == mine["content_hash"]
@@ -312,7 +314,8 @@ async def test_retry_of_a_batch_whose_insert_half_happened_counts_those_articles
 
     from newsscraper.items import to_document
     from newsscraper.pipelines.dedupe import body_hash, content_hash
-    from newsscraper.storage.mongo import ArticleStore, utcnow
+    from newsscraper.storage.database import utcnow
+    from newsscraper.storage.mongo import ArticleStore
 
     def doc(article):
         d = to_document(article)
@@ -323,10 +326,10 @@ async def test_retry_of_a_batch_whose_insert_half_happened_counts_those_articles
     now = utcnow()
     store = ArticleStore(mongo_uri, mongo_db_name)
     try:
-        await store.write([dict(batch[0])], now)  # the half that reached the server
-        retry = await store.write([dict(d) for d in batch], now)
+        await store.articles.write([dict(batch[0])], now)  # the half that reached the server
+        retry = await store.articles.write([dict(d) for d in batch], now)
         assert (retry.new, retry.unchanged) == (3, 0)
-        later = await store.write([dict(d) for d in batch], now + timedelta(hours=1))
+        later = await store.articles.write([dict(d) for d in batch], now + timedelta(hours=1))
         assert (later.new, later.unchanged) == (0, 3)  # a later run: a mere sighting
     finally:
         await store.close()

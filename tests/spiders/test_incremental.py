@@ -35,7 +35,7 @@ def truth(model) -> dict[int, dict]:
 async def store(settings: dict, records: list[dict]) -> None:
     s = ArticleStore(settings["MONGO_URI"], settings["MONGO_DATABASE"])
     try:
-        await s.write([dict(r, content_hash=f"h{r['article_id']}") for r in records])
+        await s.articles.write([dict(r, content_hash=f"h{r['article_id']}") for r in records])
     finally:
         await s.close()
 
@@ -141,14 +141,14 @@ async def test_months_unchanged_skipped_moved_read_rechecked(make_spider, store_
     assert first.crawler.stats.get_value("spider/months_complete") == len(months) - 1
 
     s = ArticleStore(store_settings["MONGO_URI"], store_settings["MONGO_DATABASE"])
-    state = await s.get_state(months)
+    state = await s.state.get(months)
     assert set(state) == set(months) - {months[1]}
     stamp = state[months[0]]["seen"]
     assert state[months[0]]["full"] == stamp and state[months[0]]["full_at"]
     # as if month 2 had been read whole a week before its lastmod, month 3 an hour before
     lastmod = {m: state[m]["seen"] for m in state}
     hour_before = (datetime.fromisoformat(lastmod[months[3]]) - timedelta(hours=1)).isoformat()
-    await s.set_state({
+    await s.state.set({
         months[2]: {"seen": "2000-01-01T00:00:00+00:00", "full": "2000-01-01T00:00:00+00:00",
                     "full_at": ""},
         months[3]: {"seen": hour_before, "full": hour_before,
@@ -166,7 +166,7 @@ async def test_months_unchanged_skipped_moved_read_rechecked(make_spider, store_
         await second.ledger.month_read(month)
     await finished(second)
     s = ArticleStore(store_settings["MONGO_URI"], store_settings["MONGO_DATABASE"])
-    state = await s.get_state(months)
+    state = await s.state.get(months)
     # month 3 was read for its new articles: seen moves, the last full read stays
     assert state[months[3]]["seen"] == lastmod[months[3]]
     assert state[months[3]]["full"] == hour_before

@@ -7,8 +7,9 @@ import asyncio
 import pytest
 
 from newsscraper.cli import main
+from newsscraper.storage.database import plan_scans
 from newsscraper.storage.ferretdb import FERRETDB_BUILD, build_marker, find_ferretdb
-from newsscraper.storage.mongo import ArticleStore, plan_scans
+from newsscraper.storage.mongo import ArticleStore
 
 FERRETDB_SCAN = {"queryPlanner": {"Plan": ["id=2 parent=0 notused=0 detail=SCAN articles_1"]},
                  "filterPushdown": True}
@@ -31,7 +32,7 @@ def test_id_lookup_on_the_test_server_is_served_by_an_index(mongo_uri, mongo_db_
     async def check() -> bool | None:
         store = ArticleStore(mongo_uri, mongo_db_name)
         try:
-            return await store.id_lookup_scans()
+            return await store.articles.id_lookup_scans()
         finally:
             await store.close()
 

@@ -181,7 +181,7 @@ def servers(tmp_path_factory) -> Iterator[tuple[MongoClient, MongoClient]]:
 async def project_indexes(uri: str) -> None:
     store = ArticleStore(uri, "diff")
     try:
-        await store.ensure_indexes()
+        await store.articles.ensure_indexes()
     finally:
         await store.close()
 
