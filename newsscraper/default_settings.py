@@ -10,10 +10,11 @@ test's ``get_crawler``, another project's ``settings.py``) reads them through
 
 from __future__ import annotations
 
+import typing
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:  # an upper-case name imported here would be taken as a setting
     from scrapy.settings import BaseSettings
 
 # --- the crawl (newsscraper/spiders/moscowtimes.py, crawl/ledger.py) -----------------
