@@ -168,6 +168,8 @@ class ArticleStore:
                                          name="changed_at")
         await self.versions.create_index([("article", ASCENDING), ("version", ASCENDING)],
                                          name="article_version")
+        # held revisions only (the status report's read; others lack held_at)
+        await self.versions.create_index([("held_at", ASCENDING)], name="held_at")
         await apply_validator(self.articles.database, self.articles.name)
         # the slim lookup copy of earlier versions: with _id indexed, articles serves
         # every lookup itself (docs/benchmarks.md), and the copy cost a write per article
