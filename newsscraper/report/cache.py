@@ -38,6 +38,7 @@ BATCH = 5000  # documents per reply of the whole read: fewer round trips
 # what the report draws of an article, in the packed entry's order (dates as ms)
 FIELDS = ("article_id", "month", "section", "type", "partial", "published_at",
           "first_seen_at", "changed_at", "gone_at")
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 DATES = frozenset({"published_at", "first_seen_at", "changed_at", "gone_at"})
 READ_FIELDS = ("article_id", "url", "published_at", "first_seen_at", "changed_at",
                "gone_at", "section", "type", "partial")
@@ -92,9 +93,13 @@ def load(docs: Iterable[dict[str, Any]]) -> dict[str, Entry]:
     for doc in docs:
         if doc["_id"] == BOOKMARK:
             continue
-        for key, values in json.loads(doc["entries"]).items():
-            out[key] = {name: _date(v) if name in DATES else v
-                        for name, v in zip(FIELDS, values, strict=True)}
+        # unpacked by hand: 100,000 entries are read on every report
+        for key, (aid, month, section, kind, partial, published, first, changed,
+                  gone) in json.loads(doc["entries"]).items():
+            out[key] = {"article_id": aid, "month": month, "section": section,
+                        "type": kind, "partial": partial, "published_at": _date(published),
+                        "first_seen_at": _date(first), "changed_at": _date(changed),
+                        "gone_at": _date(gone)}
     return out
 
 
@@ -139,4 +144,4 @@ def _ms(value: datetime | None) -> int | None:
 
 
 def _date(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value / 1000, timezone.utc)
+    return None if value is None else EPOCH + timedelta(milliseconds=value)
