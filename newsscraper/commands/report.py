@@ -4,6 +4,7 @@ with inline SVG charts, built from the database alone."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -30,6 +31,9 @@ def add_parser(sub) -> None:
                    help="runs, freshness and failures of the last N days (30)")
     p.add_argument("--interval", type=positive, default=SCHEDULE_MINUTES, metavar="MIN",
                    help=f"the crawl schedule's interval in minutes ({SCHEDULE_MINUTES})")
+    p.add_argument("--no-cache", dest="cached", action="store_false",
+                   help="read every article (the report's cache in the database is "
+                        "neither read nor written; for a read-only user)")
     add_database_argument(p)
     p.set_defaults(func=run)
 
@@ -42,13 +46,16 @@ def run(args) -> int:
     from newsscraper.storage.paths import data_dir
 
     started = time.perf_counter()
+    # the cache's one line (built from every article, or what changed) on stderr
+    logging.basicConfig(format="newsscraper report: %(message)s", level=logging.WARNING)
+    logging.getLogger("newsscraper.report").setLevel(logging.INFO)
     try:
         client, db, _uri = open_database(args.database)
     except ReadFailed as exc:
         return fail("newsscraper report", exc)
     try:
         html = build_report(db, Path(data_dir(get_project_settings())) / "spill", args.days,
-                            timedelta(minutes=args.interval))
+                            timedelta(minutes=args.interval), cached=args.cached)
     except PyMongoError as exc:
         return fail("newsscraper report",
                     ReadFailed(f"reading {db.name} failed ({type(exc).__name__})"))

@@ -1,7 +1,8 @@
 """``newsscraper report``: the status of the copy as one self-contained HTML page.
 
-:func:`build_report` reads the database (each collection once, :mod:`.data`), works out
-the health facts (:mod:`.health`), and lays out the page (:mod:`.page`) with its charts
+:func:`build_report` reads the database (each collection once, the articles through a
+cache kept from the changes feed: :mod:`.data`, :mod:`.cache`), works out the health
+facts (:mod:`.health`), and lays out the page (:mod:`.page`) with its charts
 (:mod:`.charts`).
 """
 
@@ -27,9 +28,10 @@ __all__ = ["Health", "Snapshot", "build_report", "health_facts", "read_snapshot"
 
 
 def build_report(db, spill_dir: Path, days: int = 30, interval: timedelta = timedelta(
-        minutes=30), now: datetime | None = None) -> str:
-    """The page for database ``db`` (a pymongo ``Database``)."""
-    return render(read_snapshot(db, days, now), db.name, spill_dir, interval)
+        minutes=30), now: datetime | None = None, cached: bool = True) -> str:
+    """The page for database ``db`` (a pymongo ``Database``); ``cached``: the articles
+    through the report's cache (:mod:`.cache`), else read whole."""
+    return render(read_snapshot(db, days, now, cached), db.name, spill_dir, interval)
 
 
 def render(snap: Snapshot, name: str, spill_dir: Path, interval: timedelta) -> str:

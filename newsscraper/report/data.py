@@ -17,12 +17,11 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from newsscraper.crawl.months import MonthState, month_of_sitemap
+from newsscraper.report import cache
 from newsscraper.sites.moscowtimes.site import MOSCOW
 from newsscraper.sites.moscowtimes.urls import url_date
 
 BATCH = 5000  # documents per reply: fewer round trips on a 100,000-article read
-ARTICLE_FIELDS = ("article_id", "url", "published_at", "first_seen_at", "changed_at",
-                  "gone_at", "section", "type", "partial")
 RUN_FIELDS = ("started_at", "ended_at", "status", "exit_status", "duration_seconds",
               "counts", "monitors", "finish_reason")
 HELD_FIELDS = ("article", "held_at", "held_reason")
@@ -48,18 +47,22 @@ class Snapshot:
         return self.now - timedelta(days=self.days)
 
 
-def read_snapshot(db, days: int, now: datetime | None = None) -> Snapshot:
-    """One find per collection (no filter the server would scan for twice, no sort)."""
+def read_snapshot(db, days: int, now: datetime | None = None,
+                  cached: bool = True) -> Snapshot:
+    """One find per collection (no filter the server would scan for twice, no sort);
+    the articles from the report's cache and the changes since (:mod:`.cache`), or,
+    ``cached=False``, all read (the cache neither read nor written)."""
     def fields(names: tuple[str, ...]) -> dict[str, int]:
         return dict.fromkeys(names, 1)
 
-    articles = list(db.articles.find({}, {**fields(ARTICLE_FIELDS), "_id": 0},
-                                     batch_size=BATCH))
+    articles = cache.cached_articles(db, entry) if cached else [
+        entry(d) for d in db.articles.find({}, cache.projection(), batch_size=BATCH)]
     runs = list(db.runs.find({}, fields(RUN_FIELDS), batch_size=BATCH))
     runs = [r for r in runs if utc(r.get("started_at"))]
     runs.sort(key=lambda r: r["started_at"].replace(tzinfo=None))
-    held = list(db.article_versions.find({"held": True}, fields(HELD_FIELDS),
-                                         batch_size=BATCH))
+    # held_at: indexed (ArticleStore.ensure_indexes), so not a scan of every revision
+    held = list(db.article_versions.find({"held_at": {"$ne": None}, "held": True},
+                                         fields(HELD_FIELDS), batch_size=BATCH))
     state = {d["_id"]: d.get("value") for d in db.crawl_state.find({}, {"value": 1})
              if isinstance(d.get("_id"), str)}
     return Snapshot(articles, runs, held, state,
@@ -72,6 +75,13 @@ def utc(value: Any) -> datetime | None:
     if not isinstance(value, datetime):
         return None
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def entry(doc: dict[str, Any]) -> dict[str, Any]:
+    """What the figures use of a stored article: its report fields (:data:`cache.FIELDS`),
+    the month (:func:`article_month`) in place of the URL."""
+    return {"article_id": doc.get("article_id"), "month": article_month(doc),
+            **{name: doc.get(name) for name in cache.FIELDS[2:]}}
 
 
 def article_month(doc: dict[str, Any]) -> str | None:
@@ -215,7 +225,7 @@ def archive_figures(snap: Snapshot) -> list[MonthFigures]:
     for doc in snap.articles:
         if isinstance(doc.get("article_id"), int):
             stored_ids.add(doc["article_id"])
-        month = article_month(doc)
+        month = doc["month"]
         if month:
             (gone if doc.get("gone_at") else live)[month] += 1
     out = []
@@ -248,7 +258,7 @@ def content_figures(snap: Snapshot) -> ContentFigures:
     stored: Counter[date] = Counter()
     partial: Counter[date] = Counter()
     for doc in snap.articles:
-        month = article_month(doc)
+        month = doc["month"]
         if month:
             by_section[month, str(doc.get("section") or "(none)")] += 1
             by_type[month, str(doc.get("type") or "(none)")] += 1

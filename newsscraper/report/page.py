@@ -97,9 +97,9 @@ def runs_section(points: Sequence[RunPoint], days: int) -> str:
             + "".join(f"<tr><td>{when(p.started_at)}</td><td>{escape(p.status)}</td>"
                       f"<td>{escape(', '.join(p.failed_monitors))}</td></tr>"
                       for p in failed[-20:]) + "</table>"
-    caption = (f"{len(points)} runs; marks coloured by exit status. Removed: articles "
-               "given gone_at at the end of that run (from the articles, as run records "
-               "do not count them).")
+    caption = (f"{len(points)} runs; a stroke per run in its exit status's colour. "
+               "Removed: articles given gone_at at the end of that run (from the "
+               "articles, as run records do not count them).")
     return head + chart("runs", caption, points, lambda: charts.runs_chart(points)) + \
         table + "</section>"
 

@@ -109,6 +109,8 @@ class Articles:
                                     name="changed_at")
         await self.versions.collection.create_index(
             [("article", ASCENDING), ("version", ASCENDING)], name="article_version")
+        # held revisions only (the status report's read; others lack held_at)
+        await self.versions.collection.create_index([("held_at", ASCENDING)], name="held_at")
         await apply_validator(articles.database, articles.name)
         # the slim lookup copy of earlier versions: with _id indexed, articles serves
         # every lookup itself (docs/benchmarks.md), and the copy cost a write per article
