@@ -184,8 +184,9 @@ async def test_a_tool_with_settings_of_its_own_stores_as_the_crawl_does():
     own = ArticleStore.from_settings(Settings(), "mongodb://127.0.0.1:1/")
     crawl = ArticleStore.from_settings(project_settings(), "mongodb://127.0.0.1:1/")
     try:
-        assert own.seen_resolution == crawl.seen_resolution == timedelta(hours=12)
-        assert own.versions.name == crawl.versions.name == "article_versions"
+        assert own.articles.seen_resolution == crawl.articles.seen_resolution == \
+            timedelta(hours=12)
+        assert own.db.versions.name == crawl.db.versions.name == "article_versions"
     finally:
         await own.close()
         await crawl.close()
