@@ -50,6 +50,7 @@ database: requests, articles stored and wall time of every worker.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -166,12 +167,17 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str], log_path: Path,
                                 start_new_session=kill_when is not None)
         peaks = Peaks(proc.pid)
         peaks.start()
+        ended_by_itself = None  # (pid, status, usage): wait4 reaps once, keep what it gave
         if kill_when is not None:
-            while proc.poll() is None and not kill_when():
+            while not kill_when():
+                if (waited := os.wait4(proc.pid, os.WNOHANG))[0]:
+                    ended_by_itself = waited
+                    break
                 time.sleep(2)
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-        _, status, usage = os.wait4(proc.pid, 0)
+            if ended_by_itself is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+        _, status, usage = ended_by_itself or os.wait4(proc.pid, 0)
         ended = time.time()
         peaks.done.set()
         peaks.join()

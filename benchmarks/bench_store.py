@@ -102,7 +102,7 @@ async def fill(store, templates: list[dict], start: int, stop: int) -> None:
                 for n in range(i, min(stop, i + 1000))]
         for d in docs:
             d.update(first_seen_at=now, last_seen_at=now, version=1)
-        await store.articles.insert_many(docs, ordered=False)
+        await store.db.articles.insert_many(docs, ordered=False)
 
 
 async def scheduled_run(store, templates: list[dict], stored: int) -> float:
@@ -115,11 +115,11 @@ async def scheduled_run(store, templates: list[dict], stored: int) -> float:
     batch = batch[:250]
     unchanged = [copy_as(templates[n % len(templates)], n) for n in recent[:20]]
     t = time.perf_counter()
-    known = await store.known_ids(recent)
+    known = await store.articles.known_ids(recent)
     lookup = time.perf_counter() - t
     for i in range(0, len(batch), 200):
-        await store.write(batch[i:i + 200])
-    await store.write(unchanged)
+        await store.articles.write(batch[i:i + 200])
+    await store.articles.write(unchanged)
     elapsed = time.perf_counter() - t
     assert len(known) == 200, len(known)
     print(f"  known-ids {lookup:.2f}s, writes {elapsed - lookup:.2f}s")
@@ -144,7 +144,7 @@ async def scheduled(server: Server, stored: int, seen_hours: float, seed: int) -
                          operation_timeout_ms=600000)
     figures: dict = {"stored": stored, "seen_resolution_hours": seen_hours}
     try:
-        await store.ensure_indexes()
+        await store.articles.ensure_indexes()
         done = 0
         for size in sorted({min(10000, stored), stored}):
             t = time.perf_counter()

@@ -42,7 +42,7 @@ def store(mongo_uri, mongo_db_name):
 def write(store, articles, at: datetime) -> None:
     """Store ``articles`` as the pipelines would (the dedupe pipeline's content hash)."""
     docs = [{**to_document(a), "content_hash": content_hash(a)} for a in articles]
-    store(lambda s: s.write(docs, at))
+    store(lambda s: s.articles.write(docs, at))
 
 
 def at(moment: datetime) -> Callable[[], datetime]:
