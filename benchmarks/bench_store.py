@@ -67,9 +67,10 @@ async def one_by_one(uri: str, database: str, articles: list) -> float:
 def replica_documents(count: int, seed: int = 1) -> list[dict]:
     """``count`` parsed replica articles as stored documents (hashes set)."""
     from newsscraper.items import to_document
-    from newsscraper.pipelines.dedupe import body_hash, content_hash
+    from newsscraper.pipelines.dedupe import body_hash
     from newsscraper.replica import generate_site, render_site
     from newsscraper.sites.moscowtimes import parse_article
+    from newsscraper.storage.revisions import content_hash
 
     model = generate_site(count, seed=seed)
     site = render_site(model)

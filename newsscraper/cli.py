@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from newsscraper.outcome import EXIT_OK
+
 # verb -> module; modules are imported only when the verb list is built
 COMMANDS = ("db", "replica", "parse", "demo", "spill", "export", "show", "runs", "health",
             "report", "reparse", "warc")
@@ -43,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsscraper {args.command}: unrecognized arguments: {' '.join(extra)}",
               file=sys.stderr)
         return int(status)
-    return int(args.func(args) or 0)
+    return int(args.func(args) or EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ so a scheduler and a consumer reading ``runs`` see the same thing:
  exit   record ``status``    meaning
 ====== ==================== ==========================================================
  0      ``finished``         the crawl ran and every monitor passed
+ 1      (none)               a bug: the traceback is in the log (``EXIT_CRASHED``);
+                             a verb: what it was asked for is not there
+                             (``EXIT_NOT_FOUND``, below)
  2      ``rejected``         bad arguments or settings (nothing was crawled)
  3      ``failed``           database unreachable (items spilled), interrupted, cut by
                              its time bound (``closespider_timeout``), errors
@@ -14,9 +17,16 @@ so a scheduler and a consumer reading ``runs`` see the same thing:
  75     ``skipped``          another run holds the lease (or run-crawl.sh's flock)
 ====== ==================== ==========================================================
 
-The ``newsscraper`` verbs that read the database exit with the same numbers (2 for bad
-arguments or settings, 3 for a database they cannot reach). The module imports nothing of
-the project, so that any layer can raise :class:`BadSetting` or name an exit status.
+The ``newsscraper`` verbs exit with the same numbers: 2 for bad arguments or settings, 3
+for a failure (a database they cannot reach or start, a file they cannot write, a port
+they cannot listen on), and 1, as grep does, when what they were asked for is not there:
+``show`` or ``export --ids`` of an article not stored, ``show --raw`` of a revision
+without its WARC record, ``parse`` of a page without the article its URL names. Two
+follow conventions of their own: ``health`` the monitoring plugins' (0 OK to 3
+UNKNOWN) and ``db`` an init script's (``status`` 3 when the server does not run, 1 when
+it cannot tell or an action fails). No verb returns a bare number
+(``tests/test_exit_statuses.py``). The module imports nothing of the project, so that
+any layer can raise :class:`BadSetting` or name an exit status.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ from typing import Any
 
 EXIT_OK = 0
 EXIT_CRASHED = 1  # an unexpected error: a bug, with its traceback
+EXIT_NOT_FOUND = 1  # a verb: what it was asked for is not there (grep's 1)
 EXIT_USAGE = 2
 EXIT_FAILED = 3
 EXIT_MONITORS = 4

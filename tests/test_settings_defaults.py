@@ -13,9 +13,9 @@ from scrapy.settings import Settings
 from scrapy.settings import default_settings as scrapy_defaults
 
 from newsscraper import default_settings
+from newsscraper.crawl.preflight import NUMBERS, check_number
 from newsscraper.default_settings import default, with_defaults
 from newsscraper.profiles import PROFILES
-from newsscraper.scrapy_commands.preflight import NUMBERS, check_number
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.uri import mongo_database
 from newsscraper.warc.middleware import SHAPING
@@ -27,7 +27,7 @@ PACKAGE = ROOT / "newsscraper"
 DEFAULTS_MODULE = "newsscraper/default_settings.py"
 # reads whose name is a variable: where, and every name each can read
 DYNAMIC = {
-    ("newsscraper/scrapy_commands/preflight.py", "check_settings"): tuple(NUMBERS),
+    ("newsscraper/crawl/preflight.py", "check_settings"): tuple(NUMBERS),
     ("newsscraper/spiders/moscowtimes.py", "update_settings"):
         tuple(name for profile in PROFILES.values() for name in profile),
     ("newsscraper/warc/middleware.py", "_archive"): SHAPING,

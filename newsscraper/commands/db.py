@@ -6,8 +6,16 @@ import os
 import sys
 
 from newsscraper.default_settings import with_defaults
+from newsscraper.outcome import EXIT_FAILED, EXIT_OK
 from newsscraper.storage.ferretdb import DatabaseError, LocalDatabase, install_ferretdb, ping
 from newsscraper.storage.uri import redact
+
+# the verb answers as an init script does (LSB): `status` 3 when the server does not run
+# or answer (as every verb that cannot reach its database); 1, LSB's generic error, when
+# start, stop or install fails (the port taken) or `status` cannot tell (a bad
+# NEWSSCRAPER_DB_PORT): the README's and tests/storage/test_local_database.py's 1
+NOT_RUNNING = EXIT_FAILED
+DB_ERROR = 1
 
 
 def add_parser(sub) -> None:
@@ -24,29 +32,29 @@ def run(args) -> int:
               f"{'answers ping' if up else 'does not answer ping'}")
         if up:
             print(id_index_report(external))
-        return 0 if up else 3
+        return EXIT_OK if up else NOT_RUNNING
     if external and args.action != "install":
         print(f"MONGO_URI is set ({redact(external)}): using that server, nothing to {args.action}")
-        return 0
+        return EXIT_OK
     try:
         db = LocalDatabase.from_env()
         if args.action == "install":
             print(install_ferretdb(log=lambda m: print(m, file=sys.stderr)))
-            return 0
+            return EXIT_OK
         if args.action == "start":
             print(db.start(log=lambda m: print(m, file=sys.stderr)))
-            return 0
+            return EXIT_OK
         if args.action == "stop":
             print(db.stop())
-            return 0
+            return EXIT_OK
         ok, message = db.status()
         print(message)
         if ok:
             print(id_index_report(db.uri))
-        return 0 if ok else 3
+        return EXIT_OK if ok else NOT_RUNNING
     except (DatabaseError, OSError) as exc:
         print(f"newsscraper db {args.action}: {exc}", file=sys.stderr)
-        return 1
+        return DB_ERROR
 
 
 def id_index_report(uri: str) -> str:

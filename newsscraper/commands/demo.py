@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from newsscraper.commands.article_text import as_text
+from newsscraper.outcome import EXIT_FAILED
 
 SHOWCASE_ID = 85152
 RULE = "=" * 78
@@ -49,12 +50,12 @@ def run(args) -> int:
 
     uri = os.environ.get("MONGO_URI")
     if not uri:
-        db = LocalDatabase.from_env()
         try:
+            db = LocalDatabase.from_env()
             print(db.start(log=lambda m: print(m, file=sys.stderr)))
         except DatabaseError as exc:
             print(f"newsscraper demo: {exc}", file=sys.stderr)
-            return 1
+            return EXIT_FAILED  # the crawl's status for a database it cannot reach
         uri = db.uri
     print(f"database: {redact(uri)}, database name {args.database}")
     model = generate_site(args.articles, args.seed, args.epoch)

@@ -4,7 +4,7 @@ Streams a cursor (``BATCH`` documents per round trip) straight to the output, so
 stays flat however many articles are stored. ``--out FILE`` is written to ``FILE.part``
 and renamed when complete: a failed export never leaves a truncated file behind.
 ``--ids`` with an id that is not stored names it on stderr and exits 1 (the others are
-written).
+written); an output that cannot be written exits 3.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from newsscraper.commands.reader import (
     stamp,
 )
 from newsscraper.items import SITE, document_id, to_jsonable
+from newsscraper.outcome import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK
 from newsscraper.storage.revisions import moment
 
 BATCH = 100
@@ -45,7 +46,6 @@ CSV_COLUMNS = (
 # text: what the layout prints, and what --ids filters in Python
 TEXT_FIELDS = {k: 1 for k in ("url", "title", "body", "related", "live_posts", "gone_at",
                               "section", "published_at", "changed_at")}
-NOT_STORED = 1
 
 
 def add_parser(sub) -> None:
@@ -94,10 +94,10 @@ def run(args) -> int:
         return fail("newsscraper export", exc)
     except BrokenPipeError:  # `export | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return EXIT_OK
     except OSError as exc:
         print(f"newsscraper export: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     finally:
         client.close()
     print(f"exported {count} article(s) as {args.format} to "
@@ -105,8 +105,8 @@ def run(args) -> int:
     if missing:
         print(f"newsscraper export: not stored in {db.name}: {', '.join(missing)}",
               file=sys.stderr)
-        return NOT_STORED
-    return 0
+        return EXIT_NOT_FOUND
+    return EXIT_OK
 
 
 @contextmanager

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from newsscraper.commands.reader import one_line_errors
+from newsscraper.outcome import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
 
 
 def add_parser(sub) -> None:
@@ -82,14 +83,14 @@ def run(args) -> int:
         body = args.file.read_bytes()
     except OSError as exc:
         print(f"newsscraper parse: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     url = args.url or args.file.resolve().as_uri()
     kind = detect(body, args.url)
     if kind == "unknown":
         what = "an empty file" if not body.strip() else "no page the parsers know"
         print(f"newsscraper parse: {args.file}: {what} (not HTML, a feed, a sitemap, robots.txt"
               " or live-post JSON); pass --url to say what it is", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     try:
         if kind == "article":
             out: object = to_jsonable(parse_article(body, url))
@@ -106,10 +107,10 @@ def run(args) -> int:
     except ParseError as exc:
         hint = " (no --url given: pass the page's URL)" if args.url is None else ""
         print(f"newsscraper parse: {args.file}: {exc}{hint}", file=sys.stderr)
-        return 1
+        return EXIT_NOT_FOUND  # no article the parsers can read in the page
     try:
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
         sys.stdout.flush()
     except BrokenPipeError:  # `newsscraper parse page.html | head`: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 0
+    return EXIT_OK

@@ -47,7 +47,7 @@ def open_database(name: str | None) -> tuple[MongoClient, Database, str]:
     from pymongo.errors import PyMongoError
     from scrapy.utils.project import get_project_settings
 
-    from newsscraper.scrapy_commands.preflight import (
+    from newsscraper.crawl.preflight import (
         FROM_ENVIRONMENT,
         check_settings,
         check_uri,

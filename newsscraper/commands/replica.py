@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 from newsscraper.commands.reader import one_line_errors
+from newsscraper.outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from newsscraper.replica.faults import PROFILES
 
 # about the real site's whole archive; each article costs ~10 kB and 0.4 ms to generate
@@ -96,7 +97,7 @@ def serve(args) -> int:
     if args.journal is not None and not args.journal.parent.is_dir():
         print(f"newsscraper replica serve: --journal {args.journal}: no directory "
               f"{args.journal.parent}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     model = generate_site(args.articles, args.seed, args.epoch)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -108,7 +109,7 @@ def serve(args) -> int:
     except OSError as exc:
         print(f"newsscraper replica serve: cannot listen on {args.host} "
               f"(ports {args.port}, {args.static_port}): {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     try:
         print(f"base_url={server.base_url}")
         print(f"static_url={server.static_url}", flush=True)
@@ -120,7 +121,7 @@ def serve(args) -> int:
             pass
     finally:
         server.stop()
-    return 0
+    return EXIT_OK
 
 
 def truth(args) -> int:
@@ -130,7 +131,7 @@ def truth(args) -> int:
     if args.journal is not None and not args.journal.is_file():
         print(f"newsscraper replica truth: --journal {args.journal}: no such file",
               file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     model = generate_site(args.articles, args.seed, args.epoch)
     if args.journal is not None:
         try:
@@ -138,9 +139,9 @@ def truth(args) -> int:
         except (OSError, ValueError, KeyError) as exc:
             print(f"newsscraper replica truth: cannot replay {args.journal}: {exc}",
                   file=sys.stderr)
-            return 2
+            return EXIT_USAGE
     out = sys.stdout
     for record in truth_records(model, args.base_url, args.static_url):
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     out.flush()
-    return 0
+    return EXIT_OK

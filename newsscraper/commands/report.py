@@ -18,6 +18,7 @@ from newsscraper.commands.reader import (
     open_database,
 )
 from newsscraper.commands.runs import positive
+from newsscraper.outcome import EXIT_FAILED, EXIT_OK
 
 # the shipped schedule (deploy/cron/newsscraper.crontab: */30)
 SCHEDULE_MINUTES = 30
@@ -68,7 +69,7 @@ def run(args) -> int:
         os.replace(tmp, args.out)
     except OSError as exc:
         print(f"newsscraper report: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     print(f"report of {db.name} written to {args.out} ({len(html) // 1024} kB, "
           f"{time.perf_counter() - started:.1f} s)")
-    return 0
+    return EXIT_OK

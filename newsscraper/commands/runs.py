@@ -13,6 +13,7 @@ from newsscraper.commands.reader import (
     open_database,
     stamp,
 )
+from newsscraper.outcome import EXIT_OK
 
 COLUMNS = ("start (UTC)", "status", "exit", "duration", "workers", "new", "updated",
            "moved", "unchanged", "removed", "held", "requests", "errors")
@@ -55,9 +56,9 @@ def run(args) -> int:
         client.close()
     if not records:
         print(f"no run recorded in {db.name}")
-        return 0
+        return EXIT_OK
     print(table(list(reversed(records))))
-    return 0
+    return EXIT_OK
 
 
 def newest_runs(cursor, last: int) -> list[dict[str, Any]]:

@@ -18,8 +18,7 @@ from newsscraper.commands.reader import (
     stamp,
 )
 from newsscraper.items import SITE, document_id, to_jsonable
-
-NOT_FOUND = 1
+from newsscraper.outcome import EXIT_NOT_FOUND, EXIT_OK
 
 
 def add_parser(sub) -> None:
@@ -64,7 +63,7 @@ def run(args) -> int:
         if doc is None:
             print(f"newsscraper show: {args.article} is not stored in {db.name}",
                   file=sys.stderr if args.json else sys.stdout)
-            return NOT_FOUND
+            return EXIT_NOT_FOUND
         # revision copies have deterministic _ids: equality lookups, never a scan
         older = [db.article_versions.find_one({"_id": f"{args.article}:v{n}"})
                  for n in range(1, int(doc.get("version") or 1))]
@@ -78,7 +77,7 @@ def run(args) -> int:
     revisions = [d for d in older if d is not None]
     if args.json:
         print(json.dumps(as_json(doc, revisions, args.versions), ensure_ascii=False, indent=1))
-        return 0
+        return EXIT_OK
     print(header(doc))
     print(history(revisions, doc))
     print()
@@ -87,7 +86,7 @@ def run(args) -> int:
         print(f"\n{'-' * 78}\nversion {old.get('version', '?')} (superseded "
               f"{stamp(old.get('superseded_at'))}): {old.get('title')}\n{'-' * 78}\n")
         print(as_text(old))
-    return 0
+    return EXIT_OK
 
 
 def print_raw(doc: dict[str, Any], directory: str | None) -> int:
@@ -103,7 +102,7 @@ def print_raw(doc: dict[str, Any], directory: str | None) -> int:
         print(f"newsscraper show: {doc['_id']} was stored without a WARC record "
               "(crawled with WARC_ENABLED off, or before WARC files were kept)",
               file=sys.stderr)
-        return NOT_FOUND
+        return EXIT_NOT_FOUND
     root = Path(directory) if directory else default_directory()
     path = next(root.rglob(source["warc_file"]), root / source["warc_file"])
     try:
@@ -111,11 +110,11 @@ def print_raw(doc: dict[str, Any], directory: str | None) -> int:
     except (OSError, ValueError) as exc:
         print(f"newsscraper show: cannot read the record of {doc['_id']} at "
               f"{path}:{source['offset']} ({exc})", file=sys.stderr)
-        return NOT_FOUND
+        return EXIT_NOT_FOUND
     sys.stdout.flush()
     sys.stdout.buffer.write(page.body)
     sys.stdout.buffer.flush()
-    return 0
+    return EXIT_OK
 
 
 def header(doc: dict[str, Any]) -> str:

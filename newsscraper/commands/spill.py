@@ -6,6 +6,8 @@ import asyncio
 import sys
 from pathlib import Path
 
+from newsscraper.outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("spill", help="inspect or replay items spilled while MongoDB was down")
@@ -31,7 +33,7 @@ def run(args) -> int:
     if args.data_dir is not None and not Path(args.data_dir).is_dir():
         print(f"newsscraper spill {args.action}: --data-dir {args.data_dir}: no such "
               f"directory", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     # the crawl's database, data dir and collections
     settings = with_defaults(get_project_settings())
     if args.database:
@@ -49,13 +51,13 @@ def run(args) -> int:
                 unreadable += 1
         print(f"{len(files)} spill file(s), {total} record(s) waiting in {spill.directory}"
               + (f", {unreadable} file(s) unreadable" if unreadable else ""))
-        return 0
+        return EXIT_OK
     if args.action == "list":
         for path in files:
             print(describe(path))
         if not files:
             print(f"no spill files in {spill.directory}")
-        return 0
+        return EXIT_OK
     own, others = spill.mine()
     if args.include_untargeted:
         own += [p for p in others if target_of(p) is None]
@@ -75,7 +77,7 @@ async def _replay(files: list[Path], settings) -> int:
     database = mongo_database(settings)
     uri = mongo_uri(settings)
     store = ArticleStore.from_settings(settings, uri)
-    status = 0
+    status = EXIT_OK
     try:
         for path in files:
             try:
@@ -83,12 +85,12 @@ async def _replay(files: list[Path], settings) -> int:
             except SpillUnreadable as exc:
                 print(f"newsscraper spill replay: {exc}; kept as {quarantine(path)}",
                       file=sys.stderr)
-                status = 2
+                status = EXIT_USAGE  # the README's 2: not UTF-8, put aside
                 continue
             except PyMongoError as exc:
                 print(f"newsscraper spill replay: {redact(uri)} failed "
                       f"({type(exc).__name__}); {path} and the rest kept", file=sys.stderr)
-                return 3
+                return EXIT_FAILED
             path.unlink()
             print(f"replayed {path} into {redact(uri)} {database}: {result.new} new, "
                   f"{result.updated} updated, {result.unchanged} unchanged, {result.held} "

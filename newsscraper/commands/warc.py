@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 from newsscraper.commands.reader import one_line_errors
+from newsscraper.outcome import EXIT_OK, EXIT_USAGE
 
-TORN = 1  # exit status when a record is cut short or fails its digest
-MISSING = 2
+TORN = 1  # exit status when a record is cut short or fails its digest (docs/storage.md)
+MISSING = EXIT_USAGE  # no such directory
 
 
 def add_parser(sub) -> None:
@@ -59,4 +60,4 @@ def run_check(args) -> int:
     summary = ", ".join(f"{k} {v:,}" for k, v in sorted(totals.items())) or "no records"
     print(f"{len(files)} file(s) in {directory}: {summary}; {torn} torn record(s), "
           f"{problems} digest mismatch(es)")
-    return TORN if torn or problems else 0
+    return TORN if torn or problems else EXIT_OK

@@ -15,22 +15,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from scrapy.utils.misc import load_object
+from newsscraper.crawl.unreachable import kind_named
 
-# what Scrapy raises when a site cannot be reached: the connection refused or dropped, a
-# name that does not resolve, a timeout (Scrapy's own since 2.13, Twisted's before)
-NETWORK_ERRORS = (
-    "scrapy.exceptions.CannotResolveHostError", "scrapy.exceptions.DownloadConnectionRefusedError",
-    "scrapy.exceptions.DownloadFailedError", "scrapy.exceptions.DownloadTimeoutError",
-    "scrapy.exceptions.ResponseDataLossError", "twisted.internet.error.ConnectError",
-    "twisted.internet.error.ConnectionLost", "twisted.internet.error.ConnectionDone",
-    "twisted.internet.error.DNSLookupError", "twisted.internet.error.TimeoutError",
-    "twisted.internet.defer.TimeoutError", "twisted.web._newclient.ResponseNeverReceived",
-    "twisted.web._newclient.ResponseFailed",
-)
 REFUSED_STATUSES = frozenset({403, 429})  # and every 5xx
 ANSWERED_STATUSES = frozenset({404, 410})  # and every 2xx: the site said what a page is
 
@@ -81,26 +69,11 @@ def requests_of(stats: Mapping[str, Any]) -> Requests:
     return out
 
 
-@cache
 def network_error(name: str) -> bool:
-    """Whether the exception class Scrapy's stats name (``module.Class``) is one of
-    :data:`NETWORK_ERRORS` or a subclass of one."""
-    try:
-        cls = load_object(name)
-    except (ImportError, NameError, ValueError, AttributeError):
-        return False
-    return isinstance(cls, type) and issubclass(cls, _network_classes())
-
-
-@cache
-def _network_classes() -> tuple[type, ...]:
-    found = []
-    for name in NETWORK_ERRORS:  # older Scrapy lacks its own, newer Twisted may drop some
-        try:
-            found.append(load_object(name))
-        except (ImportError, NameError, AttributeError):
-            continue
-    return tuple(found)
+    """Whether the exception class Scrapy's stats name (``module.Class``) means the site
+    was not reached: a timeout, a name that does not resolve, a connection refused or
+    dropped (:data:`newsscraper.crawl.unreachable.KINDS`)."""
+    return kind_named(name) is not None
 
 
 def _last(stats: Mapping[str, Any], key: str, reason: str, prefix: bool = False) -> int:

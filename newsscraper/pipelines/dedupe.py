@@ -13,9 +13,7 @@ from itemadapter import ItemAdapter
 
 from newsscraper.default_settings import with_defaults
 from newsscraper.items import document_id
-from newsscraper.storage.revisions import CONTENT_FIELDS, content_hash
-
-__all__ = ["CONTENT_FIELDS", "DedupePipeline", "body_hash", "content_hash"]
+from newsscraper.storage.revisions import content_hash
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # odd 32-bit multipliers that spread three word hashes over one shingle hash

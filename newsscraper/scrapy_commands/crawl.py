@@ -24,10 +24,10 @@ from scrapy.exceptions import UsageError
 
 from newsscraper.crawl.arguments import ArgumentError
 from newsscraper.crawl.metrics import write_run_metrics
+from newsscraper.crawl.preflight import check_credentials, check_settings, check_uri
 from newsscraper.crawl.run_id import new_run_id
 from newsscraper.default_settings import with_defaults
 from newsscraper.outcome import EXIT_CRASHED, EXIT_USAGE, BadSetting, exit_status
-from newsscraper.scrapy_commands.preflight import check_credentials, check_settings, check_uri
 from newsscraper.seeds import SeedError
 from newsscraper.storage.runsummary import summary_updates
 from newsscraper.storage.uri import mongo_database, mongo_uri, uses_local_database

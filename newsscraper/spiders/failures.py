@@ -4,32 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from scrapy import exceptions
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import (
-    ConnectError,
-    ConnectionLost,
-    DNSLookupError,
-    TCPTimedOutError,
-)
-from twisted.internet.error import TimeoutError as TxTimeoutError
+
+from newsscraper.crawl.unreachable import kind_of
 
 logger = logging.getLogger(__name__)
 
 GONE = (404, 410)
-
-
-def _scrapy_errors(*names: str) -> tuple[type[BaseException], ...]:
-    """Scrapy 2.19's own download errors (it no longer raises Twisted's), where the
-    installed Scrapy has them."""
-    return tuple(getattr(exceptions, n) for n in names if hasattr(exceptions, n))
-
-
-TIMEOUTS = (TxTimeoutError, TCPTimedOutError, *_scrapy_errors("DownloadTimeoutError"))
-DNS_ERRORS = (DNSLookupError, *_scrapy_errors("CannotResolveHostError"))
-CONNECTION_ERRORS = (ConnectError, ConnectionLost, *_scrapy_errors(
-    "DownloadConnectionRefusedError", "DownloadFailedError", "ResponseDataLossError"))
+# what the log says of each kind of newsscraper.crawl.unreachable
+SAID = {"timeout": "timed out", "dns_error": "DNS lookup failed",
+        "connection_error": "connection failed"}
 
 
 def http_status(failure) -> int | None:
@@ -50,15 +35,16 @@ def count_failure(failure, stats) -> None:
         else:
             logger.warning("HTTP %s for %s", status, request.url)
         return
-    for kinds, name, level, text in (
-            (TIMEOUTS, "timeout", logging.WARNING, "timed out"),
-            (DNS_ERRORS, "dns_error", logging.WARNING, "DNS lookup failed"),
-            (CONNECTION_ERRORS, "connection_error", logging.WARNING, "connection failed"),
-            ((IgnoreRequest,), "ignored", logging.INFO, "not fetched")):
-        if failure.check(*kinds):
-            stats.inc_value(f"spider/{name}")
-            logger.log(level, "%s: %s (%s)", text, request.url, failure.getErrorMessage())
-            return
+    kind = kind_of(failure.type)
+    if kind is not None:
+        stats.inc_value(f"spider/{kind}")
+        logger.warning("%s: %s (%s)", SAID.get(kind, kind), request.url,
+                       failure.getErrorMessage())
+        return
+    if failure.check(IgnoreRequest):
+        stats.inc_value("spider/ignored")
+        logger.info("not fetched: %s (%s)", request.url, failure.getErrorMessage())
+        return
     stats.inc_value(f"spider/error/{failure.type.__name__}")
     logger.warning("failed to fetch %s: %s: %s", request.url, failure.type.__name__,
                    failure.getErrorMessage())

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsscraper.pipelines.dedupe import CONTENT_FIELDS
 from newsscraper.replica import truth_records
+from newsscraper.storage.revisions import CONTENT_FIELDS
 from tests.crawl_helpers import crawl_stats, last_run, run_crawl
 from tests.e2e.test_crawl import CONTRACT, stored_record
 

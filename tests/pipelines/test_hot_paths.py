@@ -6,8 +6,9 @@ from __future__ import annotations
 from pymongo import monitoring
 
 from newsscraper.items import to_document
-from newsscraper.pipelines.dedupe import body_hash, content_hash
+from newsscraper.pipelines.dedupe import body_hash
 from newsscraper.storage.mongo import ArticleStore
+from newsscraper.storage.revisions import content_hash
 
 
 class Filters(monitoring.CommandListener):

@@ -232,9 +232,10 @@ async def test_retry_after_the_copy_was_written_but_not_the_article_makes_no_ext
 async def test_revision_claimed_by_another_writer_is_waited_for_then_taken_over_when_dead(
         mongo_uri, mongo_db_name, make_article, mongo_db):
     from newsscraper.items import to_document
-    from newsscraper.pipelines.dedupe import body_hash, content_hash
+    from newsscraper.pipelines.dedupe import body_hash
     from newsscraper.storage.database import WriteConflict, utcnow
     from newsscraper.storage.mongo import ArticleStore
+    from newsscraper.storage.revisions import content_hash
     from newsscraper.storage.versions import CLAIM_SECONDS
 
     def doc(article):
@@ -313,9 +314,10 @@ async def test_retry_of_a_batch_whose_insert_half_happened_counts_those_articles
     from datetime import timedelta
 
     from newsscraper.items import to_document
-    from newsscraper.pipelines.dedupe import body_hash, content_hash
+    from newsscraper.pipelines.dedupe import body_hash
     from newsscraper.storage.database import utcnow
     from newsscraper.storage.mongo import ArticleStore
+    from newsscraper.storage.revisions import content_hash
 
     def doc(article):
         d = to_document(article)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +48,16 @@ def test_serve_prints_its_origins_and_stops_on_sigterm():
             proc.wait()
         proc.stdout.close()
         proc.stderr.close()
+
+
+def test_serve_on_a_port_taken_is_a_failure_exit_3():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "newsscraper.cli", "replica", "serve", "--articles", "10",
+             "--port", str(port)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 3, done.stderr
+    assert done.stdout == "" and done.stderr.startswith(
+        "newsscraper replica serve: cannot listen on 127.0.0.1"), done.stderr

@@ -113,6 +113,20 @@ def test_port_in_use_gives_a_clear_message(local_db, capsys):
     assert "already in use" in capsys.readouterr().err
 
 
+def test_demo_whose_database_cannot_start_is_a_failure_exit_3(monkeypatch, tmp_path, capsys):
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    monkeypatch.setenv("NEWSSCRAPER_DB_DIR", str(tmp_path / "db"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        monkeypatch.setenv("NEWSSCRAPER_DB_PORT", str(s.getsockname()[1]))
+        assert main(["demo"]) == 3  # the crawl's status for a database it cannot reach
+    assert "already in use" in capsys.readouterr().err
+    monkeypatch.setenv("NEWSSCRAPER_DB_PORT", "abc")
+    assert main(["demo"]) == 3
+    assert "NEWSSCRAPER_DB_PORT" in capsys.readouterr().err
+
+
 def test_external_uri_starts_nothing(local_db, monkeypatch, capsys):
     monkeypatch.setenv("MONGO_URI", "mongodb://user:s3cret@db.example:27017/")
     assert main(["db", "start"]) == 0
