@@ -24,6 +24,7 @@ pytestmark = pytest.mark.slow
 ARTICLES = 300
 SEED = 5
 REDIS = shutil.which("redis-server")
+PACED = ("-s", "DOWNLOAD_DELAY=0.1", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False")
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +68,11 @@ class Worker:
 
 
 def start_workers(server, mongo_uri: str, database: str, data_dir: Path, redis_url: str,
-                  count: int) -> list[Worker]:
+                  count: int, *args: str) -> list[Worker]:
     workers = []
     for _ in range(count):
         cmd, env = crawl_command(server, mongo_uri, database, data_dir, "-s",
-                                 f"REDIS_URL={redis_url}")
+                                 f"REDIS_URL={redis_url}", *args)
         log = data_dir / f"worker{len(list(data_dir.glob('worker*.log')))}.log"
         with log.open("w") as out:
             workers.append(Worker(subprocess.Popen(cmd, cwd=ROOT, env=env,
@@ -129,7 +130,10 @@ def test_workers_store_exactly_the_truth_with_the_requests_of_one(
 def test_a_worker_killed_mid_run_loses_nothing(site, redis_url, mongo_server, mongo_db,
                                                mongo_db_name, tmp_path):
     model, server = site
-    workers = start_workers(server, mongo_server, mongo_db_name, tmp_path, redis_url, 3)
+    # paced (about 10 requests a second a worker), so the kill lands mid-run: at the
+    # replica's full speed three workers can be done before a quarter is visible stored
+    workers = start_workers(server, mongo_server, mongo_db_name, tmp_path, redis_url, 3,
+                            *PACED)
     deadline = time.monotonic() + 120
     while mongo_db.articles.estimated_document_count() < ARTICLES // 4:
         assert time.monotonic() < deadline, tail(tmp_path)
@@ -137,6 +141,7 @@ def test_a_worker_killed_mid_run_loses_nothing(site, redis_url, mongo_server, mo
     # every worker stays while the run has work (a worker that left early, taking the run
     # for over, was the race of a worker fetching the queue's last request unseen)
     assert all(w.process.poll() is None for w in workers), tail(tmp_path)
+    assert not [w for w in workers if "Closing spider" in w.log.read_text()], tail(tmp_path)
     workers[1].process.send_signal(signal.SIGKILL)
     workers[1].process.wait()
     finish([workers[0], workers[2]], tmp_path)
