@@ -6,16 +6,18 @@ SHA-1 digests) holding the GIL: in a thread of the crawl process it made the eve
 wait for the GIL on every system call (docs/benchmarks.md, "WARC files"). The writer is
 ``python -c 'newsscraper.warc.writer.serve()'``, started as the page parsers are
 (crawl/parsers.py), reading length-prefixed pickles on its stdin (the :class:`WarcSeries`,
-then one :class:`Exchange` a page) and answering on its stdout in order: its pid once
-ready, then for each page where its response record starts, ``(file, offset)``, or
-``(None, error)`` when it could not be written. It ends at the end of its input: when the
-crawl closes it, or when the crawl process ends in any way, having written every page
-it was sent.
+then batches of :class:`Exchange`) and answering on its stdout in order: its pid once
+ready, then for each batch, for each page where its response record starts, ``(file,
+offset)``, or ``(None, error)`` when it could not be written. It ends at the end of its
+input: when the crawl closes it, or when the crawl process ends in any way, having
+written every page it was sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
 import os
 import pickle
@@ -41,6 +43,14 @@ SOFTWARE = "newsscraper"
 FRAME = struct.Struct("!I")
 START_TIMEOUT = 30.0
 CLOSE_TIMEOUT = 120.0  # for the writer to write what is queued once the crawl closes
+# the pipe to the writer holds this many bytes (Linux's most for anyone, 64 kB by
+# default): a page goes in one write, not pieces that asyncio buffers, moves and retries
+PIPE_BYTES = 1 << 20
+# pages go to the writer in batches, one write and one wake-up of the writer (and one
+# answer back) for up to this many, sent at the latest this many seconds after the first:
+# a wake-up per page cost the crawl more than the pickling and the copy
+BATCH_PAGES = 16
+BATCH_SECONDS = 0.05
 _SERVE = "import newsscraper.warc.writer as w; w.serve()"
 # hop-by-hop and transport headers that no longer describe the payload as kept: Scrapy
 # has de-chunked and decompressed it
@@ -220,6 +230,8 @@ class WarcArchive:
         self.max_pending = max_pending
         self.stats = stats
         self.pending: deque[_Page] = deque()
+        self.batch: list[Exchange] = []  # pages in ``pending`` not yet sent
+        self.timer: asyncio.TimerHandle | None = None
         self.proc: asyncio.subprocess.Process | None = None
         self.reader: asyncio.Task | None = None
         self.starting: asyncio.Future | None = None
@@ -255,6 +267,9 @@ class WarcArchive:
                        f"{exc})")
             return
         assert proc.stdin is not None and proc.stdout is not None
+        with contextlib.suppress(OSError, AttributeError):  # not Linux, or a lower limit
+            pipe = proc.stdin.transport.get_extra_info("pipe")
+            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         proc.stdin.write(first)
         try:
             await asyncio.wait_for(_read_frame(proc.stdout), START_TIMEOUT)
@@ -273,17 +288,32 @@ class WarcArchive:
         starts; None when there is no writer (not started, dead or closed)."""
         if not self.alive:
             return None
-        assert self.proc is not None and self.proc.stdin is not None
-        future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         self.pending.append(_Page(future, exchange.fetched_at, len(exchange.body)))
-        self.proc.stdin.write(_frame(exchange))
+        self.batch.append(exchange)
+        if len(self.batch) >= BATCH_PAGES:
+            self.send()
+        elif self.timer is None:
+            self.timer = loop.call_later(BATCH_SECONDS, self.send)
         return future
+
+    def send(self) -> None:
+        """Send the pages batched so far."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if self.batch and self.alive:
+            assert self.proc is not None and self.proc.stdin is not None
+            self.proc.stdin.write(_frame(self.batch))
+        self.batch = []
 
     async def room(self) -> int:
         """Wait until fewer than ``max_pending`` pages are queued; how many were waited
         for."""
         waited = 0
         while len(self.pending) >= self.max_pending:
+            self.send()
             await asyncio.shield(self.pending[0].future)
             waited += 1
         return waited
@@ -295,20 +325,8 @@ class WarcArchive:
         assert proc.stdout is not None
         try:
             while True:
-                file, where = await _read_frame(proc.stdout)
-                page = self.pending.popleft()
-                if file is None:
-                    self._not_written(where)
-                    source = None
-                else:
-                    if file != self.file:
-                        self.file = file
-                        logger.info("writing WARC records to %s", self.series.directory / file)
-                    self.inc("warc/records")
-                    self.inc("warc/bytes", page.size)
-                    source = Source(warc_file=file, offset=where, fetched_at=page.fetched_at)
-                if not page.future.done():
-                    page.future.set_result(source)
+                for file, where in await _read_frame(proc.stdout):
+                    self._answered(self.pending.popleft(), file, where)
         except (asyncio.IncompleteReadError, ConnectionError):
             pass  # the process ended
         except Exception as exc:  # an answer that does not unpickle, or for no page
@@ -321,6 +339,20 @@ class WarcArchive:
         self._lost(f"the WARC writer process ended (exit status {code}) with "
                    f"{len(self.pending)} page(s) not written")
 
+    def _answered(self, page: _Page, file: str | None, where: Any) -> None:
+        if file is None:
+            self._not_written(where)
+            source = None
+        else:
+            if file != self.file:
+                self.file = file
+                logger.info("writing WARC records to %s", self.series.directory / file)
+            self.inc("warc/records")
+            self.inc("warc/bytes", page.size)
+            source = Source(warc_file=file, offset=where, fetched_at=page.fetched_at)
+        if not page.future.done():
+            page.future.set_result(source)
+
     def _not_written(self, error: str) -> None:
         if not self.failed:
             logger.error("cannot write WARC records under %s (%s); the crawl goes on "
@@ -331,6 +363,7 @@ class WarcArchive:
     def _lost(self, why: str) -> None:
         """No writer any more: every page owed resolves to None, none is taken."""
         self.dead = True
+        self.batch = []
         self.inc("warc/writer_died")
         logger.error("%s; the crawl goes on without WARC files", why)
         while self.pending:
@@ -342,9 +375,10 @@ class WarcArchive:
     async def close(self, grace: float = CLOSE_TIMEOUT) -> None:
         """Let the writer write what is queued, close its file and end; reap it (killed
         past ``grace`` seconds)."""
-        self.closing = True
         if self.starting is not None:
             await asyncio.gather(self.starting, return_exceptions=True)
+        self.send()
+        self.closing = True
         proc = self.proc
         if proc is None:
             return
@@ -383,16 +417,21 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None
         return
     answering = _answer(stdout, ("ready", os.getpid()))
     try:
-        while (exchange := _next(stdin)) is not None:
-            try:
-                source = series.write(exchange)
-                answer: tuple = (source.warc_file, source.offset)
-            except Exception as exc:  # a full disk: this page is lost, the next may not be
-                answer = (None, f"{type(exc).__name__}: {exc}")
+        while (batch := _next(stdin)) is not None:
+            answers = [_write(series, exchange) for exchange in batch]
             if answering:
-                answering = _answer(stdout, answer)
+                answering = _answer(stdout, answers)
     finally:
         series.close()
+
+
+def _write(series: WarcSeries, exchange: Exchange) -> tuple[str | None, Any]:
+    """``(file, offset)`` of the page's response record, or ``(None, error)``."""
+    try:
+        source = series.write(exchange)
+    except Exception as exc:  # a full disk: this page is lost, the next may not be
+        return None, f"{type(exc).__name__}: {exc}"
+    return source.warc_file, source.offset
 
 
 def _next(stdin: BinaryIO) -> Any:
