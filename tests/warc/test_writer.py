@@ -142,8 +142,9 @@ async def test_a_full_disk_costs_the_pages_it_refused_never_the_crawl(tmp_path: 
 async def test_a_writer_killed_mid_crawl_costs_the_archive_not_the_crawl(tmp_path: Path,
                                                                          caplog):
     counts = stats()
-    archive = WarcArchive(SlowSeries(tmp_path, "run", 1 << 30, {"software": "x"}),
-                          stats=counts)
+    series = SlowSeries(tmp_path, "run", 1 << 30, {"software": "x"})
+    series.delay = 0.05  # a batch takes 0.8 s: the kill falls well before the last
+    archive = WarcArchive(series, stats=counts)
     assert await archive.start()
     assert archive.proc is not None
     futures = [archive.submit(page(n, 2000)) for n in range(40)]
