@@ -348,8 +348,8 @@ def warc_figures(ours: list[Crawl], plain: list[Crawl], work: Path) -> dict:
     print("with WARC files / without, pages per second, per round: "
           + ", ".join(f"{r:.3f}" for r in ratios) + f" (median {statistics.median(ratios):.3f})")
     print("with WARC files / without, CPU seconds per response (the crawl process and its "
-          "threads), per round: " + ", ".join(f"{r:.3f}" for r in cpu) +
-          f" (median {statistics.median(cpu):.3f})")
+          "child processes: parser, WARC writer), per round: "
+          + ", ".join(f"{r:.3f}" for r in cpu) + f" (median {statistics.median(cpu):.3f})")
     print(f"WARC files: {sizes[0]:,} bytes for {articles[0]:,} articles = "
           f"{per_article / 1024:.1f} kB per article, {per_article * 100_000 / 1e9:.2f} GB "
           f"per 100,000 articles")

@@ -48,15 +48,19 @@ def is_live_posts(url: str) -> bool:
 
 class WarcRecorder:
     """Writes the request and response of every article page, slug-only redirect and
-    live-posts answer into the run's WARC files (:class:`WarcSeries`), through one writer
-    thread; the response's meta gets a future of where its record starts
+    live-posts answer into the run's WARC files (:class:`WarcSeries`), through a writer
+    process (:class:`WarcArchive`, started with the first page, stopped when the spider
+    closes); the response's meta gets a future of where its record starts
     (:class:`WarcProvenance` puts it into the article). Sits below the redirect and
     retry middlewares: it sees the final answers, decompressed.
 
     Settings: ``WARC_ENABLED`` (True), ``WARC_DIR`` (``NEWSSCRAPER_DATA_DIR/warc``),
     ``WARC_MAX_BYTES`` (1 GB: then a new file), ``WARC_ALL_RESPONSES`` (False: listing
     pages, feeds, sitemaps and robots.txt too).
-    Stats: ``warc/records`` (responses kept), ``warc/bytes`` (their bodies).
+    Stats: ``warc/records`` (responses kept), ``warc/bytes`` (their bodies),
+    ``warc/failed`` (responses to keep that were not: a write failed, or there was no
+    writer), ``warc/writer_died`` (the writer could not start or ended: the crawl went on
+    without WARC files), ``warc/waits`` (pages that waited for a writer behind).
     """
 
     def __init__(self, crawler) -> None:
@@ -77,13 +81,16 @@ class WarcRecorder:
     async def process_response(self, request: Request, response: Response) -> Response:
         kind = page_kind(request)
         if self.everything or kind != "other":
-            archive = self._archive()
-            stats = self.crawler.stats
-            if waited := await archive.room():  # the disk is behind: wait, do not hoard
-                stats.inc_value("warc/waits", waited)
-            request.meta[META_KEY] = archive.submit(exchange(request, response, kind))
-            stats.inc_value("warc/records")
-            stats.inc_value("warc/bytes", len(response.body))
+            archive, stats = self._archive(), self.crawler.stats
+            kept = None
+            if await archive.start():
+                if waited := await archive.room():  # the disk is behind: wait, do not hoard
+                    stats.inc_value("warc/waits", waited)
+                kept = archive.submit(exchange(request, response, kind))
+            if kept is None:
+                stats.inc_value("warc/failed")
+            else:
+                request.meta[META_KEY] = kept
         return response
 
     def _archive(self) -> WarcArchive:
@@ -95,12 +102,12 @@ class WarcRecorder:
                     "arguments": dict(getattr(spider, "arguments", {}) or {}),
                     **{name: s.get(name) for name in SHAPING}}
             self.archive = WarcArchive(WarcSeries(self.directory, str(run_id),
-                                                  self.max_bytes, info))
+                                                  self.max_bytes, info), stats=stats)
         return self.archive
 
-    def spider_closed(self, spider, reason: str) -> None:
+    async def spider_closed(self, spider, reason: str) -> None:
         if self.archive is not None:
-            self.archive.close()
+            await self.archive.close()
 
 
 def page_kind(request: Request) -> str:
@@ -112,7 +119,7 @@ def page_kind(request: Request) -> str:
 
 
 def exchange(request: Request, response: Response, kind: str) -> Exchange:
-    """What the writer thread needs, read from Scrapy's objects on the event loop."""
+    """What the writer process needs, read from Scrapy's objects on the event loop."""
     extra = {PAGE_HEADER: kind}
     via, source = request.cb_kwargs.get("via"), request.cb_kwargs.get("source")
     if via:

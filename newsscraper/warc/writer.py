@@ -1,14 +1,31 @@
 """A run's WARC files: request and response records, each gzip member on its own,
-appended by one writer thread so the crawl's event loop only hands pages over."""
+appended by one child process so the crawl only hands pages over.
+
+Writing a page's two records costs 1-1.7 ms of CPU, half of it warcio's Python (headers,
+SHA-1 digests) holding the GIL: in a thread of the crawl process it made the event loop
+wait for the GIL on every system call (docs/benchmarks.md, "WARC files"). The writer is
+``python -c 'newsscraper.warc.writer.serve()'``, started as the page parsers are
+(crawl/parsers.py), reading length-prefixed pickles on its stdin (the :class:`WarcSeries`,
+then batches of :class:`Exchange`) and answering on its stdout in order: its pid once
+ready, then for each batch, for each page where its response record starts, ``(file,
+offset)``, or ``(None, error)`` when it could not be written. It ends at the end of its
+input: when the crawl closes it, or when the crawl process ends in any way, having
+written every page it was sent.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
 import os
+import pickle
+import signal
+import struct
+import sys
 import zlib
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from io import BytesIO
@@ -23,6 +40,18 @@ from newsscraper.items import Source
 logger = logging.getLogger(__name__)
 
 SOFTWARE = "newsscraper"
+FRAME = struct.Struct("!I")
+START_TIMEOUT = 30.0
+CLOSE_TIMEOUT = 120.0  # for the writer to write what is queued once the crawl closes
+# the pipe to the writer holds this many bytes (Linux's most for anyone, 64 kB by
+# default): a page goes in one write, not pieces that asyncio buffers, moves and retries
+PIPE_BYTES = 1 << 20
+# pages go to the writer in batches, one write and one wake-up of the writer (and one
+# answer back) for up to this many, sent at the latest this many seconds after the first:
+# a wake-up per page cost the crawl more than the pickling and the copy
+BATCH_PAGES = 16
+BATCH_SECONDS = 0.05
+_SERVE = "import newsscraper.warc.writer as w; w.serve()"
 # hop-by-hop and transport headers that no longer describe the payload as kept: Scrapy
 # has de-chunked and decompressed it
 _TRANSPORT = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -31,7 +60,7 @@ _TRANSPORT = frozenset({"content-encoding", "content-length", "transfer-encoding
 @dataclass
 class Exchange:
     """One request and its response as the crawl saw them (copied on the event loop,
-    written by the writer thread)."""
+    pickled to the writer process)."""
 
     url: str
     method: str
@@ -86,8 +115,9 @@ def warc_date(moment: datetime) -> str:
 class WarcSeries:
     """The WARC files of one run: ``<dir>/newsscraper-<run id>-<pid>-<seq>.warc.gz``,
     a new file once one passes ``max_bytes``, each beginning with a ``warcinfo`` record
-    (``info``: software, run id, the settings that shape the crawl). Not thread-safe:
-    one writer thread calls :meth:`write`."""
+    (``info``: software, run id, the settings that shape the crawl); ``<pid>`` is the
+    crawl process's, the one that built the series. Not thread-safe: the writer process
+    calls :meth:`write`."""
 
     def __init__(self, directory: Path, run_id: str, max_bytes: int,
                  info: dict[str, Any]) -> None:
@@ -95,6 +125,7 @@ class WarcSeries:
         self.run_id = run_id
         self.max_bytes = max_bytes
         self.info = info
+        self.pid = os.getpid()
         self.sequence = -1
         self.out: BinaryIO | None = None
         self.name = ""
@@ -121,15 +152,14 @@ class WarcSeries:
         self.close()
         self.sequence += 1
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.name = f"{SOFTWARE}-{self.run_id}-{os.getpid()}-{self.sequence:05d}.warc.gz"
-        # append: a file of this name is only ever this process's own
+        self.name = f"{SOFTWARE}-{self.run_id}-{self.pid}-{self.sequence:05d}.warc.gz"
+        # append: a file of this name is only ever this crawl's own
         self.out = open(self.directory / self.name, "ab")  # noqa: SIM115
         self.writer = GzipMemberWriter(self.out, warc_version="1.1")
         info = {"software": self.info.get("software"), "format": "WARC File Format 1.1",
                 "run-id": self.run_id, "sequence": self.sequence,
                 **{k: v for k, v in self.info.items() if k != "software"}}
         self.writer.write_record(self.writer.create_warcinfo_record(self.name, info))
-        logger.info("writing WARC records to %s", self.directory / self.name)
 
     @staticmethod
     def _records(writer: WARCWriter, ex: Exchange):
@@ -157,51 +187,268 @@ def _request_target(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
+
+
+def _frame(message: Any) -> bytes:
+    """``message`` pickled, after its length: one frame of the protocol."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return FRAME.pack(len(data)) + data
+
+
+async def _read_frame(stream: asyncio.StreamReader) -> Any:
+    """The next frame's message; IncompleteReadError when the stream ends first."""
+    size = FRAME.unpack(await stream.readexactly(FRAME.size))[0]
+    return pickle.loads(await stream.readexactly(size))
+
+
+@dataclass
+class _Page:
+    """A page sent to the writer and not yet answered for."""
+
+    future: asyncio.Future[Source | None]
+    fetched_at: datetime
+    size: int
+
+
 class WarcArchive:
-    """A :class:`WarcSeries` behind one writer thread: :meth:`submit` copies nothing and
-    returns at once; the future it gives resolves to the response record's
-    :class:`~newsscraper.items.Source`. Records are written in submission order.
+    """A :class:`WarcSeries` written by a child process: :meth:`submit` pickles the page
+    into its pipe and returns at once; the future it gives resolves to the response
+    record's :class:`~newsscraper.items.Source`, or None when the page was not written.
+    Records are written in submission order.
 
-    At most ``max_pending`` pages wait for the thread: :meth:`room` lets the crawl wait
+    At most ``max_pending`` pages wait for the writer: :meth:`room` lets the crawl wait
     for the oldest when a slow disk falls behind, instead of holding every page fetched
-    since in memory."""
+    since in memory.
 
-    def __init__(self, series: WarcSeries, max_pending: int = 64) -> None:
+    A page that cannot be written (a full disk) costs that page, and a writer that cannot
+    start or dies costs the rest of the archive: an error line and a count, never the
+    crawl. Stats (``stats``, the crawl's): ``warc/records`` and ``warc/bytes`` (pages
+    written, their bodies), ``warc/failed`` (pages not written), ``warc/writer_died``."""
+
+    def __init__(self, series: WarcSeries, max_pending: int = 64, stats: Any = None) -> None:
         self.series = series
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
-        self.failed = False
         self.max_pending = max_pending
-        self.pending: deque[asyncio.Future[Source | None]] = deque()
+        self.stats = stats
+        self.pending: deque[_Page] = deque()
+        self.batch: list[Exchange] = []  # pages in ``pending`` not yet sent
+        self.timer: asyncio.TimerHandle | None = None
+        self.proc: asyncio.subprocess.Process | None = None
+        self.reader: asyncio.Task | None = None
+        self.starting: asyncio.Future | None = None
+        self.file = ""
+        self.failed = False  # a page could not be written (said once)
+        self.dead = False  # no writer process: the crawl goes on without WARC files
+        self.closing = False
 
-    def submit(self, exchange: Exchange) -> asyncio.Future[Source | None]:
+    @property
+    def alive(self) -> bool:
+        """Pages can be submitted: the writer runs and is not being closed."""
+        return self.proc is not None and not self.dead and not self.closing
+
+    async def start(self) -> bool:
+        """Start the writer process (once; later calls wait for the first): whether
+        pages can be submitted."""
+        if self.starting is None:
+            self.starting = asyncio.ensure_future(self._start())
+        if not self.starting.done():
+            await asyncio.shield(self.starting)
+        return self.alive
+
+    async def _start(self) -> None:
+        # the crawl's import path (a scrapyd egg is on sys.path, not installed)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        try:
+            first = _frame(self.series)
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-c", _SERVE, stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE, env=env)
+        except Exception as exc:  # no process to be had, or settings pickle refuses
+            self._lost(f"cannot start the WARC writer process ({type(exc).__name__}: "
+                       f"{exc})")
+            return
+        assert proc.stdin is not None and proc.stdout is not None
+        with contextlib.suppress(OSError, AttributeError):  # not Linux, or a lower limit
+            pipe = proc.stdin.transport.get_extra_info("pipe")
+            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        proc.stdin.write(first)
+        try:
+            await asyncio.wait_for(_read_frame(proc.stdout), START_TIMEOUT)
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.TimeoutError):
+            if proc.returncode is None:
+                proc.kill()
+            code = await proc.wait()
+            self._lost(f"the WARC writer process ended before it was ready "
+                       f"(exit status {code})")
+            return
+        self.proc = proc
+        self.reader = asyncio.create_task(self._read(proc))
+
+    def submit(self, exchange: Exchange) -> asyncio.Future[Source | None] | None:
+        """Hand ``exchange`` to the writer: a future of where its response record
+        starts; None when there is no writer (not started, dead or closed)."""
+        if not self.alive:
+            return None
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.executor, self._write, exchange)
-        self.pending.append(future)
+        future = loop.create_future()
+        self.pending.append(_Page(future, exchange.fetched_at, len(exchange.body)))
+        self.batch.append(exchange)
+        if len(self.batch) >= BATCH_PAGES:
+            self.send()
+        elif self.timer is None:
+            self.timer = loop.call_later(BATCH_SECONDS, self.send)
         return future
+
+    def send(self) -> None:
+        """Send the pages batched so far."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if self.batch and self.alive:
+            assert self.proc is not None and self.proc.stdin is not None
+            self.proc.stdin.write(_frame(self.batch))
+        self.batch = []
 
     async def room(self) -> int:
         """Wait until fewer than ``max_pending`` pages are queued; how many were waited
         for."""
         waited = 0
-        while self.pending and self.pending[0].done():
-            self.pending.popleft()
         while len(self.pending) >= self.max_pending:
-            await asyncio.shield(self.pending.popleft())
+            self.send()
+            await asyncio.shield(self.pending[0].future)
             waited += 1
         return waited
 
-    def _write(self, exchange: Exchange) -> Source | None:
+    async def _read(self, proc: asyncio.subprocess.Process) -> None:
+        """Resolve each page's future from the writer's answers, in order, until it
+        ends; then reap it, and if it ended owing pages (or before it was closed), go on
+        without it."""
+        assert proc.stdout is not None
         try:
-            return self.series.write(exchange)
-        except Exception as exc:  # a full disk costs the archive, never the crawl
-            if not self.failed:
-                logger.error("cannot write WARC records under %s (%s: %s); the crawl goes "
-                             "on without them", self.series.directory, type(exc).__name__,
-                             exc)
-            self.failed = True
-            return None
+            while True:
+                for file, where in await _read_frame(proc.stdout):
+                    self._answered(self.pending.popleft(), file, where)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass  # the process ended
+        except Exception as exc:  # an answer that does not unpickle, or for no page
+            logger.error("the WARC writer process answered garbage (%s: %s): stopping it",
+                         type(exc).__name__, exc)
+            proc.kill()
+        code = await proc.wait()
+        if self.closing and code == 0 and not self.pending:
+            return
+        self._lost(f"the WARC writer process ended (exit status {code}) with "
+                   f"{len(self.pending)} page(s) not written")
 
-    def close(self) -> None:
-        """Write what is queued, then close the current file."""
-        self.executor.shutdown(wait=True)
-        self.series.close()
+    def _answered(self, page: _Page, file: str | None, where: Any) -> None:
+        if file is None:
+            self._not_written(where)
+            source = None
+        else:
+            if file != self.file:
+                self.file = file
+                logger.info("writing WARC records to %s", self.series.directory / file)
+            self.inc("warc/records")
+            self.inc("warc/bytes", page.size)
+            source = Source(warc_file=file, offset=where, fetched_at=page.fetched_at)
+        if not page.future.done():
+            page.future.set_result(source)
+
+    def _not_written(self, error: str) -> None:
+        if not self.failed:
+            logger.error("cannot write WARC records under %s (%s); the crawl goes on "
+                         "without them", self.series.directory, error)
+        self.failed = True
+        self.inc("warc/failed")
+
+    def _lost(self, why: str) -> None:
+        """No writer any more: every page owed resolves to None, none is taken."""
+        self.dead = True
+        self.batch = []
+        self.inc("warc/writer_died")
+        logger.error("%s; the crawl goes on without WARC files", why)
+        while self.pending:
+            page = self.pending.popleft()
+            self.inc("warc/failed")
+            if not page.future.done():
+                page.future.set_result(None)
+
+    async def close(self, grace: float = CLOSE_TIMEOUT) -> None:
+        """Let the writer write what is queued, close its file and end; reap it (killed
+        past ``grace`` seconds)."""
+        if self.starting is not None:
+            await asyncio.gather(self.starting, return_exceptions=True)
+        self.send()
+        self.closing = True
+        proc = self.proc
+        if proc is None:
+            return
+        assert proc.stdin is not None
+        proc.stdin.close()  # the writer ends at the end of its input
+        try:
+            await asyncio.wait_for(proc.wait(), grace)
+        except asyncio.TimeoutError:
+            logger.error("the WARC writer process took over %g s to write what was "
+                         "queued: stopping it", grace)
+            proc.kill()
+            await proc.wait()
+        if self.reader is not None:
+            await asyncio.gather(self.reader, return_exceptions=True)
+
+    def inc(self, key: str, count: int = 1) -> None:
+        """Count ``key`` in the crawl's stats (none without them)."""
+        if self.stats is not None:
+            self.stats.inc_value(key, count)
+
+
+def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+    """The writer's loop: write each page sent on stdin until it ends, answering for
+    each; then close the file. Once the crawl has gone (its answers' pipe broken), what
+    it sent is still written."""
+    # Ctrl-C, and a service manager's SIGTERM to the whole group, are the crawl's to
+    # handle: it closes this process's input once its last page is sent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if stdout is None:  # answers only on the real stdout; a stray print goes to stderr
+        stdout = os.fdopen(os.dup(1), "wb")
+        os.dup2(2, 1)
+    stdin = stdin or sys.stdin.buffer
+    series = _next(stdin)
+    if series is None:
+        return
+    answering = _answer(stdout, ("ready", os.getpid()))
+    try:
+        while (batch := _next(stdin)) is not None:
+            answers = [_write(series, exchange) for exchange in batch]
+            if answering:
+                answering = _answer(stdout, answers)
+    finally:
+        series.close()
+
+
+def _write(series: WarcSeries, exchange: Exchange) -> tuple[str | None, Any]:
+    """``(file, offset)`` of the page's response record, or ``(None, error)``."""
+    try:
+        source = series.write(exchange)
+    except Exception as exc:  # a full disk: this page is lost, the next may not be
+        return None, f"{type(exc).__name__}: {exc}"
+    return source.warc_file, source.offset
+
+
+def _next(stdin: BinaryIO) -> Any:
+    """The next frame's message; None at the end of the input (or of a torn frame)."""
+    head = stdin.read(FRAME.size)
+    if len(head) < FRAME.size:
+        return None
+    size = FRAME.unpack(head)[0]
+    data = stdin.read(size)
+    return pickle.loads(data) if len(data) == size else None
+
+
+def _answer(stdout: BinaryIO, message: Any) -> bool:
+    """Send ``message``; False once the crawl has gone."""
+    try:
+        stdout.write(_frame(message))
+        stdout.flush()
+    except BrokenPipeError:
+        return False
+    return True

@@ -159,6 +159,8 @@ def test_deploy_schedule_restart_with_the_shipped_scripts(scrapyd, replica_serve
     assert f"'CONCURRENT_REQUESTS_PER_DOMAIN': {REPLICA['CONCURRENT_REQUESTS_PER_DOMAIN']}," in log
     # bounded like a cron run (NEWSSCRAPER_RUN_SECONDS, 1500 by default)
     assert "'CLOSESPIDER_TIMEOUT': '1500'" in log
+    # the WARC writer process started from the egg, as the parser process does
+    assert "'warc/records'" in log and "warc/writer_died" not in log
     new_in_root = {p.name for p in ROOT.iterdir()} - root_before
     # scrapyd-deploy builds the egg in build/ and newsscraper.egg-info/
     assert not new_in_root - {"build", "newsscraper.egg-info"}, new_in_root

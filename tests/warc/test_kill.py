@@ -1,5 +1,7 @@
-"""A crawl killed with SIGKILL while writing WARC records: its files read back, a record
-cut short skipped with a warning; and ``newsscraper warc check`` says so."""
+"""A crawl killed with SIGKILL while writing WARC records: its writer process writes what
+it was sent and ends, the files read back, a record cut short skipped with a warning, and
+``newsscraper warc check`` says so. A writer process killed mid-crawl: the crawl goes on
+without WARC files, and says so."""
 
 from __future__ import annotations
 
@@ -9,13 +11,51 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from newsscraper.warc.reader import check, read_page, responses, warc_files
-from tests.crawl_helpers import ROOT, crawl_command
+from newsscraper.warc.writer import BATCH_PAGES
+from tests.crawl_helpers import ROOT, crawl_command, crawl_stats
 
 pytestmark = pytest.mark.slow
+
+
+def writer_of(crawl: int) -> int | None:
+    """The pid of the WARC writer process the crawl process ``crawl`` started."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:  # ended meanwhile
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == crawl and b"newsscraper.warc.writer" in cmdline:
+            return int(entry.name)
+    return None
+
+
+def gone(pid: int) -> bool:
+    """The process has ended (a zombie left for its new parent counts as ended)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] \
+            in ("Z", "X")
+    except OSError:
+        return True
+
+
+def wait_for_bytes(proc: subprocess.Popen, warc: Path, size: int) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # well into the crawl, records being written
+        if sum(p.stat().st_size for p in warc.glob("*.warc.gz")) > size:
+            return
+        if proc.poll() is not None:
+            break
+        time.sleep(0.02)
+    pytest.fail("the crawl wrote no WARC records")
 
 
 def test_a_crawl_killed_mid_write_leaves_readable_files(replica_server, tmp_path, caplog):
@@ -26,20 +66,21 @@ def test_a_crawl_killed_mid_write_leaves_readable_files(replica_server, tmp_path
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:  # well into the crawl, records being written
-            if sum(p.stat().st_size for p in warc.glob("*.warc.gz")) > 400_000:
-                break
-            time.sleep(0.02)
-        else:
-            pytest.fail("the crawl wrote no WARC records")
+        wait_for_bytes(proc, warc, 400_000)
+        writer = writer_of(proc.pid)
+        assert writer is not None
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(30)
     assert proc.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 30  # the writer writes what it was sent, then ends
+    while not gone(writer) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert gone(writer), "the WARC writer outlived the crawl"
     (path,) = warc_files(warc)
-    report = check(path)
-    assert report.digest_problems == 0 and report.records["response"] >= 10
+    report = check(path)  # every record it was sent written whole
+    assert report.torn_at is None and report.digest_problems == 0
+    assert report.records["response"] >= 10
     for entry in responses(path):  # every whole response record, payload and all
         page = read_page(path, entry.source.offset)
         assert page.status in (200, 301) and page.body is not None
@@ -57,3 +98,38 @@ def test_a_crawl_killed_mid_write_leaves_readable_files(replica_server, tmp_path
     assert out.returncode == 1, out.stderr
     assert f"record at offset {last.source.offset:,} cut short" in out.stdout
     assert "1 torn record(s)" in out.stdout and "cut short" in out.stderr
+
+
+def test_a_writer_killed_mid_crawl_costs_the_archive_not_the_crawl(replica_server, tmp_path):
+    server = replica_server(articles=300, seed=6)
+    warc = tmp_path / "warc"
+    cmd, env = crawl_command(server, "mongodb://127.0.0.1:1", "unused", tmp_path,
+                             "-s", "STORE_ENABLED=False", "-s", f"WARC_DIR={warc}")
+    with open(tmp_path / "crawl.log", "w") as err:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=err)
+    try:
+        wait_for_bytes(proc, warc, 100_000)
+        writer = writer_of(proc.pid)
+        assert writer is not None
+        os.kill(writer, signal.SIGKILL)
+        proc.wait(240)  # the crawl ends as it would have
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    log = (tmp_path / "crawl.log").read_text()
+    assert proc.returncode == 0, log[-3000:]
+    assert gone(writer)
+    stats = crawl_stats(log)
+    assert stats["warc/writer_died"] == 1
+    assert stats["warc/records"] >= 1 and stats["warc/failed"] >= 1
+    assert stats["item_scraped_count"] >= 300  # every article, kept or not
+    assert "the WARC writer process ended (exit status -9)" in log
+    assert "the crawl goes on without WARC files" in log
+    (path,) = warc_files(warc)
+    entries = list(responses(path))  # every whole record, in order
+    assert stats["warc/records"] <= len(entries) < stats["warc/records"] + BATCH_PAGES
+    assert [e.source.offset for e in entries] == sorted(e.source.offset for e in entries)
+    for entry in entries:
+        assert read_page(path, entry.source.offset).body

@@ -1,12 +1,14 @@
 """WARC files as the crawl writes them, read back with warcio: records, rotation,
-warcinfo, offsets, and the recorder's switch and choice of pages."""
+warcinfo, offsets; the writer process, and what a full disk or its death costs; the
+recorder's switch and choice of pages."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
-import time
+import signal
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,8 +20,9 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newsscraper.warc.middleware import WarcRecorder, page_kind, warc_dir
 from newsscraper.warc.reader import check, read_page, responses, warc_files
-from newsscraper.warc.writer import Exchange, WarcArchive, WarcSeries
+from newsscraper.warc.writer import BATCH_PAGES, Exchange, WarcArchive, WarcSeries
 from tests.settings_helpers import project_settings
+from tests.warc.series_kinds import FullSeries, SlowSeries
 
 MOMENT = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
 
@@ -66,42 +69,124 @@ def test_records_rotate_by_size_and_each_file_starts_with_warcinfo(tmp_path: Pat
         assert headers["Content-Length"] == str(len(page(n).body))
 
 
-def test_the_writer_thread_answers_with_where_each_record_starts(tmp_path: Path):
-    async def write() -> list:
-        archive = WarcArchive(WarcSeries(tmp_path, "run", 1 << 30, {"software": "x"}))
-        futures = [archive.submit(page(n, 2000)) for n in range(20)]
-        found = await asyncio.gather(*futures)
-        archive.close()
-        return found
+def stats():
+    crawler = get_crawler(scrapy.Spider)
+    crawler.stats.open_spider()
+    return crawler.stats
 
-    sources = asyncio.run(write())
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def test_the_writer_process_answers_with_where_each_record_starts(tmp_path: Path):
+    counts = stats()
+    archive = WarcArchive(WarcSeries(tmp_path, "run", 1 << 30, {"software": "x"}),
+                          stats=counts)
+    assert await archive.start()
+    assert archive.proc is not None
+    writer = archive.proc.pid
+    assert writer != os.getpid()
+    sources = await asyncio.gather(*[archive.submit(page(n, 2000)) for n in range(20)])
+    await archive.close()
+    assert archive.proc.returncode == 0 and not alive(writer)  # reaped
+    assert archive.submit(page(20, 2000)) is None  # closed: nothing more is taken
     (path,) = warc_files(tmp_path)
+    assert f"-{os.getpid()}-" in path.name  # the crawl process's series, not the writer's
     entries = list(responses(path))
-    assert [e.source.offset for e in entries] == [s.offset for s in sources]
+    assert [e.source for e in entries] == sources
     assert [e.url for e in entries] == [page(n).url for n in range(20)]
+    assert counts.get_value("warc/records") == 20
+    assert counts.get_value("warc/bytes") == sum(len(page(n, 2000).body) for n in range(20))
+    assert counts.get_value("warc/failed") is None
 
 
-def test_a_slow_disk_makes_the_crawl_wait_instead_of_queueing_every_page(tmp_path: Path):
-    class SlowSeries(WarcSeries):
-        def write(self, exchange):
-            time.sleep(0.02)
-            return super().write(exchange)
-
-    async def crawl() -> tuple[int, int]:
-        archive = WarcArchive(SlowSeries(tmp_path, "run", 1 << 30, {"software": "x"}),
-                              max_pending=4)
-        waited, most = 0, 0
-        for n in range(30):
-            waited += await archive.room()
-            archive.submit(page(n, 2000))
-            most = max(most, sum(not f.done() for f in archive.pending))
-        archive.close()
-        return waited, most
-
-    waited, most = asyncio.run(crawl())
+async def test_a_slow_disk_makes_the_crawl_wait_instead_of_queueing_every_page(tmp_path: Path):
+    archive = WarcArchive(SlowSeries(tmp_path, "run", 1 << 30, {"software": "x"}),
+                          max_pending=4)
+    assert await archive.start()
+    waited, most = 0, 0
+    for n in range(30):
+        waited += await archive.room()
+        archive.submit(page(n, 2000))
+        most = max(most, len(archive.pending))
+    await archive.close()
     assert waited > 0 and most <= 4, (waited, most)
     (path,) = warc_files(tmp_path)
     assert [e.url for e in responses(path)] == [page(n).url for n in range(30)]
+
+
+async def test_a_full_disk_costs_the_pages_it_refused_never_the_crawl(tmp_path: Path, caplog):
+    counts = stats()
+    series = FullSeries(tmp_path, "run", 1 << 30, {"software": "x"})
+    series.full_for = ("-a3", "-a4")
+    archive = WarcArchive(series, stats=counts)
+    assert await archive.start()
+    with caplog.at_level(logging.ERROR, logger="newsscraper.warc.writer"):
+        sources = await asyncio.gather(*[archive.submit(page(n, 2000)) for n in range(8)])
+        assert archive.alive  # the next page may find room again
+        await archive.close()
+    assert [s is None for s in sources] == [n in (3, 4) for n in range(8)]
+    assert caplog.text.count("cannot write WARC records") == 1
+    assert "No space left on device" in caplog.text
+    assert counts.get_value("warc/failed") == 2 and counts.get_value("warc/records") == 6
+    assert counts.get_value("warc/writer_died") is None
+    (path,) = warc_files(tmp_path)
+    assert [e.url for e in responses(path)] == [page(n).url for n in (0, 1, 2, 5, 6, 7)]
+
+
+async def test_a_writer_killed_mid_crawl_costs_the_archive_not_the_crawl(tmp_path: Path,
+                                                                         caplog):
+    counts = stats()
+    series = SlowSeries(tmp_path, "run", 1 << 30, {"software": "x"})
+    series.delay = 0.05  # a batch takes 0.8 s: the kill falls well before the last
+    archive = WarcArchive(series, stats=counts)
+    assert await archive.start()
+    assert archive.proc is not None
+    futures = [archive.submit(page(n, 2000)) for n in range(40)]
+    await asyncio.wait_for(asyncio.gather(*futures[:3]), 30)
+    with caplog.at_level(logging.ERROR, logger="newsscraper.warc.writer"):
+        archive.proc.send_signal(signal.SIGKILL)
+        # every page owed is answered for (not written), none waits for ever
+        sources = await asyncio.wait_for(asyncio.gather(*futures), 30)
+        assert not archive.alive and archive.proc.returncode == -signal.SIGKILL
+        assert archive.submit(page(40, 2000)) is None
+        assert await asyncio.wait_for(archive.room(), 5) == 0
+        await asyncio.wait_for(archive.close(), 10)
+    written = [s for s in sources if s is not None]
+    assert 3 <= len(written) < 40
+    assert sources[:len(written)] == written  # the pages written are the first sent
+    assert "the WARC writer process ended (exit status -9)" in caplog.text
+    assert "the crawl goes on without WARC files" in caplog.text
+    assert counts.get_value("warc/writer_died") == 1
+    assert counts.get_value("warc/failed") == 40 - len(written)
+    assert counts.get_value("warc/records") == len(written)
+    (path,) = warc_files(tmp_path)
+    # whole records, in the order sent (and those of the batch the kill fell in,
+    # written but not answered for)
+    entries = list(responses(path))
+    assert [e.source for e in entries[:len(written)]] == written
+    assert len(written) <= len(entries) < len(written) + BATCH_PAGES
+    for n, entry in enumerate(entries):
+        assert read_page(path, entry.source.offset).body == page(n, 2000).body
+
+
+async def test_a_writer_that_cannot_start_costs_the_archive_not_the_crawl(tmp_path: Path,
+                                                                          caplog):
+    counts = stats()
+    series = WarcSeries(tmp_path, "run", 1 << 30, {"software": "x", "what": lambda: 0})
+    archive = WarcArchive(series, stats=counts)  # settings pickle refuses
+    with caplog.at_level(logging.ERROR, logger="newsscraper.warc.writer"):
+        assert not await archive.start()
+    assert archive.submit(page(0)) is None
+    await archive.close()
+    assert "cannot start the WARC writer process" in caplog.text
+    assert counts.get_value("warc/writer_died") == 1
+    assert warc_files(tmp_path) == []
 
 
 def test_a_record_cut_short_is_skipped_with_a_warning(tmp_path: Path, caplog):
