@@ -22,6 +22,15 @@ from newsscraper.storage.ferretdb import free_port
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (a child not yet reaped counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def crawl_command(server, mongo_uri: str, database: str, data_dir: Path,
                   *args: str) -> tuple[list[str], dict[str, str]]:
     """The command line and environment of a replica crawl into ``database``."""

@@ -23,20 +23,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import pickle
 import signal
-import struct
 import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from newsscraper.crawl.frames import answer_stream, frame, next_frame, read_frame
 from newsscraper.default_settings import with_defaults
 from newsscraper.sites.moscowtimes.errors import ParseError
 
 logger = logging.getLogger(__name__)
-FRAME = struct.Struct("!I")
 MAX_TRIES = 2  # a page the worker died on is tried once more before it counts as a crash
 MAX_RESTARTS = 20  # per worker and run; past it the pages are parsed in the crawl process
 START_TIMEOUT = 30.0
@@ -50,18 +48,6 @@ _SERVE = "import newsscraper.crawl.parsers as p; p.serve()"
 class ParserFailure(RuntimeError):
     """A page the parser process could not answer for: a bug in the parser, or libxml2
     crashing or spinning on it. The message says which, for a log line."""
-
-
-def _frame(message: Any) -> bytes:
-    """``message`` pickled, after its length: one frame of the protocol."""
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return FRAME.pack(len(data)) + data
-
-
-async def _read_frame(stream: asyncio.StreamReader) -> Any:
-    """The next frame's message; IncompleteReadError when the stream ends first."""
-    size = FRAME.unpack(await stream.readexactly(FRAME.size))[0]
-    return pickle.loads(await stream.readexactly(size))
 
 
 @dataclass
@@ -100,7 +86,7 @@ class _Worker:
             stdout=asyncio.subprocess.PIPE, env=env)
         assert proc.stdout is not None
         try:
-            await asyncio.wait_for(_read_frame(proc.stdout), START_TIMEOUT)
+            await asyncio.wait_for(read_frame(proc.stdout), START_TIMEOUT)
         except (asyncio.IncompleteReadError, TimeoutError, asyncio.TimeoutError) as exc:
             if proc.returncode is None:
                 proc.kill()
@@ -126,7 +112,7 @@ class _Worker:
         loop = asyncio.get_running_loop()
         try:
             while True:
-                seq, kind, value = await _read_frame(proc.stdout)
+                seq, kind, value = await read_frame(proc.stdout)
                 job = self.pending.pop(seq, None)
                 self.head_since = loop.time()
                 if job is None or job.future.done():
@@ -210,7 +196,7 @@ class ParserPool:
                 return func(*args)
             self.seq += 1
             job = _Job(self.seq, func, args, asyncio.get_running_loop().create_future(),
-                       _frame((self.seq, func, args)))
+                       frame((self.seq, func, args)))
             min(self.workers, key=lambda w: len(w.pending)).send(job)
             return await job.future
 
@@ -334,17 +320,12 @@ def _describe(args: tuple) -> str:
 def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
     """The worker's loop: answer each job on stdin until it ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
-    if stdout is None:  # answers only on the real stdout; a stray print goes to stderr
-        stdout = os.fdopen(os.dup(1), "wb")
-        os.dup2(2, 1)
+    stdout = stdout or answer_stream()
     stdin = stdin or sys.stdin.buffer
-    stdout.write(_frame((0, "ready", os.getpid())))
+    stdout.write(frame((0, "ready", os.getpid())))
     stdout.flush()
-    while True:
-        head = stdin.read(FRAME.size)
-        if len(head) < FRAME.size:
-            return
-        seq, func, args = pickle.loads(stdin.read(FRAME.unpack(head)[0]))
+    while (job := next_frame(stdin)) is not None:
+        seq, func, args = job
         try:
             answer = (seq, "ok", func(*args))
         except ParseError as exc:
@@ -352,11 +333,11 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None
         except Exception as exc:
             answer = (seq, "bug", "".join(traceback.format_exception(exc)).strip())
         try:
-            frame = _frame(answer)
+            out = frame(answer)
         except Exception as exc:  # a result or an exception pickle refuses
-            frame = _frame((seq, "bug", f"unpicklable answer: {exc!r}"))
+            out = frame((seq, "bug", f"unpicklable answer: {exc!r}"))
         try:
-            stdout.write(frame)
+            stdout.write(out)
             stdout.flush()
         except BrokenPipeError:  # the crawl has gone
             return

@@ -20,9 +20,7 @@ import contextlib
 import fcntl
 import logging
 import os
-import pickle
 import signal
-import struct
 import sys
 import zlib
 from collections import deque
@@ -35,12 +33,12 @@ from typing import Any, BinaryIO
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from newsscraper.crawl.frames import answer_stream, frame, next_frame, read_frame
 from newsscraper.items import Source
 
 logger = logging.getLogger(__name__)
 
 SOFTWARE = "newsscraper"
-FRAME = struct.Struct("!I")
 START_TIMEOUT = 30.0
 CLOSE_TIMEOUT = 120.0  # for the writer to write what is queued once the crawl closes
 # the pipe to the writer holds this many bytes (Linux's most for anyone, 64 kB by
@@ -189,18 +187,6 @@ def _request_target(url: str) -> str:
 
 
 
-def _frame(message: Any) -> bytes:
-    """``message`` pickled, after its length: one frame of the protocol."""
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return FRAME.pack(len(data)) + data
-
-
-async def _read_frame(stream: asyncio.StreamReader) -> Any:
-    """The next frame's message; IncompleteReadError when the stream ends first."""
-    size = FRAME.unpack(await stream.readexactly(FRAME.size))[0]
-    return pickle.loads(await stream.readexactly(size))
-
-
 @dataclass
 class _Page:
     """A page sent to the writer and not yet answered for."""
@@ -258,7 +244,7 @@ class WarcArchive:
         # the crawl's import path (a scrapyd egg is on sys.path, not installed)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         try:
-            first = _frame(self.series)
+            first = frame(self.series)
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-c", _SERVE, stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE, env=env)
@@ -272,7 +258,7 @@ class WarcArchive:
             fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         proc.stdin.write(first)
         try:
-            await asyncio.wait_for(_read_frame(proc.stdout), START_TIMEOUT)
+            await asyncio.wait_for(read_frame(proc.stdout), START_TIMEOUT)
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.TimeoutError):
             if proc.returncode is None:
                 proc.kill()
@@ -305,7 +291,7 @@ class WarcArchive:
             self.timer = None
         if self.batch and self.alive:
             assert self.proc is not None and self.proc.stdin is not None
-            self.proc.stdin.write(_frame(self.batch))
+            self.proc.stdin.write(frame(self.batch))
         self.batch = []
 
     async def room(self) -> int:
@@ -325,7 +311,7 @@ class WarcArchive:
         assert proc.stdout is not None
         try:
             while True:
-                for file, where in await _read_frame(proc.stdout):
+                for file, where in await read_frame(proc.stdout):
                     self._answered(self.pending.popleft(), file, where)
         except (asyncio.IncompleteReadError, ConnectionError):
             pass  # the process ended
@@ -408,16 +394,14 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None
     # handle: it closes this process's input once its last page is sent
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if stdout is None:  # answers only on the real stdout; a stray print goes to stderr
-        stdout = os.fdopen(os.dup(1), "wb")
-        os.dup2(2, 1)
+    stdout = stdout or answer_stream()
     stdin = stdin or sys.stdin.buffer
-    series = _next(stdin)
+    series = next_frame(stdin)
     if series is None:
         return
     answering = _answer(stdout, ("ready", os.getpid()))
     try:
-        while (batch := _next(stdin)) is not None:
+        while (batch := next_frame(stdin)) is not None:
             answers = [_write(series, exchange) for exchange in batch]
             if answering:
                 answering = _answer(stdout, answers)
@@ -434,20 +418,10 @@ def _write(series: WarcSeries, exchange: Exchange) -> tuple[str | None, Any]:
     return source.warc_file, source.offset
 
 
-def _next(stdin: BinaryIO) -> Any:
-    """The next frame's message; None at the end of the input (or of a torn frame)."""
-    head = stdin.read(FRAME.size)
-    if len(head) < FRAME.size:
-        return None
-    size = FRAME.unpack(head)[0]
-    data = stdin.read(size)
-    return pickle.loads(data) if len(data) == size else None
-
-
 def _answer(stdout: BinaryIO, message: Any) -> bool:
     """Send ``message``; False once the crawl has gone."""
     try:
-        stdout.write(_frame(message))
+        stdout.write(frame(message))
         stdout.flush()
     except BrokenPipeError:
         return False

@@ -15,6 +15,7 @@ from newsscraper.crawl.parsers import IN_FLIGHT, ParserFailure, ParserPool, _Wor
 from newsscraper.replica import generate_site, render_site
 from newsscraper.sites.moscowtimes import NotAnArticle, parse_article_page
 from tests.crawl import parser_jobs as jobs
+from tests.crawl_helpers import alive
 
 URL = "http://127.0.0.1:1/2025/08/01/story-a1"
 
@@ -23,14 +24,6 @@ def pool(workers: int = 1, timeout: float = 30.0) -> ParserPool:
     crawler = get_crawler(Spider)
     crawler.stats.open_spider()
     return ParserPool(workers, timeout, crawler)
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 async def test_replica_pages_of_every_type_read_the_same_in_a_worker():

@@ -21,6 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 from newsscraper.warc.middleware import WarcRecorder, page_kind, warc_dir
 from newsscraper.warc.reader import check, read_page, responses, warc_files
 from newsscraper.warc.writer import BATCH_PAGES, Exchange, WarcArchive, WarcSeries
+from tests.crawl_helpers import alive
 from tests.settings_helpers import project_settings
 from tests.warc.series_kinds import FullSeries, SlowSeries
 
@@ -73,14 +74,6 @@ def stats():
     crawler = get_crawler(scrapy.Spider)
     crawler.stats.open_spider()
     return crawler.stats
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 async def test_the_writer_process_answers_with_where_each_record_starts(tmp_path: Path):
