@@ -86,6 +86,7 @@ MONITOR_MIN_FIELD_COVERAGE = {"title": 0.99, "body": 0.99, "published_at": 0.99,
                               "section": 0.99}  # share of parsed articles with each field
 MONITOR_MAX_PARTIAL_SHARE = 0.02  # partial articles / parsed articles
 MONITOR_MAX_PARSER_BUGS = 0  # pages a parser crashed or hung on
+MONITOR_MAX_WARC_FAILED = 0  # pages to keep that the WARC files did not get
 MONITOR_MAX_SERVER_ERROR_SHARE = 0.05  # 5xx and timeouts left after retries / requests
 MONITOR_MAX_UNREACHABLE_SHARE = 0.5  # site down, blocking or shut by robots.txt / requests
 MONITOR_RECENT_DAYS = 31  # a full pass since this recently stores >= 1 article

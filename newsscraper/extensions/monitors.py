@@ -13,6 +13,8 @@ Thresholds are settings (defaults in ``newsscraper/default_settings.py``):
   ``MONITOR_MAX_PARTIAL_SHARE`` (0.02): over the articles parsed, stored or dropped for a
   missing field, so that a redesign the validator drops still shows.
 - ``MONITOR_MAX_PARSER_BUGS`` (0): ``spider/parser_bug``.
+- ``MONITOR_MAX_WARC_FAILED`` (0): ``warc/failed``, pages to keep that the WARC files did
+  not get (a full disk, a writer process that died: the crawl went on without them).
 - ``MONITOR_MAX_SERVER_ERROR_SHARE`` (0.05): HTTP 5xx responses and download timeouts
   the spider was left with after retries, against requests.
 - ``MONITOR_MAX_UNREACHABLE_SHARE`` (0.5): requests whose last attempt ended in a
@@ -175,6 +177,20 @@ class ParserBugMonitor(_Monitor):
         self.assertLessEqual(bugs, maximum, msg=f"{bugs} parser bug(s) (maximum {maximum})")
 
 
+@monitors.name("pages archived")
+class WarcMonitor(_Monitor):
+    """The WARC files are the copy of record (reparse reads them): a page the crawl
+    fetched but could not keep there is a gap an operator must hear of."""
+
+    @monitors.name("every page kept in the WARC files")
+    def test_warc_failed(self):
+        failed = self.stats.get("warc/failed", 0)
+        maximum = self.setting("MONITOR_MAX_WARC_FAILED", int)
+        died = " (the writer process died)" if self.stats.get("warc/writer_died") else ""
+        self.assertLessEqual(failed, maximum, msg=f"{failed} page(s) not kept in the WARC "
+                             f"files{died} (maximum {maximum})")
+
+
 @monitors.name("server errors")
 class ServerErrorMonitor(_Monitor):
     @monitors.name("5xx and timeouts")
@@ -247,7 +263,7 @@ class RecentFullPassMonitor(_Monitor):
 
 class CloseSpiderSuite(MonitorSuite):
     monitors: ClassVar[list] = [FinishReasonMonitor, StoredArticlesMonitor, FieldCoverageMonitor,
-                ParserBugMonitor, ServerErrorMonitor, SiteReachedMonitor,
+                ParserBugMonitor, WarcMonitor, ServerErrorMonitor, SiteReachedMonitor,
                 RecentFullPassMonitor]
 
 

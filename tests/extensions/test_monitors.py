@@ -51,7 +51,8 @@ def test_an_ordinary_crawl_passes_every_monitor():
     outcome = outcome_of(ORDINARY)
     assert outcome.failed == []
     assert outcome.passed == ["articles stored", "field coverage", "finish reason",
-                              "parser bugs", "server errors", "site reached"]
+                              "pages archived", "parser bugs", "server errors",
+                              "site reached"]
 
 
 @pytest.mark.parametrize(("change", "failed", "detail"), [
@@ -60,6 +61,8 @@ def test_an_ordinary_crawl_passes_every_monitor():
     ({"coverage/section": 290}, "field coverage", "section 96.0%"),
     ({"coverage/partial": 10}, "field coverage", "10 articles partial"[3:]),
     ({"spider/parser_bug": 1}, "parser bugs", "1 parser bug"),
+    ({"warc/failed": 3}, "pages archived", "3 page(s) not kept"),
+    ({"warc/failed": 40, "warc/writer_died": 1}, "pages archived", "writer process died"),
     ({"spider/http_503": 20, "spider/error/DownloadTimeoutError": 5, "spider/timeout": 5},
      "server errors", "30 of 519 requests"),
 ])
@@ -87,6 +90,8 @@ def test_thresholds_are_settings():
     assert outcome_of(stats, MONITOR_MIN_STORED_SHARE=0.5).failed == []
     stats = {**ORDINARY, "spider/parser_bug": 2}
     assert outcome_of(stats, MONITOR_MAX_PARSER_BUGS=2).failed == []
+    stats = {**ORDINARY, "warc/failed": 2}
+    assert outcome_of(stats, MONITOR_MAX_WARC_FAILED=2).failed == []
 
 
 def test_a_recent_full_pass_that_stores_nothing_fails():
