@@ -49,7 +49,10 @@ PIPE_BYTES = 1 << 20
 # a wake-up per page cost the crawl more than the pickling and the copy
 BATCH_PAGES = 16
 BATCH_SECONDS = 0.05
-_SERVE = "import newsscraper.warc.writer as w; w.serve()"
+# the writer yields the CPU to the crawl and its parsers (whose pace is the crawl's): it
+# catches up while they wait on the network, up to the pages the crawl may queue for it
+NICE = 10
+_SERVE = "import newsscraper.warc.writer as w; w.serve(nice=w.NICE)"
 # hop-by-hop and transport headers that no longer describe the payload as kept: Scrapy
 # has de-chunked and decompressed it
 _TRANSPORT = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -386,10 +389,14 @@ class WarcArchive:
             self.stats.inc_value(key, count)
 
 
-def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None,
+          nice: int = 0) -> None:
     """The writer's loop: write each page sent on stdin until it ends, answering for
     each; then close the file. Once the crawl has gone (its answers' pipe broken), what
-    it sent is still written."""
+    it sent is still written. ``nice``: how much to lower the process's priority."""
+    if nice:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     # Ctrl-C, and a service manager's SIGTERM to the whole group, are the crawl's to
     # handle: it closes this process's input once its last page is sent
     signal.signal(signal.SIGINT, signal.SIG_IGN)
