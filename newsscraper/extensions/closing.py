@@ -18,7 +18,8 @@ FAILURE_STATS = ("spider/http_", "spider/timeout", "spider/dns_error",
                  "spider/parse_error", "spider/not_article", "spider/store_lookup_errors",
                  "parsers/crashes", "parsers/timeouts", "parsers/restarts",
                  "downloader/exception_type_count/", "retry/max_reached",
-                 "removed/errors", "runs/errors", "lease/errors", "monitors/errors")
+                 "removed/errors", "runs/errors", "lease/errors", "monitors/errors",
+                 "warc/failed", "warc/writer_died")
 MAX_FAILURES = 20
 
 

@@ -100,11 +100,12 @@ def test_a_crawl_killed_mid_write_leaves_readable_files(replica_server, tmp_path
     assert "1 torn record(s)" in out.stdout and "cut short" in out.stderr
 
 
-def test_a_writer_killed_mid_crawl_costs_the_archive_not_the_crawl(replica_server, tmp_path):
+def test_a_writer_killed_mid_crawl_costs_the_archive_not_the_crawl(
+        replica_server, mongo_uri, mongo_db_name, mongo_db, tmp_path):
     server = replica_server(articles=300, seed=6)
     warc = tmp_path / "warc"
-    cmd, env = crawl_command(server, "mongodb://127.0.0.1:1", "unused", tmp_path,
-                             "-s", "STORE_ENABLED=False", "-s", f"WARC_DIR={warc}")
+    cmd, env = crawl_command(server, mongo_uri, mongo_db_name, tmp_path,
+                             "-s", f"WARC_DIR={warc}")
     with open(tmp_path / "crawl.log", "w") as err:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                 stderr=err)
@@ -119,9 +120,14 @@ def test_a_writer_killed_mid_crawl_costs_the_archive_not_the_crawl(replica_serve
             proc.kill()
             proc.wait()
     log = (tmp_path / "crawl.log").read_text()
-    # the crawl ran to its end; the archive's gap fails the "pages archived" monitor
+    # the crawl ran to its end and stored every article; the archive's gap fails the
+    # "pages archived" monitor, in the exit status and the run's record
     assert proc.returncode == 4, log[-3000:]
-    assert "pages archived" in log and "page(s) not kept in the WARC files" in log
+    assert "monitor failed: pages archived" in log and "writer process died" in log
+    record = mongo_db.runs.find_one()
+    assert record["status"] == "monitors_failed" and record["monitors"]["failed"] == [
+        "pages archived"], record
+    assert mongo_db.articles.count_documents({}) >= 300
     assert gone(writer)
     stats = crawl_stats(log)
     assert stats["warc/writer_died"] == 1
