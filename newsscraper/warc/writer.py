@@ -52,6 +52,9 @@ BATCH_SECONDS = 0.05
 # the writer yields the CPU to the crawl and its parsers (whose pace is the crawl's): it
 # catches up while they wait on the network, up to the pages the crawl may queue for it
 NICE = 10
+# zlib level 1: 0.8 ms of the writer's CPU a replica page against 1.0 at level 6, for
+# files 13% larger (docs/benchmarks.md, "WARC files"): the crawl's speed is the target
+GZIP_LEVEL = 1
 _SERVE = "import newsscraper.warc.writer as w; w.serve(nice=w.NICE)"
 # hop-by-hop and transport headers that no longer describe the payload as kept: Scrapy
 # has de-chunked and decompressed it
@@ -100,7 +103,7 @@ class GzipMemberWriter(WARCWriter):
     """warcio's writer with each record a gzip member of its own, as ``gzip=True``
     writes them, at ``level``."""
 
-    def __init__(self, out: BinaryIO, level: int = 6, **kwargs: Any) -> None:
+    def __init__(self, out: BinaryIO, level: int = GZIP_LEVEL, **kwargs: Any) -> None:
         super().__init__(out, gzip=False, **kwargs)
         self.level = level
 
