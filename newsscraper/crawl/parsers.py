@@ -30,7 +30,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from newsscraper.crawl.frames import answer_stream, frame, next_frame, read_frame
+from newsscraper.crawl.frames import (
+    answer_stream,
+    frame,
+    next_frame,
+    read_frame,
+    start_child,
+)
 from newsscraper.default_settings import with_defaults
 from newsscraper.sites.moscowtimes.errors import ParseError
 
@@ -79,20 +85,7 @@ class _Worker:
     async def start(self) -> None:
         """Start the process and wait for its first frame, sent once the parsers are
         imported; OSError when it cannot start or does not get that far."""
-        # the crawl's import path (a scrapyd egg is on sys.path, not installed)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", _SERVE, stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, env=env)
-        assert proc.stdout is not None
-        try:
-            await asyncio.wait_for(read_frame(proc.stdout), START_TIMEOUT)
-        except (asyncio.IncompleteReadError, TimeoutError, asyncio.TimeoutError) as exc:
-            if proc.returncode is None:
-                proc.kill()
-            code = await proc.wait()
-            raise OSError(f"the parser process ended before it was ready "
-                          f"(exit status {code})") from exc
+        proc = await start_child(_SERVE, "parser", START_TIMEOUT)
         self.proc = proc
         self.reader = asyncio.create_task(self.read(proc))
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
 import os
 import signal
@@ -33,7 +32,13 @@ from typing import Any, BinaryIO
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newsscraper.crawl.frames import answer_stream, frame, next_frame, read_frame
+from newsscraper.crawl.frames import (
+    answer_stream,
+    frame,
+    next_frame,
+    read_frame,
+    start_child,
+)
 from newsscraper.items import Source
 
 logger = logging.getLogger(__name__)
@@ -191,8 +196,6 @@ def _request_target(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-
-
 @dataclass
 class _Page:
     """A page sent to the writer and not yet answered for."""
@@ -247,30 +250,13 @@ class WarcArchive:
         return self.alive
 
     async def _start(self) -> None:
-        # the crawl's import path (a scrapyd egg is on sys.path, not installed)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         try:
-            first = frame(self.series)
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", _SERVE, stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE, env=env)
-        except Exception as exc:  # no process to be had, or settings pickle refuses
+            proc = await start_child(_SERVE, "WARC writer", START_TIMEOUT,
+                                     first=frame(self.series), pipe_bytes=PIPE_BYTES)
+        except Exception as exc:  # no process to be had, settings pickle refuses, or it
+            # ended before it was ready
             self._lost(f"cannot start the WARC writer process ({type(exc).__name__}: "
                        f"{exc})")
-            return
-        assert proc.stdin is not None and proc.stdout is not None
-        with contextlib.suppress(OSError, AttributeError):  # not Linux, or a lower limit
-            pipe = proc.stdin.transport.get_extra_info("pipe")
-            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-        proc.stdin.write(first)
-        try:
-            await asyncio.wait_for(read_frame(proc.stdout), START_TIMEOUT)
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.TimeoutError):
-            if proc.returncode is None:
-                proc.kill()
-            code = await proc.wait()
-            self._lost(f"the WARC writer process ended before it was ready "
-                       f"(exit status {code})")
             return
         self.proc = proc
         self.reader = asyncio.create_task(self._read(proc))
