@@ -6,15 +6,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from newsscraper.crawl.unreachable import KINDS
 from newsscraper.extensions.monitors import run_close_monitors
 from newsscraper.outcome import SKIP_REASON
 from newsscraper.storage.runsummary import ARTICLE_OUTCOMES
 
 logger = logging.getLogger(__name__)
 
-# what went wrong in a run, by stat name (spiders/failures.py, crawl/parsers.py, Scrapy's)
-FAILURE_STATS = ("spider/http_", "spider/timeout", "spider/dns_error",
-                 "spider/connection_error", "spider/error/", "spider/parser_bug",
+# what went wrong in a run, by stat name (spiders/failures.py, its unreachable kinds,
+# crawl/parsers.py, warc/writer.py, Scrapy's)
+FAILURE_STATS = ("spider/http_", *(f"spider/{kind}" for kind in KINDS),
+                 "spider/error/", "spider/parser_bug",
                  "spider/parse_error", "spider/not_article", "spider/store_lookup_errors",
                  "parsers/crashes", "parsers/timeouts", "parsers/restarts",
                  "downloader/exception_type_count/", "retry/max_reached",
