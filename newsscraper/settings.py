@@ -72,6 +72,7 @@ EXTENSIONS = {
     "newsscraper.extensions.collector.CollectorTuning": 10,
     "newsscraper.extensions.monitors.ArticleCoverage": 400,
     "newsscraper.extensions.runs.RunRecorder": 500,
+    "newsscraper.extensions.verdict.UnrecordedVerdict": 500,
     "newsscraper.extensions.removed.RemovedArticles": 510,
     "newsscraper.extensions.related.RelatedIds": 520,
 }

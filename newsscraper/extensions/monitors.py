@@ -2,7 +2,9 @@
 
 A crawl that stores nothing because the site changed its markup still ends "finished";
 these monitors turn that into ``monitors_failed`` (exit 4), name what failed in the run
-record, and can notify someone through spidermon's actions.
+record, and can notify someone through spidermon's actions. The run recorder runs them;
+a crawl that keeps no record (``STORE_ENABLED`` or ``RUNS_ENABLED`` off) runs them
+through :mod:`newsscraper.extensions.verdict`, with the same exit status.
 
 Thresholds are settings (defaults in ``newsscraper/default_settings.py``):
 
@@ -106,9 +108,16 @@ class _Monitor(Monitor):
             return settings.getlist(name)
         if kind is dict:
             return settings.getdict(name)
+        if kind is bool:
+            return settings.getbool(name)
         return kind(settings.get(name))
 
     def stored(self) -> int:
+        """Articles stored (new, updated, moved or unchanged); with the store off, the
+        articles the pipelines passed (``item_scraped_count``), which it would have
+        stored."""
+        if not self.setting("STORE_ENABLED", bool):
+            return self.stats.get("item_scraped_count", 0)
         return sum(self.stats.get(f"mongo/{k}", 0) for k in ("new", "updated", "moved",
                                                             "unchanged"))
 

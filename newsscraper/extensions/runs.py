@@ -62,7 +62,7 @@ class RunRecorder:
 
     def __init__(self, crawler) -> None:
         s = with_defaults(crawler.settings)
-        if not s.getbool("RUNS_ENABLED") or not s.getbool("STORE_ENABLED"):
+        if not records_runs(s):
             raise NotConfigured("run records are off")
         self.crawler = crawler
         self.run_id = new_run_id()  # this process's record
@@ -157,6 +157,11 @@ class RunRecorder:
                 self.crawler.stats.inc_value("runs/spilled")
                 logger.error("could not write the run record %s (%s); kept in %s for the "
                              "next run", self.run_id, type(exc).__name__, path)
+
+
+def records_runs(settings) -> bool:
+    """Whether a crawl with ``settings`` (defaults layered) writes a run record."""
+    return settings.getbool("RUNS_ENABLED") and settings.getbool("STORE_ENABLED")
 
 
 def _holder(lease: dict) -> dict[str, Any]:

@@ -65,3 +65,27 @@ def test_a_robots_txt_forbidding_everything_fails_the_run(replica_server, mongo_
     assert_failed_unreachable(proc, mongo_db, "robots.txt forbade")
     assert {path for _origin, path in site.hits} == {"/robots.txt"}, site.hits
     assert crawl_stats(proc.stderr)["robotstxt/forbidden"] > 0
+
+
+@pytest.mark.parametrize("switch", ["STORE_ENABLED=False", "RUNS_ENABLED=False"])
+def test_a_closed_port_fails_a_run_that_keeps_no_record(switch, mongo_uri, mongo_db_name,
+                                                        mongo_db, tmp_path):
+    # no run record to carry the monitors' verdict: the monitors run all the same
+    proc = run_crawl(origins(f"http://127.0.0.1:{free_port()}"), mongo_uri, mongo_db_name,
+                     tmp_path, "-s", switch, timeout=120)
+    assert proc.returncode == 4, proc.stderr[-3000:]
+    assert "monitor failed: site reached: no page of the site answered" in proc.stderr
+    assert mongo_db.runs.count_documents({}) == 0
+    assert "Traceback" not in proc.stderr  # robots.txt not downloaded: one line
+    assert "Error downloading <GET http://127.0.0.1:" in proc.stderr
+
+
+def test_a_replica_crawl_with_the_store_off_passes_its_monitors(replica_server, tmp_path):
+    # what the store would have stored, the pipelines passed: "articles stored" holds
+    site = replica_server(articles=40, seed=3)
+    proc = run_crawl(site, "mongodb://127.0.0.1:1", "unused", tmp_path,
+                     "-s", "STORE_ENABLED=False", timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "monitor failed" not in proc.stderr
+    stats = crawl_stats(proc.stderr)
+    assert stats["item_scraped_count"] >= 40 and stats.get("monitors/failed") == 0
