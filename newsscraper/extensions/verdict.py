@@ -25,7 +25,7 @@ class UnrecordedVerdict:
         if not s.getbool("MONITORS_ENABLED"):
             raise NotConfigured("monitors are off")
         if records_runs(s):
-            raise NotConfigured("the run recorder runs the monitors")
+            raise NotConfigured  # the run recorder runs them: nothing to say
         notifiers(crawler)  # a notifier its settings do not complete: found at start
         self.crawler = crawler
         crawler.signals.connect(self.spider_closed, signals.spider_closed)

@@ -54,6 +54,7 @@ class Command(ScrapyCrawl):
     def _run(self, args: list[str], opts: Any) -> None:
         if len(args) != 1:
             raise UsageError("give one spider name, e.g. scrapy crawl moscowtimes")
+        self.spider_name = args[0]
         assert self.crawler_process is not None and self.settings is not None
         try:
             self._preflight()
@@ -106,7 +107,7 @@ class Command(ScrapyCrawl):
         if self.settings is not None and self.settings.get("LOG_FILE"):
             logger.error(message)
         if not isinstance(exc, BadSetting):
-            record_rejection(self.settings, str(exc), spargs)
+            record_rejection(self.settings, str(exc), spargs, self.spider_name)
         self.exitcode = EXIT_USAGE
 
 
@@ -137,7 +138,8 @@ def _catch(started: Any, report) -> None:
         started.addErrback(lambda failure: report(failure.value))
 
 
-def record_rejection(settings: Any, error: str, spargs: dict) -> None:
+def record_rejection(settings: Any, error: str, spargs: dict,
+                     spider: str = "moscowtimes") -> None:
     """Best effort, with a short timeout: a crontab line with a typo shows up in ``runs``
     as well as in the scheduler's mail, but a database that is away must not delay the
     one-line answer."""
@@ -148,7 +150,7 @@ def record_rejection(settings: Any, error: str, spargs: dict) -> None:
             not settings.getbool("RUNS_ENABLED"):
         return
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    record = {"_id": new_run_id(), "spider": "moscowtimes", "status": "rejected",
+    record = {"_id": new_run_id(), "spider": spider, "status": "rejected",
               "exit_status": EXIT_USAGE, "error": error, "started_at": now, "ended_at": now,
               "arguments": {str(k): str(v) for k, v in spargs.items()},
               "host": os.uname().nodename, "pid": os.getpid()}
@@ -157,7 +159,7 @@ def record_rejection(settings: Any, error: str, spargs: dict) -> None:
     db = client[mongo_database(settings)]
     try:
         db[settings.get("MONGO_RUNS_COLLECTION")].insert_one(record)
-        for key, update in summary_updates("moscowtimes", str(record["_id"]), record):
+        for key, update in summary_updates(spider, str(record["_id"]), record):
             db["crawl_state"].update_one({"_id": key}, update, upsert=True)
     except PyMongoError:
         pass

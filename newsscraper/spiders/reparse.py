@@ -24,7 +24,7 @@ from newsscraper.sites.moscowtimes.site import parse_iso
 from newsscraper.spiders.articles import ArticleCallbacks, read_article
 from newsscraper.warc.index import ArchiveIndex
 from newsscraper.warc.middleware import warc_dir
-from newsscraper.warc.reader import Entry, Page, read_page
+from newsscraper.warc.reader import Entry, Page, read_page, warc_files
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,12 @@ class ReparseSpider(ArticleCallbacks, scrapy.Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.directory = Path(spider.warc) if spider.warc else warc_dir(crawler.settings)
+        # nothing to re-read is a run that would do nothing: refused (exit 2), not a run
+        # that reads no page and says "finished"
+        if not spider.directory.is_dir():
+            raise ArgumentError(f"warc: no WARC directory at {spider.directory}")
+        if not warc_files(spider.directory):
+            raise ArgumentError(f"warc: no WARC files under {spider.directory}")
         spider.parsers = ParserPool.from_crawler(crawler)
         return spider
 
@@ -80,9 +86,6 @@ class ReparseSpider(ArticleCallbacks, scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         loop = asyncio.get_running_loop()
-        if not self.directory.is_dir():
-            logger.error("no WARC directory at %s", self.directory)
-            return
         self.index = await loop.run_in_executor(None, ArchiveIndex.build, self.directory,
                                                 self.since)
         logger.info("%d article page(s) and %d live-post answer(s) in %d WARC file(s) under "

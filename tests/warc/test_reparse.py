@@ -171,3 +171,21 @@ def test_redesigned_pages_recovered_by_a_parser_that_knows_the_layout(
     # untouched pages: no revision
     for aid in set(before) - lost:
         assert after[aid]["version"] == 1, aid
+
+
+@pytest.mark.parametrize("made", [False, True], ids=["no directory", "no files"])
+def test_nothing_to_reparse_is_refused(made, mongo_uri, mongo_db, mongo_db_name, tmp_path):
+    # a reparse that would read no page is a mistyped --warc or a crawl without WARC
+    # files: refused in one line (exit 2), not a run that "finished" having read nothing
+    warc = tmp_path / "warc"
+    if made:
+        (warc / "2026").mkdir(parents=True)
+        (warc / "notes.txt").write_text("not a WARC file\n")
+    done = reparse(mongo_uri, mongo_db_name, warc)
+    assert done.returncode == 2, done.stderr[-3000:]
+    what = "no WARC files under" if made else "no WARC directory at"
+    assert done.stderr.strip().splitlines()[-1] == f"newsscraper: warc: {what} {warc}"
+    assert "Traceback" not in done.stderr
+    (record,) = mongo_db.runs.find()
+    assert record["status"] == "rejected" and record["spider"] == "reparse", record
+    assert what in record["error"]
