@@ -11,6 +11,8 @@ Thresholds are settings (defaults in ``newsscraper/default_settings.py``):
 - ``MONITOR_FINISH_REASONS`` (``["finished"]``): finish reasons that count as a clean end.
 - ``MONITOR_MIN_STORED_SHARE`` (0.9): articles stored (new, updated, moved or unchanged) against
   the articles discovery scheduled (less pages gone, 404/410, and same-id drops).
+- articles discovered: listing pages, feeds and sitemaps read must offer at least one
+  article link between them (no setting: none at all is a broken discovery).
 - ``MONITOR_MIN_FIELD_COVERAGE`` (title, body, published_at, section: 0.99) and
   ``MONITOR_MAX_PARTIAL_SHARE`` (0.02): over the articles parsed, stored or dropped for a
   missing field, so that a redesign the validator drops still shows.
@@ -150,6 +152,25 @@ class StoredArticlesMonitor(_Monitor):
                                 f"articles discovered ({share:.1%}, minimum {minimum:.0%})")
 
 
+@monitors.name("articles discovered")
+class DiscoveryMonitor(_Monitor):
+    """Listing pages, feeds and sitemaps that answer but offer no article link (a
+    redesign of the listings, a feed emptied, a placeholder page served for every path)
+    leave a run with nothing scheduled, so no other monitor has anything to fail on."""
+
+    @monitors.name("discovery pages offer articles")
+    def test_discovery_offers(self):
+        read = {kind: self.stats.get(f"spider/{stat}", 0) for kind, stat in (
+            ("listing", "listing_pages"), ("feed", "feeds"), ("sitemap", "sitemaps"),
+            ("news sitemap", "sitemaps/news"))}
+        if not sum(read.values()):
+            self.skipTest("no discovery page read (seeds, or a worker given articles)")
+        offered = sum(v for k, v in self.stats.items() if k.startswith("spider/offered/"))
+        self.assertGreater(offered, 0, msg="no article link on the " + ", ".join(
+            f"{n} {kind} page(s)" for kind, n in read.items() if n) + " read: has the "
+            "site's markup changed?")
+
+
 @monitors.name("field coverage")
 class FieldCoverageMonitor(_Monitor):
     def _articles(self) -> int:
@@ -271,9 +292,10 @@ class RecentFullPassMonitor(_Monitor):
 
 
 class CloseSpiderSuite(MonitorSuite):
-    monitors: ClassVar[list] = [FinishReasonMonitor, StoredArticlesMonitor, FieldCoverageMonitor,
-                ParserBugMonitor, WarcMonitor, ServerErrorMonitor, SiteReachedMonitor,
-                RecentFullPassMonitor]
+    monitors: ClassVar[list] = [
+        FinishReasonMonitor, StoredArticlesMonitor, DiscoveryMonitor, FieldCoverageMonitor,
+        ParserBugMonitor, WarcMonitor, ServerErrorMonitor, SiteReachedMonitor,
+        RecentFullPassMonitor]
 
 
 class _Result(SpiderMonitorResult):

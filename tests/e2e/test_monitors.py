@@ -13,8 +13,8 @@ from tests.crawl_helpers import crawl_stats, last_run, run_crawl
 
 pytestmark = pytest.mark.slow
 
-EVERY = ["articles stored", "field coverage", "finish reason", "pages archived", "parser bugs",
-         "server errors", "site reached"]
+EVERY = ["articles discovered", "articles stored", "field coverage", "finish reason",
+         "pages archived", "parser bugs", "server errors", "site reached"]
 
 
 def test_ordinary_replica_crawl_passes_every_monitor(replica, mongo_uri, mongo_db_name,

@@ -26,6 +26,9 @@ ORDINARY = {
     "downloader/response_status_count/200": 369, "downloader/response_status_count/301": 150,
     "spider/scheduled/listing": 130, "spider/scheduled/related": 88,
     "spider/scheduled/rss": 79, "spider/scheduled/sitemap": 5, "mongo/new": 302,
+    "spider/listing_pages": 24, "spider/feeds": 3, "spider/sitemaps/news": 1,
+    "spider/offered/listing": 410, "spider/offered/rss": 92, "spider/offered/sitemap": 30,
+    "spider/offered/related": 240,
     "coverage/articles": 302, "coverage/title": 302, "coverage/body": 302,
     "coverage/published_at": 302, "coverage/section": 302,
 }
@@ -50,9 +53,9 @@ def outcome_of(stats: dict, arguments: dict | None = None, **settings):
 def test_an_ordinary_crawl_passes_every_monitor():
     outcome = outcome_of(ORDINARY)
     assert outcome.failed == []
-    assert outcome.passed == ["articles stored", "field coverage", "finish reason",
-                              "pages archived", "parser bugs", "server errors",
-                              "site reached"]
+    assert outcome.passed == ["articles discovered", "articles stored", "field coverage",
+                              "finish reason", "pages archived", "parser bugs",
+                              "server errors", "site reached"]
 
 
 @pytest.mark.parametrize(("change", "failed", "detail"), [
@@ -70,6 +73,41 @@ def test_each_monitor_fails_on_what_it_watches(change, failed, detail):
     outcome = outcome_of({**ORDINARY, **change})
     assert outcome.failed == [failed], outcome
     assert detail in outcome.details[failed], outcome.details
+
+
+# a site answering every path with a placeholder page (what a crawl of one read)
+PLACEHOLDER = {"finish_reason": "finished", "downloader/request_count": 16,
+               "downloader/response_status_count/200": 16, "spider/listing_pages": 10,
+               "spider/listing_end": 10, "spider/feeds": 3, "spider/sitemaps/news": 1,
+               "spider/offered/listing": 0, "spider/offered/rss": 0,
+               "spider/offered/sitemap": 0}
+
+
+def test_discovery_pages_without_article_links_fail_the_run():
+    outcome = outcome_of(PLACEHOLDER)
+    assert outcome.failed == ["articles discovered"], outcome
+    assert "no article link on the 10 listing page(s), 3 feed page(s), 1 news sitemap " \
+        "page(s) read" in outcome.details["articles discovered"]
+    assert "site reached" in outcome.passed  # the site answered: this is not an outage
+    one_link = outcome_of({**PLACEHOLDER, "spider/offered/rss": 1})
+    assert "articles discovered" in one_link.passed
+
+
+def test_a_run_that_reads_no_discovery_page_skips_the_discovery_monitor():
+    seeds_only = {k: v for k, v in ORDINARY.items()
+                  if not k.startswith(("spider/listing", "spider/feeds", "spider/sitemaps"))}
+    outcome = outcome_of(seeds_only)
+    assert outcome.failed == [] and "articles discovered" not in outcome.passed
+
+
+def test_with_the_store_off_articles_passed_count_as_stored():
+    read = {k: v for k, v in ORDINARY.items() if k != "mongo/new"}
+    assert outcome_of({**read, "item_scraped_count": 300},
+                      STORE_ENABLED=False).failed == []
+    short = outcome_of({**read, "item_scraped_count": 100}, STORE_ENABLED=False)
+    assert short.failed == ["articles stored"] and "stored 100 of 302" in \
+        short.details["articles stored"]
+    assert outcome_of({**read, "item_scraped_count": 300}).failed == ["articles stored"]
 
 
 def test_server_errors_recovered_by_retries_do_not_count():
