@@ -82,6 +82,7 @@ WARC_ALL_RESPONSES = False  # also listing pages, feeds, sitemaps and robots.txt
 MONITORS_ENABLED = True  # a failed monitor makes the run monitors_failed (exit 4)
 MONITOR_FINISH_REASONS = ["finished"]  # finish reasons that count as a clean end
 MONITOR_MIN_STORED_SHARE = 0.9  # stored / articles discovery scheduled
+MONITOR_MAX_GONE_SHARE = 0.5  # 404/410 answers / articles discovery scheduled
 MONITOR_MIN_FIELD_COVERAGE = {"title": 0.99, "body": 0.99, "published_at": 0.99,
                               "section": 0.99}  # share of parsed articles with each field
 MONITOR_MAX_PARTIAL_SHARE = 0.02  # partial articles / parsed articles

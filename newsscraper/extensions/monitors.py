@@ -11,6 +11,8 @@ Thresholds are settings (defaults in ``newsscraper/default_settings.py``):
 - ``MONITOR_FINISH_REASONS`` (``["finished"]``): finish reasons that count as a clean end.
 - ``MONITOR_MIN_STORED_SHARE`` (0.9): articles stored (new, updated, moved or unchanged) against
   the articles discovery scheduled (less pages gone, 404/410, and same-id drops).
+- ``MONITOR_MAX_GONE_SHARE`` (0.5): pages gone (404/410) against the articles discovery
+  scheduled.
 - articles discovered: listing pages, feeds and sitemaps read must offer at least one
   article link between them (no setting: none at all is a broken discovery).
 - ``MONITOR_MIN_FIELD_COVERAGE`` (title, body, published_at, section: 0.99) and
@@ -150,6 +152,19 @@ class StoredArticlesMonitor(_Monitor):
         minimum = self.setting("MONITOR_MIN_STORED_SHARE")
         self.assertGreaterEqual(share, minimum, msg=f"stored {self.stored()} of {expected} "
                                 f"articles discovered ({share:.1%}, minimum {minimum:.0%})")
+
+    @monitors.name("gone against discovered")
+    def test_gone_share(self):
+        # removed articles are few: most of a run's answering 404 or 410 is article URLs
+        # that changed, which "stored against discovered" does not count against the run
+        scheduled = sum(v for k, v in self.stats.items() if k.startswith("spider/scheduled/"))
+        if scheduled <= 0:
+            self.skipTest("discovery scheduled no article")
+        gone = self.stats.get("spider/gone", 0)
+        share, maximum = gone / scheduled, self.setting("MONITOR_MAX_GONE_SHARE")
+        self.assertLessEqual(share, maximum, msg=f"{gone} of {scheduled} articles scheduled "
+                             f"answered 404 or 410 ({share:.0%}, maximum {maximum:.0%}): "
+                             "have the site's article URLs changed?")
 
 
 @monitors.name("articles discovered")

@@ -63,6 +63,8 @@ def test_an_ordinary_crawl_passes_every_monitor():
     ({"mongo/new": 200}, "articles stored", "stored 200 of 302"),
     ({"coverage/section": 290}, "field coverage", "section 96.0%"),
     ({"coverage/partial": 10}, "field coverage", "10 articles partial"[3:]),
+    ({"spider/gone": 200, "mongo/new": 102}, "articles stored", "200 of 302 articles "
+     "scheduled answered 404 or 410 (66%, maximum 50%)"),
     ({"spider/parser_bug": 1}, "parser bugs", "1 parser bug"),
     ({"warc/failed": 3}, "pages archived", "3 page(s) not kept"),
     ({"warc/failed": 40, "warc/writer_died": 1}, "pages archived", "writer process died"),
@@ -128,6 +130,8 @@ def test_thresholds_are_settings():
     assert outcome_of(stats, MONITOR_MIN_STORED_SHARE=0.5).failed == []
     stats = {**ORDINARY, "spider/parser_bug": 2}
     assert outcome_of(stats, MONITOR_MAX_PARSER_BUGS=2).failed == []
+    stats = {**ORDINARY, "spider/gone": 200, "mongo/new": 102}
+    assert outcome_of(stats, MONITOR_MAX_GONE_SHARE=0.7).failed == []
     stats = {**ORDINARY, "warc/failed": 2}
     assert outcome_of(stats, MONITOR_MAX_WARC_FAILED=2).failed == []
 
