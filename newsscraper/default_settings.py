@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import typing
-from functools import cache
 from typing import Any
 
 if typing.TYPE_CHECKING:  # an upper-case name imported here would be taken as a setting
@@ -124,30 +123,4 @@ def layer_defaults(settings: BaseSettings) -> BaseSettings:
     for name in __all__:
         if name not in settings:  # a copy: no crawl shares a list or dict of this module
             settings.set(name, copy.deepcopy(globals()[name]), priority="default")
-    return settings
-
-
-def with_defaults(settings: Any = None) -> BaseSettings:
-    """``settings`` (a ``BaseSettings``, a mapping or None) over these defaults, each
-    value at its own priority; ``settings`` itself when it holds every default already
-    (a crawl's or a command's settings, through ``settings.py``)."""
-    if settings is None:
-        return _defaults_only()
-    if all(name in settings for name in __all__):
-        return settings
-    from scrapy.settings import Settings
-
-    layered = Settings()
-    layered.setmodule(__name__, priority="default")
-    layered.update(settings)
-    return layered
-
-
-@cache
-def _defaults_only() -> BaseSettings:
-    from scrapy.settings import Settings
-
-    settings = Settings()
-    settings.setmodule(__name__, priority="default")
-    settings.freeze()
     return settings

@@ -9,12 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from scrapy.settings import Settings
+from scrapy.settings import SETTINGS_PRIORITIES, Settings
 from scrapy.settings import default_settings as scrapy_defaults
 
 from newsscraper import default_settings
+from newsscraper.commands.reader import crawl_settings
 from newsscraper.crawl.preflight import NUMBERS, check_number
-from newsscraper.default_settings import default, with_defaults
+from newsscraper.default_settings import default, layer_defaults
 from newsscraper.profiles import PROFILES
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.uri import mongo_database
@@ -178,10 +179,16 @@ def test_the_readme_check_reads_only_the_first_column():
     assert readme_rows(text) == {"STORE_BATCH_SIZE"}
 
 
-async def test_a_tool_with_settings_of_its_own_stores_as_the_crawl_does():
+async def test_a_tool_with_settings_of_its_own_stores_as_the_crawl_does(tmp_path,
+                                                                       monkeypatch):
     """Issue 24: ArticleStore.from_settings fell back to 0 hours where settings.py said
-    12, so a tool building its own Settings rewrote every sighting."""
-    own = ArticleStore.from_settings(Settings(), "mongodb://127.0.0.1:1/")
+    12, so a tool building its own Settings rewrote every sighting. A verb's settings
+    come from crawl_settings(), the defaults layered even where no settings.py is found."""
+    monkeypatch.chdir(tmp_path)  # no scrapy.cfg here or above: Scrapy's settings alone
+    monkeypatch.delenv("SCRAPY_SETTINGS_MODULE", raising=False)
+    outside = crawl_settings()
+    assert outside.get("BOT_NAME") == "scrapybot"  # not settings.py
+    own = ArticleStore.from_settings(outside, "mongodb://127.0.0.1:1/")
     crawl = ArticleStore.from_settings(project_settings(), "mongodb://127.0.0.1:1/")
     try:
         assert own.articles.seen_resolution == crawl.articles.seen_resolution == \
@@ -192,19 +199,36 @@ async def test_a_tool_with_settings_of_its_own_stores_as_the_crawl_does():
         await crawl.close()
 
 
-def test_with_defaults_keeps_each_value_at_its_priority(monkeypatch):
+def test_layer_defaults_adds_what_is_missing_and_keeps_each_value_at_its_priority(
+        monkeypatch):
     monkeypatch.delenv("MONGO_DATABASE", raising=False)
     given = Settings({"STORE_BATCH_SIZE": 7})
-    layered = with_defaults(given)
+    given.set("WARC_DIR", "/w", priority="default")
+    layered = layer_defaults(given)
+    assert layered is given  # in place: where the settings are made
     assert layered.getint("STORE_BATCH_SIZE") == 7
-    assert layered.getpriority("STORE_BATCH_SIZE") == given.getpriority("STORE_BATCH_SIZE")
+    assert layered.getpriority("STORE_BATCH_SIZE") == SETTINGS_PRIORITIES["project"]
+    assert layered.get("WARC_DIR") == "/w"  # held, even at priority default
     assert layered.getfloat("STORE_SEEN_RESOLUTION_HOURS") == 12
     assert layered.getpriority("STORE_SEEN_RESOLUTION_HOURS") == 0  # 'default'
-    assert with_defaults(project_settings()).getint("STORE_BATCH_SIZE") == 200
+    assert all(name in layered for name in default_settings.__all__)
+    # a list or dict is the crawl's own: changing it changes no default
+    layered["GC_THRESHOLDS"].append(1)
+    layered["MONITOR_MIN_FIELD_COVERAGE"]["title"] = 0
+    assert default("GC_THRESHOLDS") == [20000, 10, 10]
+    assert default("MONITOR_MIN_FIELD_COVERAGE")["title"] == 0.99
+    # settings.py holds every default already: nothing changes
+    project = project_settings()
+    before = {name: (project[name], project.getpriority(name)) for name in project}
+    layer_defaults(project)
+    assert {name: (project[name], project.getpriority(name)) for name in project} == before
+    assert project.getint("STORE_BATCH_SIZE") == 200
     # -s over the environment over settings.py over the default, as before
-    assert mongo_database(Settings()) == "newsscraper"
+    assert mongo_database(Settings()) == mongo_database(layer_defaults(Settings())) == \
+        "newsscraper"
     monkeypatch.setenv("MONGO_DATABASE", "from_env")
-    assert mongo_database(Settings()) == mongo_database(project_settings()) == "from_env"
+    assert mongo_database(Settings()) == mongo_database(project_settings()) == \
+        mongo_database(layer_defaults(Settings())) == "from_env"
     assert mongo_database(project_settings(MONGO_DATABASE="cli")) == "cli"
     with pytest.raises(KeyError):
         default("NO_SUCH_SETTING")
