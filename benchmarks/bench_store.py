@@ -28,11 +28,14 @@ async def batched(uri: str, database: str, articles: list) -> float:
     from scrapy.utils.misc import build_from_crawler
     from scrapy.utils.test import get_crawler
 
+    from newsscraper import default_settings
     from newsscraper.pipelines.dedupe import DedupePipeline
     from newsscraper.pipelines.store import MongoStorePipeline
 
-    crawler = get_crawler(settings_dict={"MONGO_URI": uri, "MONGO_DATABASE": database,
-                                         "MONGO_AUTOSTART": False})
+    # a crawl's defaults, as settings.py gives them (a bare Spider does not layer them)
+    defaults = {name: default_settings.default(name) for name in default_settings.__all__}
+    crawler = get_crawler(settings_dict={**defaults, "MONGO_URI": uri,
+                                         "MONGO_DATABASE": database, "MONGO_AUTOSTART": False})
     dedupe = build_from_crawler(DedupePipeline, crawler)
     items = [dedupe.process_item(a) for a in articles]  # hashes, outside the timing
     store = build_from_crawler(MongoStorePipeline, crawler)

@@ -2,16 +2,19 @@
 
 Scrapy's way: this module is to the project what ``scrapy/settings/default_settings.py``
 is to Scrapy. ``settings.py`` imports it and overrides only Scrapy's settings, so a crawl
-and every ``newsscraper`` command read these; a component built from other settings (a
-test's ``get_crawler``, another project's ``settings.py``) reads them through
-:func:`with_defaults`. Components read ``settings.getint(NAME)`` with no inline fallback
-(tests/test_settings_defaults.py checks that, and that the README documents each one).
+and every ``newsscraper`` command read these. Settings made without ``settings.py`` (a
+test's crawler, another project's settings, a verb run outside the project) get them
+once, where they are made, through :func:`layer_defaults`: the spiders'
+``update_settings`` (every crawler of a spider of ours), the ``crawl`` command, the
+verbs' ``crawl_settings()``. Components read ``crawler.settings`` as they find it,
+``settings.getint(NAME)`` with no inline fallback (tests/test_settings_defaults.py checks
+that, that only those places layer, and that the README documents each setting).
 """
 
 from __future__ import annotations
 
+import copy
 import typing
-from functools import cache
 from typing import Any
 
 if typing.TYPE_CHECKING:  # an upper-case name imported here would be taken as a setting
@@ -111,27 +114,14 @@ def default(name: str) -> Any:
     return globals()[name]
 
 
-def with_defaults(settings: Any = None) -> BaseSettings:
-    """``settings`` (a ``BaseSettings``, a mapping or None) over these defaults, each
-    value at its own priority; ``settings`` itself when it holds every default already
-    (a crawl's or a command's settings, through ``settings.py``)."""
-    if settings is None:
-        return _defaults_only()
-    if all(name in settings for name in __all__):
-        return settings
-    from scrapy.settings import Settings
-
-    layered = Settings()
-    layered.setmodule(__name__, priority="default")
-    layered.update(settings)
-    return layered
-
-
-@cache
-def _defaults_only() -> BaseSettings:
-    from scrapy.settings import Settings
-
-    settings = Settings()
-    settings.setmodule(__name__, priority="default")
-    settings.freeze()
+def layer_defaults(settings: BaseSettings) -> BaseSettings:
+    """Put each default ``settings`` lacks into it, at priority ``default``, and return
+    it; a value it holds stays, at its own priority. Called once, where a crawler's or a
+    command's settings are made (the spiders' ``update_settings``, the ``crawl`` command,
+    the verbs' :func:`~newsscraper.commands.reader.crawl_settings`); components read
+    ``crawler.settings`` as they find it. A no-op on settings that imported this module
+    (``settings.py``)."""
+    for name in __all__:
+        if name not in settings:  # a copy: no crawl shares a list or dict of this module
+            settings.set(name, copy.deepcopy(globals()[name]), priority="default")
     return settings

@@ -3,10 +3,10 @@ checks (tests/test_settings_defaults.py).
 
 A read is ``x.getint("NAME")`` (and Scrapy's other typed getters) on anything,
 ``x.get("NAME")`` or ``x["NAME"]`` on something named ``settings`` or ``s`` (``s =
-crawler.settings`` in every ``from_crawler``) or on ``with_defaults(...)``. A function that
-reads a setting named by one of its parameters (``layered_setting(settings, name)``)
-is a reader too, and its calls with a literal name are reads. Any other read whose name
-is not a literal is reported, so that no setting escapes the check.
+crawler.settings`` in every ``from_crawler``). A function that reads a setting named by
+one of its parameters (``layered_setting(settings, name)``) is a reader too, and its
+calls with a literal name are reads. Any other read whose name is not a literal is
+reported, so that no setting escapes the check.
 """
 
 from __future__ import annotations
@@ -41,8 +41,6 @@ def _is_settings(node: ast.expr) -> bool:
         return node.id in ("settings", "s")
     if isinstance(node, ast.Attribute):
         return node.attr == "settings"
-    if isinstance(node, ast.Call):  # with_defaults(crawler.settings).getint(...)
-        return isinstance(node.func, ast.Name) and node.func.id == "with_defaults"
     return False
 
 

@@ -3,19 +3,25 @@ is read without an inline fallback, and has a row in the README's settings table
 
 from __future__ import annotations
 
+import argparse
 import ast
 import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from scrapy.settings import Settings
+from scrapy.crawler import Crawler
+from scrapy.settings import SETTINGS_PRIORITIES, Settings
 from scrapy.settings import default_settings as scrapy_defaults
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.misc import load_object
 
 from newsscraper import default_settings
+from newsscraper.commands.reader import crawl_settings
 from newsscraper.crawl.preflight import NUMBERS, check_number
-from newsscraper.default_settings import default, with_defaults
+from newsscraper.default_settings import default, layer_defaults
 from newsscraper.profiles import PROFILES
+from newsscraper.scrapy_commands.crawl import Command as CrawlCommand
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.uri import mongo_database
 from newsscraper.warc.middleware import SHAPING
@@ -25,6 +31,7 @@ from tests.settings_scan import Scan, scan_package, scan_sources
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "newsscraper"
 DEFAULTS_MODULE = "newsscraper/default_settings.py"
+SPIDER_MODULE = "newsscraper.spiders"
 # reads whose name is a variable: where, and every name each can read
 DYNAMIC = {
     ("newsscraper/crawl/preflight.py", "check_settings"): tuple(NUMBERS),
@@ -178,10 +185,16 @@ def test_the_readme_check_reads_only_the_first_column():
     assert readme_rows(text) == {"STORE_BATCH_SIZE"}
 
 
-async def test_a_tool_with_settings_of_its_own_stores_as_the_crawl_does():
+async def test_a_tool_with_settings_of_its_own_stores_as_the_crawl_does(tmp_path,
+                                                                       monkeypatch):
     """Issue 24: ArticleStore.from_settings fell back to 0 hours where settings.py said
-    12, so a tool building its own Settings rewrote every sighting."""
-    own = ArticleStore.from_settings(Settings(), "mongodb://127.0.0.1:1/")
+    12, so a tool building its own Settings rewrote every sighting. A verb's settings
+    come from crawl_settings(), the defaults layered even where no settings.py is found."""
+    monkeypatch.chdir(tmp_path)  # no scrapy.cfg here or above: Scrapy's settings alone
+    monkeypatch.delenv("SCRAPY_SETTINGS_MODULE", raising=False)
+    outside = crawl_settings()
+    assert outside.get("BOT_NAME") == "scrapybot"  # not settings.py
+    own = ArticleStore.from_settings(outside, "mongodb://127.0.0.1:1/")
     crawl = ArticleStore.from_settings(project_settings(), "mongodb://127.0.0.1:1/")
     try:
         assert own.articles.seen_resolution == crawl.articles.seen_resolution == \
@@ -192,19 +205,134 @@ async def test_a_tool_with_settings_of_its_own_stores_as_the_crawl_does():
         await crawl.close()
 
 
-def test_with_defaults_keeps_each_value_at_its_priority(monkeypatch):
+def test_layer_defaults_adds_what_is_missing_and_keeps_each_value_at_its_priority(
+        monkeypatch):
     monkeypatch.delenv("MONGO_DATABASE", raising=False)
     given = Settings({"STORE_BATCH_SIZE": 7})
-    layered = with_defaults(given)
+    given.set("WARC_DIR", "/w", priority="default")
+    layered = layer_defaults(given)
+    assert layered is given  # in place: where the settings are made
     assert layered.getint("STORE_BATCH_SIZE") == 7
-    assert layered.getpriority("STORE_BATCH_SIZE") == given.getpriority("STORE_BATCH_SIZE")
+    assert layered.getpriority("STORE_BATCH_SIZE") == SETTINGS_PRIORITIES["project"]
+    assert layered.get("WARC_DIR") == "/w"  # held, even at priority default
     assert layered.getfloat("STORE_SEEN_RESOLUTION_HOURS") == 12
     assert layered.getpriority("STORE_SEEN_RESOLUTION_HOURS") == 0  # 'default'
-    assert with_defaults(project_settings()).getint("STORE_BATCH_SIZE") == 200
+    assert all(name in layered for name in default_settings.__all__)
+    # a list or dict is the crawl's own: changing it changes no default
+    layered["GC_THRESHOLDS"].append(1)
+    layered["MONITOR_MIN_FIELD_COVERAGE"]["title"] = 0
+    assert default("GC_THRESHOLDS") == [20000, 10, 10]
+    assert default("MONITOR_MIN_FIELD_COVERAGE")["title"] == 0.99
+    # settings.py holds every default already: nothing changes
+    project = project_settings()
+    before = {name: (project[name], project.getpriority(name)) for name in project}
+    layer_defaults(project)
+    assert {name: (project[name], project.getpriority(name)) for name in project} == before
+    assert project.getint("STORE_BATCH_SIZE") == 200
     # -s over the environment over settings.py over the default, as before
-    assert mongo_database(Settings()) == "newsscraper"
+    assert mongo_database(Settings()) == mongo_database(layer_defaults(Settings())) == \
+        "newsscraper"
     monkeypatch.setenv("MONGO_DATABASE", "from_env")
-    assert mongo_database(Settings()) == mongo_database(project_settings()) == "from_env"
+    assert mongo_database(Settings()) == mongo_database(project_settings()) == \
+        mongo_database(layer_defaults(Settings())) == "from_env"
     assert mongo_database(project_settings(MONGO_DATABASE="cli")) == "cli"
     with pytest.raises(KeyError):
         default("NO_SUCH_SETTING")
+
+
+@pytest.mark.parametrize("spidercls", [
+    load_object(f"{SPIDER_MODULE}.{name}")
+    for name in ("moscowtimes.MoscowTimesSpider", "reparse.ReparseSpider")])
+def test_every_crawler_of_a_spider_of_ours_holds_every_default(spidercls):
+    """Scrapy's Crawler calls the spider's update_settings before anything reads its
+    settings: a crawler made from settings without the defaults (a test's, another
+    project's) holds them all, each as the defaults module says or as the spider's own
+    custom_settings set it."""
+    crawler = Crawler(spidercls, Settings({"STORE_BATCH_SIZE": 7}))
+    s = crawler.settings
+    assert s.getint("STORE_BATCH_SIZE") == 7
+    own = spidercls.custom_settings or {}
+    for name in default_settings.__all__:
+        assert name in s, name
+        if name not in own and name != "STORE_BATCH_SIZE":
+            assert s[name] == default(name), name
+            assert s.getpriority(name) == 0, name
+
+
+def test_the_spider_list_is_the_one_checked_above():
+    loader = SpiderLoader.from_settings(project_settings())
+    assert sorted(loader.list()) == ["moscowtimes", "reparse"]
+
+
+def test_the_crawl_command_layers_the_defaults_under_its_settings():
+    """Scrapy hands the command's settings to the crawler process: the preflight, a
+    rejection's record, the metrics and the crawler read them with every default."""
+    command = CrawlCommand()
+    command.settings = Settings()
+    parser = argparse.ArgumentParser()
+    command.add_options(parser)
+    opts, args = parser.parse_known_args(["moscowtimes", "-s", "STORE_BATCH_SIZE=7"])
+    command.process_options(args, opts)
+    s = command.settings
+    assert s.getint("STORE_BATCH_SIZE") == 7
+    assert s.getpriority("STORE_BATCH_SIZE") == SETTINGS_PRIORITIES["cmdline"]
+    assert all(name in s for name in default_settings.__all__)
+    assert s.getfloat("STORE_SEEN_RESOLUTION_HOURS") == 12
+
+
+# where settings are made, each layering the defaults once; no component layers them
+LAYERED_AT = {
+    ("newsscraper/spiders/moscowtimes.py", "update_settings"),
+    ("newsscraper/spiders/reparse.py", "update_settings"),
+    ("newsscraper/scrapy_commands/crawl.py", "process_options"),
+    ("newsscraper/commands/reader.py", "crawl_settings"),
+}
+# settings the package makes: crawl_settings() layers them; open_database's are read
+# for the database alone (MONGO_* timeouts from the environment outside the project)
+MADE_AT = {
+    ("newsscraper/commands/reader.py", "crawl_settings"),
+    ("newsscraper/commands/reader.py", "open_database"),
+}
+
+
+def calls(path: Path, names: set[str]) -> list[tuple[str, str]]:
+    """(path, enclosing function) of each call of one of ``names`` in a file."""
+    found = []
+
+    def visit(node: ast.AST, function: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = child.name if isinstance(child, (ast.FunctionDef,
+                                                     ast.AsyncFunctionDef)) else function
+            if isinstance(child, ast.Call):
+                callee = child.func.id if isinstance(child.func, ast.Name) else \
+                    child.func.attr if isinstance(child.func, ast.Attribute) else None
+                if callee in names:
+                    found.append((str(path.relative_to(ROOT)), function))
+            visit(child, inner)
+
+    visit(ast.parse(path.read_text()), "")
+    return found
+
+
+def test_only_the_places_settings_are_made_layer_the_defaults():
+    files = sorted(PACKAGE.rglob("*.py"))
+    layered = [c for path in files for c in calls(path, {"layer_defaults", "with_defaults"})]
+    assert sorted(set(layered)) == sorted(LAYERED_AT)
+    assert len(layered) == len(LAYERED_AT)  # once each
+    made = [c for path in files for c in calls(path, {"get_project_settings", "Settings"})]
+    assert sorted(made) == sorted(MADE_AT)
+
+
+def test_tests_build_their_crawlers_with_the_defaults():
+    """Scrapy's get_crawler with a bare Spider gives a crawler no crawl has: settings
+    without the project's defaults. Tests use tests.settings_helpers.get_crawler."""
+    tests = ROOT / "tests"
+    direct = []
+    for path in sorted(tests.rglob("*.py")):
+        if path.name == "settings_helpers.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module == "scrapy.utils.test" and \
+                    any(a.name == "get_crawler" for a in node.names):
+                direct.append(str(path.relative_to(ROOT)))
+    assert direct == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-from newsscraper.default_settings import with_defaults
 from newsscraper.outcome import EXIT_FAILED, EXIT_OK
 from newsscraper.storage.ferretdb import DatabaseError, LocalDatabase, install_ferretdb, ping
 from newsscraper.storage.uri import redact
@@ -63,12 +62,12 @@ def id_index_report(uri: str) -> str:
     dropped again, while there are no articles yet)."""
     from pymongo import MongoClient
     from pymongo.errors import PyMongoError
-    from scrapy.utils.project import get_project_settings
 
+    from newsscraper.commands.reader import crawl_settings
     from newsscraper.storage.database import plan_scans
     from newsscraper.storage.uri import client_options, mongo_database
 
-    settings = with_defaults(get_project_settings())
+    settings = crawl_settings()
     client: MongoClient = MongoClient(uri, **client_options(settings))
     try:
         db = client[mongo_database(settings)]

@@ -29,11 +29,11 @@ from typing import Any
 from newsscraper.commands.reader import (
     ReadFailed,
     add_database_argument,
+    crawl_settings,
     one_line_errors,
     open_database,
     stamp,
 )
-from newsscraper.default_settings import with_defaults
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 LABELS = ("OK", "WARNING", "CRITICAL", "UNKNOWN")
@@ -88,9 +88,8 @@ def duration(text: str) -> timedelta:
 def run(args) -> int:
     import pymongo
     from pymongo.errors import PyMongoError
-    from scrapy.utils.project import get_project_settings
 
-    settings = with_defaults(get_project_settings())
+    settings = crawl_settings()
     now = datetime.now(timezone.utc)
     checks: list[Check] = []
     try:

@@ -40,6 +40,18 @@ def one_line_errors(parser: argparse.ArgumentParser, status: int = EXIT_USAGE) -
     parser.error = error  # type: ignore[method-assign]
 
 
+def crawl_settings() -> Any:
+    """The crawl's settings as a verb reads them: ``settings.py`` when the project is
+    found (``scrapy.cfg``, ``SCRAPY_SETTINGS_MODULE``), else Scrapy's alone, with the
+    project's defaults under either (:func:`~newsscraper.default_settings.layer_defaults`).
+    Where a verb's settings are made."""
+    from scrapy.utils.project import get_project_settings
+
+    from newsscraper.default_settings import layer_defaults
+
+    return layer_defaults(get_project_settings())
+
+
 def open_database(name: str | None) -> tuple[MongoClient, Database, str]:
     """Client, database and printable URI of the server the crawl writes to (``MONGO_URI``
     or the local FerretDB; it is never started here). Pings once so that an unreachable
@@ -55,6 +67,8 @@ def open_database(name: str | None) -> tuple[MongoClient, Database, str]:
     )
     from newsscraper.storage.uri import client_options, mongo_database, mongo_uri, redact
 
+    # not crawl_settings(): outside the project (no settings.py found) the MONGO_* timeouts
+    # come from the environment (client_options, check_settings), not from the defaults
     settings = get_project_settings()
     if name is not None:
         settings.set("MONGO_DATABASE", name, priority="cmdline")

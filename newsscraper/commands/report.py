@@ -14,6 +14,7 @@ from pathlib import Path
 from newsscraper.commands.reader import (
     ReadFailed,
     add_database_argument,
+    crawl_settings,
     fail,
     open_database,
 )
@@ -41,7 +42,6 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from pymongo.errors import PyMongoError
-    from scrapy.utils.project import get_project_settings
 
     from newsscraper.report import build_report
     from newsscraper.storage.paths import data_dir
@@ -55,7 +55,7 @@ def run(args) -> int:
     except ReadFailed as exc:
         return fail("newsscraper report", exc)
     try:
-        html = build_report(db, Path(data_dir(get_project_settings())) / "spill", args.days,
+        html = build_report(db, Path(data_dir(crawl_settings())) / "spill", args.days,
                             timedelta(minutes=args.interval), cached=args.cached)
     except PyMongoError as exc:
         return fail("newsscraper report",

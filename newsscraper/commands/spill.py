@@ -24,9 +24,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from scrapy.utils.project import get_project_settings
-
-    from newsscraper.default_settings import with_defaults
+    from newsscraper.commands.reader import crawl_settings
     from newsscraper.storage.paths import data_dir, spill_target
     from newsscraper.storage.spill import SpillFile, SpillUnreadable, describe, target_of
 
@@ -35,7 +33,7 @@ def run(args) -> int:
               f"directory", file=sys.stderr)
         return EXIT_USAGE
     # the crawl's database, data dir and collections
-    settings = with_defaults(get_project_settings())
+    settings = crawl_settings()
     if args.database:
         settings.set("MONGO_DATABASE", args.database, priority="cmdline")
     if args.data_dir:

@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from newsscraper.commands.reader import one_line_errors
+from newsscraper.commands.reader import crawl_settings, one_line_errors
 from newsscraper.outcome import EXIT_OK, EXIT_USAGE
 
 TORN = 1  # exit status when a record is cut short or fails its digest (docs/storage.md)
@@ -26,11 +26,9 @@ def add_parser(sub) -> None:
 
 
 def default_directory() -> Path:
-    from scrapy.utils.project import get_project_settings
-
     from newsscraper.warc.middleware import warc_dir
 
-    return warc_dir(get_project_settings())
+    return warc_dir(crawl_settings())
 
 
 def run_check(args) -> int:

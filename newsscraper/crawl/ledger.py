@@ -33,7 +33,6 @@ from newsscraper.crawl.months import (
 )
 from newsscraper.crawl.shared_store import acquire_store, release_store
 from newsscraper.crawl.state import IdSet, LedgerState, LocalState
-from newsscraper.default_settings import with_defaults
 from newsscraper.signals import articles_writing
 
 logger = logging.getLogger(__name__)
@@ -57,7 +56,7 @@ class CrawlLedger:
 
     def __init__(self, crawler, args: CrawlArguments, state: LedgerState | None = None,
                  listing_sections: Iterable[str] = ()) -> None:
-        s = with_defaults(crawler.settings)
+        s = crawler.settings
         self.crawler = crawler
         self.args = args
         self.incremental = args.mode == "incremental"

@@ -113,15 +113,14 @@ def previous_success(path: str) -> float | None:
 
 
 def success_from_runs(settings: Any) -> float | None:
-    """When the newest ``finished`` run ended, from ``runs``; best effort in about a
-    second, as a run that failed for the database finds it away."""
+    """When the newest ``finished`` run ended, from ``runs`` (``settings``: the ``crawl``
+    command's, defaults layered); best effort in about a second, as a run that failed
+    for the database finds it away."""
     from pymongo import MongoClient
     from pymongo.errors import PyMongoError
 
-    from newsscraper.default_settings import with_defaults
     from newsscraper.storage.uri import mongo_database, mongo_uri
 
-    settings = with_defaults(settings)
     if not settings.getbool("STORE_ENABLED"):
         return None
     client: MongoClient = MongoClient(mongo_uri(settings), serverSelectionTimeoutMS=1000,

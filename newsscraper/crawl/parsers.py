@@ -37,7 +37,6 @@ from newsscraper.crawl.frames import (
     read_frame,
     start_child,
 )
-from newsscraper.default_settings import with_defaults
 from newsscraper.sites.moscowtimes.errors import ParseError
 
 logger = logging.getLogger(__name__)
@@ -171,7 +170,7 @@ class ParserPool:
     def from_crawler(cls, crawler) -> ParserPool:
         from scrapy import signals
 
-        s = with_defaults(crawler.settings)
+        s = crawler.settings
         pool = cls(s.getint("PARSER_WORKERS"), s.getfloat("PARSER_TIMEOUT"), crawler)
         crawler.signals.connect(pool.close, signals.spider_closed)
         return pool

@@ -27,7 +27,6 @@ from datetime import datetime, timezone
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
-from newsscraper.default_settings import with_defaults
 from newsscraper.storage.uri import mongo_database
 
 logger = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ class ScaleOut:
         self.pointer = f"{prefix}:run"
         self.seeder = seeder
         self.worker = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        s = with_defaults(crawler.settings)
+        s = crawler.settings
         self.ttl = s.getint("NEWSSCRAPER_RUN_TTL")
         self.keep = int(s.getfloat("NEWSSCRAPER_RUN_KEEP_DAYS") * 86400)
         self.max_idle = s.getfloat("NEWSSCRAPER_WORKER_MAX_IDLE")
@@ -69,8 +68,8 @@ class ScaleOut:
         s = crawler.settings
         server = get_redis_from_settings(s)
         prefix = f"newsscraper:{mongo_database(s)}"
-        run_id = str(with_defaults(s).get("NEWSSCRAPER_RUN") or "")
-        ttl = with_defaults(s).getint("NEWSSCRAPER_RUN_TTL")
+        run_id = str(s.get("NEWSSCRAPER_RUN") or "")
+        ttl = s.getint("NEWSSCRAPER_RUN_TTL")
         while not run_id:
             fresh = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
             if server.set(f"{prefix}:run", fresh, nx=True, ex=ttl):

@@ -24,7 +24,6 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from newsscraper.default_settings import with_defaults
 from newsscraper.outcome import BadSetting
 
 logger = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ class CollectorTuning:
     crawl; puts both back when the engine stops (the process may run another crawl)."""
 
     def __init__(self, crawler) -> None:
-        s = with_defaults(crawler.settings)
+        s = crawler.settings
         if not s.getbool("GC_TUNING_ENABLED"):
             raise NotConfigured("GC_TUNING_ENABLED is off")
         self.stats = crawler.stats

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 
 from newsscraper.crawl.shared_store import acquire_store, release_store
-from newsscraper.default_settings import with_defaults
 from newsscraper.extensions.abandoned import holder_ended
 from newsscraper.extensions.heartbeat import Heartbeat
 from newsscraper.extensions.lease import LeaseOutcome, RunLease
@@ -42,7 +41,7 @@ class LeaseHolder:
         if not self.enabled:
             return LeaseOutcome("off")
         self.store = store = acquire_store(self.crawler)
-        timeout = with_defaults(self.crawler.settings).getint("MONGO_TIMEOUT_MS") / 1000 * 2
+        timeout = self.crawler.settings.getint("MONGO_TIMEOUT_MS") / 1000 * 2
         self.lease = lease = RunLease(store.db.state, spider_name, self.shared_run,
                                       self.record_id, self.seconds, timeout)
         try:

@@ -51,7 +51,6 @@ from spidermon.contrib.scrapy.runners import SpiderMonitorResult, SpiderMonitorR
 from spidermon.exceptions import NotConfigured as SpidermonNotConfigured
 
 from newsscraper.crawl.scaleout import enabled as scaled_out
-from newsscraper.default_settings import with_defaults
 from newsscraper.extensions.reach import requests_of
 
 logger = logging.getLogger(__name__)
@@ -70,7 +69,7 @@ class ArticleCoverage:
     An article dropped for a missing field counts too. Off with ``MONITORS_ENABLED``."""
 
     def __init__(self, crawler) -> None:
-        if not with_defaults(crawler.settings).getbool("MONITORS_ENABLED"):
+        if not crawler.settings.getbool("MONITORS_ENABLED"):
             raise NotConfigured("monitors are off")
         self.stats = crawler.stats
         crawler.signals.connect(self.item_scraped, signals.item_scraped)
@@ -107,7 +106,7 @@ class _Monitor(Monitor):
         return self.data.stats
 
     def setting(self, name: str, kind=float):
-        settings = with_defaults(self.data.crawler.settings)
+        settings = self.data.crawler.settings
         if kind is list:
             return settings.getlist(name)
         if kind is dict:
@@ -383,7 +382,7 @@ def notifiers(crawler) -> list:
     error: found at start, not when a monitor fails in the night."""
     from newsscraper.outcome import BadSetting
 
-    names = with_defaults(crawler.settings).getlist("MONITOR_NOTIFY")
+    names = crawler.settings.getlist("MONITOR_NOTIFY")
     unknown = sorted(set(names) - set(NOTIFIERS))
     if unknown:
         raise BadSetting(f"MONITOR_NOTIFY: unknown notifier(s) {', '.join(unknown)}; "

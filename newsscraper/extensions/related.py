@@ -13,7 +13,6 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.shared_store import acquire_store, release_store
-from newsscraper.default_settings import with_defaults
 from newsscraper.extensions.removed import database_down
 from newsscraper.items import SITE, document_id
 from newsscraper.outcome import SKIP_REASON
@@ -56,7 +55,7 @@ class RelatedIds:
     """
 
     def __init__(self, crawler) -> None:
-        s = with_defaults(crawler.settings)
+        s = crawler.settings
         if not s.getbool("RELATED_IDS_ENABLED") or not s.getbool("STORE_ENABLED"):
             raise NotConfigured("related-link ids are off")
         self.crawler = crawler

@@ -10,7 +10,6 @@ from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.shared_store import held_store
 from newsscraper.crawl.state import IdSet
-from newsscraper.default_settings import with_defaults
 from newsscraper.items import SITE, document_id
 from newsscraper.signals import article_gone, month_listed
 from newsscraper.storage.database import utcnow
@@ -36,7 +35,7 @@ class RemovedArticles:
     """
 
     def __init__(self, crawler) -> None:
-        s = with_defaults(crawler.settings)
+        s = crawler.settings
         if not s.getbool("REMOVALS_ENABLED") or not s.getbool("STORE_ENABLED"):
             raise NotConfigured("removed-article marking is off")
         self.crawler = crawler

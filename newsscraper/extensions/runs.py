@@ -14,7 +14,6 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 
 from newsscraper.crawl.run_id import new_run_id
 from newsscraper.crawl.shared_store import held_store
-from newsscraper.default_settings import with_defaults
 from newsscraper.extensions.abandoned import mark_abandoned
 from newsscraper.extensions.closing import monitors_record, run_counts
 from newsscraper.extensions.lease_holder import LeaseHolder
@@ -61,7 +60,7 @@ class RunRecorder:
     """
 
     def __init__(self, crawler) -> None:
-        s = with_defaults(crawler.settings)
+        s = crawler.settings
         if not records_runs(s):
             raise NotConfigured("run records are off")
         self.crawler = crawler

@@ -8,7 +8,6 @@ from __future__ import annotations
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from newsscraper.default_settings import with_defaults
 from newsscraper.extensions.closing import monitors_record
 from newsscraper.extensions.monitors import notifiers
 from newsscraper.extensions.runs import records_runs
@@ -21,7 +20,7 @@ class UnrecordedVerdict:
     failed. Settings: ``MONITORS_ENABLED``, ``MONITOR_*``; off when runs are recorded."""
 
     def __init__(self, crawler) -> None:
-        s = with_defaults(crawler.settings)
+        s = crawler.settings
         if not s.getbool("MONITORS_ENABLED"):
             raise NotConfigured("monitors are off")
         if records_runs(s):

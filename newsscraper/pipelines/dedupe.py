@@ -11,7 +11,6 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from itemadapter import ItemAdapter
 
-from newsscraper.default_settings import with_defaults
 from newsscraper.items import document_id
 from newsscraper.storage.revisions import content_hash
 
@@ -56,7 +55,7 @@ class DedupePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        s = with_defaults(crawler.settings)
+        s = crawler.settings
         return cls(crawler.stats, s.getfloat("DEDUPE_NEAR_THRESHOLD"),
                    s.getint("DEDUPE_NUM_PERM"))
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from scrapy.exceptions import NotConfigured
 
 from newsscraper.crawl.shared_store import acquire_store, release_store
-from newsscraper.default_settings import with_defaults
 from newsscraper.items import to_document, to_jsonable
 from newsscraper.outcome import BadSetting
 from newsscraper.signals import articles_writing
@@ -60,7 +59,7 @@ class MongoStorePipeline:
     """
 
     def __init__(self, crawler) -> None:
-        s = with_defaults(crawler.settings)
+        s = crawler.settings
         if not s.getbool("STORE_ENABLED"):
             raise NotConfigured("STORE_ENABLED is off")
         self.crawler = crawler

@@ -26,7 +26,7 @@ from newsscraper.crawl.arguments import ArgumentError
 from newsscraper.crawl.metrics import write_run_metrics
 from newsscraper.crawl.preflight import check_credentials, check_settings, check_uri
 from newsscraper.crawl.run_id import new_run_id
-from newsscraper.default_settings import with_defaults
+from newsscraper.default_settings import layer_defaults
 from newsscraper.outcome import EXIT_CRASHED, EXIT_USAGE, BadSetting, exit_status
 from newsscraper.seeds import SeedError
 from newsscraper.storage.runsummary import summary_updates
@@ -39,6 +39,14 @@ BAD_INPUT = (ArgumentError, SeedError, BadSetting)
 
 
 class Command(ScrapyCrawl):
+    def process_options(self, args: list[str], opts: Any) -> None:
+        super().process_options(args, opts)
+        # the settings the preflight, a rejection's record, the metrics and the crawler
+        # (Scrapy's crawler process is given this object) read: the project's defaults
+        # under them, once (settings.py holds them already; another project's may not)
+        assert self.settings is not None
+        layer_defaults(self.settings)
+
     def run(self, args: list[str], opts: Any) -> None:
         self.run_crawler: Any = None
         self._run(args, opts)
@@ -79,8 +87,8 @@ class Command(ScrapyCrawl):
             exit_status(stats.get_value("finish_reason"), stats.get_stats())
 
     def _preflight(self) -> None:
-        assert self.settings is not None
-        settings = with_defaults(self.settings)
+        settings = self.settings
+        assert settings is not None
         check_settings(settings)
         if not settings.getbool("STORE_ENABLED"):
             return
@@ -142,10 +150,9 @@ def record_rejection(settings: Any, error: str, spargs: dict,
                      spider: str = "moscowtimes") -> None:
     """Best effort, with a short timeout: a crontab line with a typo shows up in ``runs``
     as well as in the scheduler's mail, but a database that is away must not delay the
-    one-line answer."""
+    one-line answer. ``settings``: the command's, defaults layered."""
     if settings is None:
         return
-    settings = with_defaults(settings)
     if not settings.getbool("STORE_ENABLED") or \
             not settings.getbool("RUNS_ENABLED"):
         return

@@ -34,7 +34,7 @@ from newsscraper.crawl.parsers import ParserPool
 from newsscraper.crawl.scaleout import ScaleOut
 from newsscraper.crawl.scaleout import enabled as scaled_out
 from newsscraper.crawl.state import RedisState
-from newsscraper.default_settings import with_defaults
+from newsscraper.default_settings import layer_defaults
 from newsscraper.profiles import PROFILES
 from newsscraper.seeds import load_seeds
 from newsscraper.signals import article_gone, month_listed
@@ -83,6 +83,10 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
+        # Scrapy calls this for every crawler of the spider, before anything reads its
+        # settings: the one place a crawl's settings get the project's defaults (a
+        # no-op under settings.py, which holds them)
+        layer_defaults(settings)
         profile = settings.get("NEWSSCRAPER_PROFILE")
         if profile:
             if profile not in PROFILES:
@@ -115,7 +119,7 @@ class MoscowTimesSpider(ArticleCallbacks, scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
-        settings = with_defaults(crawler.settings)
+        settings = crawler.settings
         configured = {"base_url": settings.get("NEWSSCRAPER_BASE_URL"),
                       "static_url": settings.get("NEWSSCRAPER_STATIC_URL")}
         for name, origin in configured.items():

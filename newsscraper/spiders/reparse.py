@@ -14,10 +14,12 @@ from typing import Any
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
+from scrapy.settings import BaseSettings
 
 from newsscraper.crawl.arguments import ArgumentError
 from newsscraper.crawl.parsers import ParserPool
 from newsscraper.crawl.shared_store import acquire_store, release_store
+from newsscraper.default_settings import layer_defaults
 from newsscraper.items import Article
 from newsscraper.sites.moscowtimes import article_id_from_url
 from newsscraper.sites.moscowtimes.site import parse_iso
@@ -62,6 +64,11 @@ class ReparseSpider(ArticleCallbacks, scrapy.Spider):
         self.warc = warc
         self.directory = Path(warc or ".")
         self.index = ArchiveIndex()
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        layer_defaults(settings)  # as MoscowTimesSpider: every crawler of it has them
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from newsscraper.default_settings import with_defaults
 from newsscraper.storage.articles import Articles, FlushResult
 from newsscraper.storage.crawl_state import CrawlState
 from newsscraper.storage.database import Database
@@ -42,7 +41,8 @@ class ArticleStore:
 
     @classmethod
     def from_settings(cls, settings, uri: str) -> ArticleStore:
-        settings = with_defaults(settings)
+        """The store a crawler's or a verb's settings name (the project's defaults
+        layered: ``newsscraper.default_settings.layer_defaults``)."""
         return cls(uri, mongo_database(settings),
                    settings.get("MONGO_ARTICLES_COLLECTION"),
                    settings.get("MONGO_VERSIONS_COLLECTION"),

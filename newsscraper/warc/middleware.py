@@ -17,7 +17,6 @@ from scrapy.http import Request, Response
 
 from newsscraper import __version__
 from newsscraper.crawl.run_id import new_run_id
-from newsscraper.default_settings import with_defaults
 from newsscraper.items import Article
 from newsscraper.storage.paths import data_dir
 from newsscraper.warc.writer import SOFTWARE, Exchange, WarcArchive, WarcSeries
@@ -35,9 +34,10 @@ SHAPING = ("USER_AGENT", "ROBOTSTXT_OBEY", "CONCURRENT_REQUESTS",
            "DOWNLOAD_MAXSIZE", "NEWSSCRAPER_PROFILE", "WARC_ALL_RESPONSES")
 
 
-def warc_dir(settings: Any = None) -> Path:
-    """``WARC_DIR``, else ``<NEWSSCRAPER_DATA_DIR>/warc`` (``var/warc``)."""
-    configured = with_defaults(settings).get("WARC_DIR")
+def warc_dir(settings: Any) -> Path:
+    """``WARC_DIR``, else ``<NEWSSCRAPER_DATA_DIR>/warc`` (``var/warc``), of a crawler's
+    or a verb's settings (the project's defaults layered)."""
+    configured = settings.get("WARC_DIR")
     return Path(configured) if configured else Path(data_dir(settings)) / "warc"
 
 
@@ -64,7 +64,7 @@ class WarcRecorder:
     """
 
     def __init__(self, crawler) -> None:
-        s = with_defaults(crawler.settings)
+        s = crawler.settings
         if not s.getbool("WARC_ENABLED"):
             raise NotConfigured("WARC_ENABLED is off")
         self.crawler = crawler
@@ -95,7 +95,7 @@ class WarcRecorder:
 
     def _archive(self) -> WarcArchive:
         if self.archive is None:
-            s, stats = with_defaults(self.crawler.settings), self.crawler.stats
+            s, stats = self.crawler.settings, self.crawler.stats
             run_id = stats.get_value("run/id") or s.get("NEWSSCRAPER_RUN_ID") or new_run_id()
             spider = self.crawler.spider
             info = {"software": f"{SOFTWARE}/{__version__}", "spider": spider.name,

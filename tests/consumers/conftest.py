@@ -8,11 +8,11 @@ from datetime import datetime, timezone
 
 import pytest
 from scrapy.utils.misc import build_from_crawler
-from scrapy.utils.test import get_crawler
 
 from newsscraper.cli import main
 from newsscraper.items import Article, Image, RelatedLink
 from tests.pipeline_helpers import run_items
+from tests.settings_helpers import get_crawler
 
 WWW = "https://www.themoscowtimes.com"
 

@@ -10,7 +10,6 @@ import time
 from datetime import datetime, timezone
 
 from scrapy.utils.misc import build_from_crawler
-from scrapy.utils.test import get_crawler
 
 from newsscraper.crawl.shared_store import release_store
 from newsscraper.extensions.related import RelatedIds
@@ -20,6 +19,7 @@ from newsscraper.pipelines.dedupe import DedupePipeline
 from newsscraper.pipelines.store import MongoStorePipeline
 from newsscraper.pipelines.validate import ValidatePipeline
 from tests.consumers.conftest import WWW, article
+from tests.settings_helpers import get_crawler
 
 SLUG = f"{WWW}/2025/11/02/the-target-story"
 TARGET = f"{WWW}/2024/05/12/the-target-story-a2"

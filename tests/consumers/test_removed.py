@@ -8,10 +8,10 @@ import time
 
 import pytest
 from scrapy.utils.misc import build_from_crawler
-from scrapy.utils.test import get_crawler
 
 from newsscraper.extensions.removed import RemovedArticles
 from tests.consumers.conftest import article
+from tests.settings_helpers import get_crawler
 
 MAY = "sitemap:/sitemap/2024-5.xml"
 

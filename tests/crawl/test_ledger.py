@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from scrapy.utils.test import get_crawler
-
 from newsscraper.crawl.arguments import CrawlArguments
 from newsscraper.crawl.ledger import CrawlLedger
 from newsscraper.crawl.shared_store import acquire_store, release_store
 from newsscraper.spiders.moscowtimes import MoscowTimesSpider
+from tests.settings_helpers import get_crawler
 
 URL = "http://127.0.0.1:18000/2025/08/0{day}/story-a{aid}"
 

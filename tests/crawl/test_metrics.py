@@ -16,6 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from scrapy.settings import Settings
 
 from newsscraper.crawl.metrics import write_run_metrics
+from newsscraper.default_settings import layer_defaults
 from newsscraper.storage.ferretdb import free_port
 
 STATS = {"mongo/new": 7, "mongo/updated": 2, "mongo/unchanged": 30, "removed/marked": 1,
@@ -66,7 +67,9 @@ def samples(text: str) -> dict[tuple[str, str], float]:
 
 
 def settings(**values) -> Settings:
+    """The ``crawl`` command's settings (defaults layered), ``values`` as ``-s``."""
     s = Settings({"MONGO_URI": f"mongodb://127.0.0.1:{free_port()}/"})  # nothing there
+    layer_defaults(s)
     s.setdict(values, priority="cmdline")
     return s
 

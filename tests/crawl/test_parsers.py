@@ -9,13 +9,13 @@ import sys
 
 import pytest
 from scrapy import Spider
-from scrapy.utils.test import get_crawler
 
 from newsscraper.crawl.parsers import IN_FLIGHT, ParserFailure, ParserPool, _Worker
 from newsscraper.replica import generate_site, render_site
 from newsscraper.sites.moscowtimes import NotAnArticle, parse_article_page
 from tests.crawl import parser_jobs as jobs
 from tests.crawl_helpers import alive
+from tests.settings_helpers import get_crawler
 
 URL = "http://127.0.0.1:1/2025/08/01/story-a1"
 

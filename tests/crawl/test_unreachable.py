@@ -11,12 +11,12 @@ from scrapy.downloadermiddlewares.stats import DownloaderStats
 from scrapy.exceptions import IgnoreRequest
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.misc import load_object
-from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from newsscraper.crawl.unreachable import KINDS, classes, kind_named, kind_of
 from newsscraper.extensions.reach import requests_of
 from newsscraper.spiders.failures import SAID, count_failure
+from tests.settings_helpers import get_crawler
 
 LISTED = [(kind, name) for kind, names in KINDS.items() for name in names]
 URL = "https://www.themoscowtimes.com/2024/05/01/x-a1"

@@ -7,10 +7,10 @@ import gc
 
 import pytest
 from scrapy.utils.misc import build_from_crawler
-from scrapy.utils.test import get_crawler
 
 from newsscraper.extensions.collector import CollectorTuning, thresholds
 from newsscraper.outcome import BadSetting
+from tests.settings_helpers import get_crawler
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from datetime import date, timedelta
 import pytest
 import scrapy
 from scrapy.utils.misc import build_from_crawler
-from scrapy.utils.test import get_crawler
 
 from newsscraper.extensions.monitors import ArticleCoverage, run_close_monitors
 from newsscraper.extensions.runs import RunRecorder
 from newsscraper.items import Article
 from newsscraper.outcome import BadSetting
 from newsscraper.settings import __dict__ as project_settings
+from tests.settings_helpers import get_crawler
 
 MONITOR_SETTINGS = {k: v for k, v in project_settings.items() if k.startswith("MONITOR")}
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import scrapy
 from scrapy.utils.misc import build_from_crawler
-from scrapy.utils.test import get_crawler
 
 from newsscraper.extensions.runs import RunRecorder
 from newsscraper.storage.mongo import ArticleStore
 from newsscraper.storage.spill import SpillFile
+from tests.settings_helpers import get_crawler
 
 
 def recorder(uri: str, database: str, data_dir) -> tuple[RunRecorder, scrapy.Spider]:

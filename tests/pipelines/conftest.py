@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 from scrapy.utils.misc import build_from_crawler
-from scrapy.utils.test import get_crawler
 
 from newsscraper.items import Article, Image, RelatedLink
+from tests.settings_helpers import get_crawler
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from scrapy.utils.test import get_crawler
 
 from newsscraper.replica import RenderedSite, SiteModel, generate_site, render_site
 from newsscraper.spiders.moscowtimes import MoscowTimesSpider
+from tests.settings_helpers import get_crawler
 from tests.spiders.helpers import BASE, STATIC
 
 

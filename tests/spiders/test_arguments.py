@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from scrapy.utils.test import get_crawler
 
 from newsscraper.crawl.arguments import ArgumentError, CrawlArguments
 from newsscraper.seeds import SeedError
 from newsscraper.spiders.moscowtimes import MoscowTimesSpider
-from tests.settings_helpers import project_settings
+from tests.settings_helpers import get_crawler, project_settings
 
 
 def test_defaults_are_the_real_site_incremental_depth_two():

@@ -7,12 +7,12 @@ import pytest
 from scrapy import Request
 from scrapy import exceptions as scrapy_errors
 from scrapy.statscollectors import MemoryStatsCollector
-from scrapy.utils.test import get_crawler
 from twisted.internet.error import DNSLookupError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 from twisted.python.failure import Failure
 
 from newsscraper.spiders.failures import count_failure
+from tests.settings_helpers import get_crawler
 
 
 def failed(exc: BaseException) -> Failure:

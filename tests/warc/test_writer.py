@@ -15,14 +15,13 @@ from pathlib import Path
 import pytest
 import scrapy
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from newsscraper.warc.middleware import WarcRecorder, page_kind, warc_dir
 from newsscraper.warc.reader import check, read_page, responses, warc_files
 from newsscraper.warc.writer import BATCH_PAGES, Exchange, WarcArchive, WarcSeries
 from tests.crawl_helpers import alive
-from tests.settings_helpers import project_settings
+from tests.settings_helpers import get_crawler, project_settings
 from tests.warc.series_kinds import FullSeries, SlowSeries
 
 MOMENT = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
