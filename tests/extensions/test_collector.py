@@ -26,8 +26,10 @@ def test_crawl_runs_tuned_and_the_process_gets_its_collector_back(collector_stat
     tuning = build_from_crawler(CollectorTuning, crawler)
     tuning.engine_started()
     assert gc.get_threshold() == (5000, 7, 9)
-    assert gc.get_freeze_count() > 0
-    assert crawler.stats.get_value("gc/frozen") == gc.get_freeze_count()
+    # the count at the freeze: frozen objects another thread frees (a database client's
+    # monitor, left by an earlier test) leave it, and nothing joins it until a new freeze
+    frozen = crawler.stats.get_value("gc/frozen")
+    assert frozen >= gc.get_freeze_count() > 0
     gc.collect(0)
     tuning.spider_closed()
     assert crawler.stats.get_value("gc/collections") >= 1
