@@ -85,6 +85,16 @@ PLACEHOLDER = {"finish_reason": "finished", "downloader/request_count": 16,
                "spider/offered/sitemap": 0}
 
 
+def test_a_few_pages_gone_in_a_small_run_pass():
+    # one new article and two removed since the last run: no changed URL scheme
+    quiet = {**ORDINARY, "spider/scheduled/listing": 3, "spider/scheduled/related": 0,
+             "spider/scheduled/rss": 0, "spider/scheduled/sitemap": 0, "mongo/new": 1,
+             "spider/gone": 2}
+    assert outcome_of(quiet).failed == []
+    assert outcome_of({**quiet, "spider/scheduled/listing": 19, "spider/gone": 10,
+                       "mongo/new": 9}).failed == ["articles stored"]
+
+
 def test_discovery_pages_without_article_links_fail_the_run():
     outcome = outcome_of(PLACEHOLDER)
     assert outcome.failed == ["articles discovered"], outcome
