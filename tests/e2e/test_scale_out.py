@@ -41,11 +41,15 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory):
         import redis
 
         client = redis.Redis(port=port)
-        for _ in range(100):
+        # up to 30 s for a loaded host (it went on after 5 s whether redis answered or not)
+        deadline = time.monotonic() + 30
+        while True:
             try:
                 client.ping()
                 break
             except redis.ConnectionError:
+                assert server.poll() is None and time.monotonic() < deadline, \
+                    "redis-server did not answer"
                 time.sleep(0.05)
         client.close()
         yield f"redis://127.0.0.1:{port}/0"
