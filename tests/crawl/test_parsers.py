@@ -20,6 +20,14 @@ from tests.settings_helpers import get_crawler
 URL = "http://127.0.0.1:1/2025/08/01/story-a1"
 
 
+async def until(condition, timeout: float = 30) -> None:
+    """Wait for ``condition()`` to hold (a test failure past ``timeout`` seconds)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, f"not so after {timeout} s"
+        await asyncio.sleep(0.01)
+
+
 def pool(workers: int = 1, timeout: float = 30.0) -> ParserPool:
     crawler = get_crawler(Spider)
     crawler.stats.open_spider()
@@ -80,17 +88,24 @@ async def test_pages_sent_while_a_worker_restarts_wait_for_it(tmp_path, monkeypa
     try:
         await parsers.run(jobs.pid)
         start = _Worker.start
+        gate = asyncio.Event()
 
-        async def slow_start(self):
-            await asyncio.sleep(0.5)
+        async def held_start(self):  # the successor starts when the test says so
+            await gate.wait()
             await start(self)
 
-        monkeypatch.setattr(_Worker, "start", slow_start)
+        monkeypatch.setattr(_Worker, "start", held_start)
         crashing = asyncio.ensure_future(parsers.run(jobs.crash_once, str(tmp_path / "f")))
-        await asyncio.sleep(0.25)
-        assert parsers.workers[0].restarting  # died; its successor is not up yet
-        later = [parsers.run(jobs.double, i) for i in range(5)]
-        assert await asyncio.wait_for(asyncio.gather(*later), 10) == [0, 2, 4, 6, 8]
+        # died; its successor is not up yet (waited for: a fixed pause could end before
+        # the worker had even read the page, on a loaded host)
+        await until(lambda: parsers.workers[0].restarting)
+        later = [asyncio.ensure_future(parsers.run(jobs.double, i)) for i in range(5)]
+        # the pages sent meanwhile wait for the successor: as many as the pool's slots
+        # hold are queued on the worker, none answered
+        await until(lambda: len(parsers.workers[0].pending) == IN_FLIGHT)
+        assert parsers.workers[0].restarting and not any(f.done() for f in later)
+        gate.set()
+        assert await asyncio.wait_for(asyncio.gather(*later), 30) == [0, 2, 4, 6, 8]
         assert await crashing == "survived"
     finally:
         await parsers.close()
@@ -111,14 +126,17 @@ async def test_a_page_that_kills_its_parser_twice_fails_alone():
 
 
 async def test_a_page_that_hangs_its_parser_times_out_and_the_others_are_answered():
-    parsers = pool(timeout=0.5)
+    # 2 s: the pages under the limit (a 0.1 s parse, a doubling) are answered within it
+    # on a loaded host too, round trip and watchdog's period included (0.5 s left them
+    # 0.4 s of room)
+    parsers = pool(timeout=2)
     try:
         hanging = parsers.run(jobs.sleep, 60, URL)
         queued = parsers.run(jobs.double, 5)
         results = await asyncio.wait_for(asyncio.gather(hanging, queued,
-                                                        return_exceptions=True), 20)
+                                                        return_exceptions=True), 30)
         assert isinstance(results[0], ParserFailure)
-        assert "timed out after 0.5 s" in str(results[0])
+        assert "timed out after 2 s" in str(results[0])
         assert results[1] == 10
         assert parsers.crawler.stats.get_value("parsers/timeouts") == 1
         assert await parsers.run(jobs.sleep, 0.1, URL) == 0.1  # under the limit: answered

@@ -51,21 +51,28 @@ def wait_for_running_record(db, proc, log: Path, timeout: float = 60) -> dict:
 
 def test_second_crawl_exits_75_while_a_live_run_holds_the_lease(
         replica, mongo_uri, mongo_db_name, mongo_db, background, tmp_path):
+    # the default lease period (300 s): its heartbeat stays live while the first is paused
     first = background(replica, mongo_uri, mongo_db_name, tmp_path / "a", tmp_path / "a.log",
-                       *SLOW, "-s", "NEWSSCRAPER_LEASE_SECONDS=5")
+                       *SLOW)
     holder = wait_for_running_record(mongo_db, first, tmp_path / "a.log")
-
-    second = run_crawl(replica, mongo_uri, mongo_db_name, tmp_path / "b", timeout=60)
+    # paused while the second runs, so it cannot end meanwhile, however long the second
+    # takes to start on a loaded host (left running, the first's 20-odd seconds of paced
+    # fetching were all that stood between the second's start and its check)
+    first.send_signal(signal.SIGSTOP)
+    try:
+        second = run_crawl(replica, mongo_uri, mongo_db_name, tmp_path / "b", timeout=120)
+        assert first.poll() is None, "the first crawl should still be there"
+    finally:
+        first.send_signal(signal.SIGCONT)
     assert second.returncode == 75, second.stderr[-3000:]
-    # it did not wait for the first to end (asserted below: the first still runs), and
-    # not for a lease to expire: it gave up at once
+    # it did not wait for the first to end (the first could not end: it was paused), nor
+    # for the lease to go stale (300 s): it gave up at once
     assert "holds the lease" in second.stderr and "Traceback" not in second.stderr
     assert "downloader/request_count" not in second.stderr  # not one request made
     skipped = mongo_db.runs.find_one({"status": "skipped"})
     assert skipped["exit_status"] == 75 and skipped["finish_reason"] == "lease_held"
     assert skipped["held_by"]["run_id"] == holder["run_id"] == holder["_id"]
-    assert first.poll() is None, "the first crawl should still be running"
-    assert first.wait(300) == 0
+    assert first.wait(300) == 0, (tmp_path / "a.log").read_text()[-3000:]
     record = mongo_db.runs.find_one({"_id": holder["_id"]})
     assert record["status"] == "finished" and record["exit_status"] == 0
     lease = mongo_db.crawl_state.find_one({"_id": "lease:moscowtimes"})

@@ -270,13 +270,17 @@ async def test_revision_claimed_by_another_writer_is_waited_for_then_taken_over_
 
 async def test_batch_time_bound_flushes_while_no_item_arrives(crawler_for, build, make_article,
                                                                mongo_db):
-    store = build(MongoStorePipeline, crawler_for(STORE_BATCH_SECONDS=0.3))
+    store = build(MongoStorePipeline, crawler_for(STORE_BATCH_SECONDS=1))
     await store.open_spider()
     try:
+        # the batch's clock starts before open_spider's index and replay round trips,
+        # which took 0.07-0.3 s on a loaded host: with a 0.3 s bound the first item could
+        # find its batch due and be written at once. An (empty) flush restarts the clock
+        await store.flush()
         for i in (50, 51, 52):
             await store.process_item(make_article(i))
         assert mongo_db.articles.count_documents({}) == 0  # a batch, not per-item writes
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30
         while mongo_db.articles.count_documents({}) < 3 and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
         assert mongo_db.articles.count_documents({}) == 3

@@ -29,3 +29,19 @@ class FullSeries(WarcSeries):
         if exchange.url.endswith(self.full_for):
             raise OSError(errno.ENOSPC, "No space left on device")
         return super().write(exchange)
+
+
+class HeldSeries(WarcSeries):
+    """A disk that stops for good at the page whose URL ends in ``hold_at``: the pages
+    before it are written, then ``held`` (a path) is created and the writer waits there
+    until it is killed."""
+
+    hold_at = ""
+    held = ""
+
+    def write(self, exchange):
+        if self.hold_at and exchange.url.endswith(self.hold_at):
+            open(self.held, "w").close()
+            while True:
+                time.sleep(1)
+        return super().write(exchange)

@@ -22,7 +22,7 @@ from newsscraper.warc.reader import check, read_page, responses, warc_files
 from newsscraper.warc.writer import BATCH_PAGES, Exchange, WarcArchive, WarcSeries
 from tests.crawl_helpers import alive
 from tests.settings_helpers import get_crawler, project_settings
-from tests.warc.series_kinds import FullSeries, SlowSeries
+from tests.warc.series_kinds import FullSeries, HeldSeries, SlowSeries
 
 MOMENT = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
 
@@ -134,13 +134,21 @@ async def test_a_full_disk_costs_the_pages_it_refused_never_the_crawl(tmp_path: 
 async def test_a_writer_killed_mid_crawl_costs_the_archive_not_the_crawl(tmp_path: Path,
                                                                          caplog):
     counts = stats()
-    series = SlowSeries(tmp_path, "run", 1 << 30, {"software": "x"})
-    series.delay = 0.05  # a batch takes 0.8 s: the kill falls well before the last
+    # the writer stops inside the second batch, after its first 4 pages: killed there, it
+    # has answered for the first batch and written, unanswered, part of the second (a
+    # writer killed after a clock's guess could be past every batch, or between a batch's
+    # write and its answer, on a loaded host)
+    series = HeldSeries(tmp_path, "run", 1 << 30, {"software": "x"})
+    series.hold_at, series.held = f"-a{BATCH_PAGES + 4}", str(tmp_path / "held")
     archive = WarcArchive(series, stats=counts)
     assert await archive.start()
     assert archive.proc is not None
     futures = [archive.submit(page(n, 2000)) for n in range(40)]
     await asyncio.wait_for(asyncio.gather(*futures[:3]), 30)
+    deadline = asyncio.get_running_loop().time() + 60
+    while not Path(series.held).exists():
+        assert asyncio.get_running_loop().time() < deadline, "the writer never got there"
+        await asyncio.sleep(0.02)
     with caplog.at_level(logging.ERROR, logger="newsscraper.warc.writer"):
         archive.proc.send_signal(signal.SIGKILL)
         # every page owed is answered for (not written), none waits for ever
@@ -150,7 +158,7 @@ async def test_a_writer_killed_mid_crawl_costs_the_archive_not_the_crawl(tmp_pat
         assert await asyncio.wait_for(archive.room(), 5) == 0
         await asyncio.wait_for(archive.close(), 10)
     written = [s for s in sources if s is not None]
-    assert 3 <= len(written) < 40
+    assert len(written) == BATCH_PAGES  # the first batch, answered before the kill
     assert sources[:len(written)] == written  # the pages written are the first sent
     assert "the WARC writer process ended (exit status -9)" in caplog.text
     assert "the crawl goes on without WARC files" in caplog.text
@@ -158,11 +166,11 @@ async def test_a_writer_killed_mid_crawl_costs_the_archive_not_the_crawl(tmp_pat
     assert counts.get_value("warc/failed") == 40 - len(written)
     assert counts.get_value("warc/records") == len(written)
     (path,) = warc_files(tmp_path)
-    # whole records, in the order sent (and those of the batch the kill fell in,
-    # written but not answered for)
+    # whole records, in the order sent: those answered for, then those of the batch the
+    # kill fell in, written but not answered for
     entries = list(responses(path))
     assert [e.source for e in entries[:len(written)]] == written
-    assert len(written) <= len(entries) < len(written) + BATCH_PAGES
+    assert len(entries) == BATCH_PAGES + 4
     for n, entry in enumerate(entries):
         assert read_page(path, entry.source.offset).body == page(n, 2000).body
 
