@@ -149,6 +149,18 @@ def test_each_numeric_default_is_within_the_bounds_preflight_checks(name):
     check_number(name, default(name), NUMBERS[name])  # raises BadSetting when not
 
 
+# read after the run by the metrics push, from the environment too (crawl/metrics.py): a
+# bad one costs a WARNING there, never the run
+UNCHECKED_NUMBERS = {"NEWSSCRAPER_PUSHGATEWAY_TIMEOUT"}
+
+
+def test_every_numeric_default_is_checked_before_a_run():
+    numeric = {name for name in default_settings.__all__
+               if isinstance(default(name), (int, float))
+               and not isinstance(default(name), bool)}
+    assert sorted(numeric - set(NUMBERS) - UNCHECKED_NUMBERS) == []
+
+
 def test_the_check_finds_inline_defaults_and_names_it_cannot_know(tmp_path):
     sources = {"newsscraper/x.py": '''
 def from_crawler(crawler):
