@@ -8,7 +8,7 @@ from typing import Any
 
 from newsscraper.crawl.unreachable import KINDS
 from newsscraper.extensions.monitors import run_close_monitors
-from newsscraper.outcome import SKIP_REASON
+from newsscraper.outcome import SKIP_REASON, exit_status
 from newsscraper.storage.runsummary import ARTICLE_OUTCOMES
 
 logger = logging.getLogger(__name__)
@@ -67,3 +67,15 @@ def monitors_record(crawler, spider, reason: str) -> dict[str, Any] | None:
         logger.error("monitor failed: %s: %s", name, outcome.details.get(name, ""))
     crawler.stats.set_value("monitors/failed", len(outcome.failed))
     return outcome.as_record()
+
+
+def verdict(crawler, spider, reason: str,
+            monitors_enabled: bool = True) -> tuple[dict[str, Any] | None, int]:
+    """The monitors' record (none when they are off or the run was skipped) and the
+    run's exit status, set as the ``run/exit_status`` stat the ``crawl`` command exits
+    with: for the run recorder and for a crawl that keeps no record alike."""
+    monitors = monitors_record(crawler, spider, reason) if monitors_enabled else None
+    code = exit_status(reason, crawler.stats.get_stats(),
+                       bool(monitors and monitors.get("failed")))
+    crawler.stats.set_value("run/exit_status", code)
+    return monitors, code

@@ -15,11 +15,11 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from newsscraper.crawl.run_id import new_run_id
 from newsscraper.crawl.shared_store import held_store
 from newsscraper.extensions.abandoned import mark_abandoned
-from newsscraper.extensions.closing import monitors_record, run_counts
+from newsscraper.extensions.closing import run_counts, verdict
 from newsscraper.extensions.lease_holder import LeaseHolder
 from newsscraper.extensions.monitors import notifiers
 from newsscraper.items import to_jsonable
-from newsscraper.outcome import SKIP_REASON, STATUS_OF_EXIT, BadSetting, exit_status
+from newsscraper.outcome import SKIP_REASON, STATUS_OF_EXIT, BadSetting
 from newsscraper.storage.paths import data_dir, spill_target
 from newsscraper.storage.spill import SpillFile
 
@@ -126,12 +126,9 @@ class RunRecorder:
             await self.lease.leave()
 
     async def _write_close(self, spider, reason: str) -> None:
-        monitors = monitors_record(self.crawler, spider, reason) \
-            if self.monitors_enabled else None
+        monitors, code = verdict(self.crawler, spider, reason, self.monitors_enabled)
         stats = self.crawler.stats.get_stats()
         ended = _now()
-        code = exit_status(reason, stats, bool(monitors and monitors.get("failed")))
-        self.crawler.stats.set_value("run/exit_status", code)
         counts = run_counts(stats)
         record: dict[str, Any] = {
             "ended_at": ended, "status": STATUS_OF_EXIT[code], "exit_status": code,

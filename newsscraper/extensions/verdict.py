@@ -8,10 +8,9 @@ from __future__ import annotations
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from newsscraper.extensions.closing import monitors_record
+from newsscraper.extensions.closing import verdict
 from newsscraper.extensions.monitors import notifiers
 from newsscraper.extensions.runs import records_runs
-from newsscraper.outcome import exit_status
 
 
 class UnrecordedVerdict:
@@ -34,7 +33,4 @@ class UnrecordedVerdict:
         return cls(crawler)
 
     def spider_closed(self, spider, reason: str) -> None:
-        monitors = monitors_record(self.crawler, spider, reason)
-        stats = self.crawler.stats
-        stats.set_value("run/exit_status", exit_status(
-            reason, stats.get_stats(), bool(monitors and monitors.get("failed"))))
+        verdict(self.crawler, spider, reason)
