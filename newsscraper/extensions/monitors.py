@@ -116,6 +116,10 @@ class _Monitor(Monitor):
             return settings.getbool(name)
         return kind(settings.get(name))
 
+    def scheduled(self) -> int:
+        """Article requests discovery scheduled, by every channel."""
+        return sum(v for k, v in self.stats.items() if k.startswith("spider/scheduled/"))
+
     def stored(self) -> int:
         """Articles stored (new, updated, moved or unchanged); with the store off, the
         articles the pipelines passed (``item_scraped_count``), which it would have
@@ -142,7 +146,7 @@ class StoredArticlesMonitor(_Monitor):
         if self.stats.get("scaleout/run"):
             # its requests went to the shared queue: other workers stored part of them
             self.skipTest("a worker of a shared run")
-        scheduled = sum(v for k, v in self.stats.items() if k.startswith("spider/scheduled/"))
+        scheduled = self.scheduled()
         # gone pages store nothing; two URLs of one article (read once) store one
         expected = scheduled - self.stats.get("spider/gone", 0) - \
             self.stats.get("spider/duplicate_canonical", 0)
@@ -157,7 +161,7 @@ class StoredArticlesMonitor(_Monitor):
     def test_gone_share(self):
         # removed articles are few: most of a run's answering 404 or 410 is article URLs
         # that changed, which "stored against discovered" does not count against the run
-        scheduled = sum(v for k, v in self.stats.items() if k.startswith("spider/scheduled/"))
+        scheduled = self.scheduled()
         if scheduled <= 0:
             self.skipTest("discovery scheduled no article")
         gone = self.stats.get("spider/gone", 0)

@@ -43,8 +43,7 @@ class EveryRequestRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
-        if _ONE_LINE not in robotstxt.logger.filters:
-            robotstxt.logger.addFilter(_ONE_LINE)
+        robotstxt.logger.addFilter(_ONE_LINE)  # once: a filter added again is ignored
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         pending = self._parsers.get(urlparse_cached(request).netloc)
