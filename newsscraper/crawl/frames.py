@@ -68,6 +68,17 @@ def next_frame(stdin: BinaryIO) -> Any:
     return pickle.loads(data) if len(data) == size else None
 
 
+def send_frame(stdout: BinaryIO, data: bytes) -> bool:
+    """The child's side: write a frame (``frame(message)``) and flush it; False once the
+    crawl has gone (the pipe is broken)."""
+    try:
+        stdout.write(data)
+        stdout.flush()
+    except BrokenPipeError:
+        return False
+    return True
+
+
 def answer_stream() -> BinaryIO:
     """The child's side: its real stdout, for answers alone; file descriptor 1 now goes
     to stderr, so a stray print cannot break a frame."""

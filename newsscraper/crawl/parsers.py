@@ -35,6 +35,7 @@ from newsscraper.crawl.frames import (
     frame,
     next_frame,
     read_frame,
+    send_frame,
     start_child,
 )
 from newsscraper.sites.moscowtimes.errors import ParseError
@@ -328,8 +329,5 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None
             out = frame(answer)
         except Exception as exc:  # a result or an exception pickle refuses
             out = frame((seq, "bug", f"unpicklable answer: {exc!r}"))
-        try:
-            stdout.write(out)
-            stdout.flush()
-        except BrokenPipeError:  # the crawl has gone
+        if not send_frame(stdout, out):  # the crawl has gone
             return

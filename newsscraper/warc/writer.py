@@ -37,6 +37,7 @@ from newsscraper.crawl.frames import (
     frame,
     next_frame,
     read_frame,
+    send_frame,
     start_child,
 )
 from newsscraper.items import Source
@@ -395,12 +396,12 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None,
     series = next_frame(stdin)
     if series is None:
         return
-    answering = _answer(stdout, ("ready", os.getpid()))
+    answering = send_frame(stdout, frame(("ready", os.getpid())))
     try:
         while (batch := next_frame(stdin)) is not None:
             answers = [_write(series, exchange) for exchange in batch]
             if answering:
-                answering = _answer(stdout, answers)
+                answering = send_frame(stdout, frame(answers))
     finally:
         series.close()
 
@@ -413,12 +414,3 @@ def _write(series: WarcSeries, exchange: Exchange) -> tuple[str | None, Any]:
         return None, f"{type(exc).__name__}: {exc}"
     return source.warc_file, source.offset
 
-
-def _answer(stdout: BinaryIO, message: Any) -> bool:
-    """Send ``message``; False once the crawl has gone."""
-    try:
-        stdout.write(frame(message))
-        stdout.flush()
-    except BrokenPipeError:
-        return False
-    return True
